@@ -1,0 +1,61 @@
+// Option parsing shared by the subcommands: names checked against the catalogues, ranges and
+// grids validated, every failure a UsageError naming what is accepted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>  // CLI::App, CLI::Option
+
+#include "../domain.hpp"
+#include "../errors.hpp"
+#include "../functions.hpp"
+#include "../implementations.hpp"
+#include "../reference.hpp"
+#include "../sweep.hpp"
+#include "../table_render.hpp"
+
+namespace gelucheck::cli {
+
+// The options that select and shape a sweep's inputs.
+struct DomainOptions {
+  std::string range;  // "LO:HI", empty: every finite value
+  std::string grid;   // empty: exhaustive (sampled for fp32)
+  uint64_t points = 0;
+  uint64_t seed = 1;
+  void add_to(CLI::App& app);
+  // Builds the domain for one format; throws UsageError on bad input or an empty domain.
+  Domain build(const Format& f) const;
+};
+
+// --threads and --reference.
+struct EngineOptions {
+  unsigned threads = 0;
+  std::string reference = "tiered";
+  void add_to(CLI::App& app);
+  SweepOptions sweep_options() const;
+};
+
+// Default sampling for fp32 when no grid is given: exhaustive over 2^32 inputs is opt-in.
+inline constexpr uint64_t kDefaultFp32Points = 1'000'000;
+
+Function function_named(const std::string& name);
+const Format& format_named(const std::string& name);
+const Implementation& implementation_named(const std::string& name);
+OutputKind output_kind_named(const std::string& name);
+
+std::vector<Function> functions_or_all(const std::vector<std::string>& names);
+std::vector<const Format*> formats_or_all(const std::vector<std::string>& names);
+std::vector<const Implementation*> implementations_or_all(const std::vector<std::string>& names);
+
+// Parses "LO:HI" (decimal, hex float, inf); throws UsageError.
+std::pair<double, double> parse_range(const std::string& text);
+
+// Registration of each subcommand: returns the function that runs it after parsing.
+using Runner = std::function<int()>;
+Runner add_list(CLI::App& app);
+Runner add_sweep(CLI::App& app);
+Runner add_table(CLI::App& app);
+Runner add_eval(CLI::App& app);
+
+}  // namespace gelucheck::cli

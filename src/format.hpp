@@ -1,0 +1,183 @@
+// Number formats described as data.
+//
+// A format is its sign/exponent/fraction widths and how it encodes special values; everything
+// else (bias, masks, precision, limits, the MPFR exponent range) is derived here and nowhere else.
+// Values of a format travel through the program as their bit pattern (`uint32_t`, low bits used)
+// together with the `Format` they belong to. Every finite value of every supported format is
+// exactly representable as a double, which is how values are converted for arithmetic.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gelucheck {
+
+enum class Specials {
+  ieee,      // largest exponent field: infinity (fraction 0) and NaN (fraction != 0)
+  nan_only,  // no infinity; only the all-ones exponent and fraction is NaN (OCP fp8 E4M3FN)
+};
+
+struct Format {
+  std::string_view name;
+  std::string_view summary;
+  int exponent_bits;
+  int fraction_bits;
+  Specials specials = Specials::ieee;
+
+  constexpr int total_bits() const { return 1 + exponent_bits + fraction_bits; }
+  constexpr int precision() const { return fraction_bits + 1; }  // p, hidden bit included
+  constexpr int bias() const { return (1 << (exponent_bits - 1)) - 1; }
+  constexpr int max_exponent_field() const { return (1 << exponent_bits) - 1; }
+  // Unbiased exponents: the smallest normal is 2^emin, the largest finite is below 2^(emax+1).
+  constexpr int emin() const { return 1 - bias(); }
+  constexpr int emax() const {
+    return specials == Specials::ieee ? max_exponent_field() - 1 - bias()
+                                      : max_exponent_field() - bias();
+  }
+  constexpr int min_subnormal_log2() const { return emin() - fraction_bits; }
+  // MPFR convention (significand in [1/2, 1)): binary32 gives [-148, 128], binary16 [-23, 16].
+  constexpr long mpfr_emin() const { return min_subnormal_log2() + 1; }
+  constexpr long mpfr_emax() const { return emax() + 1; }
+
+  constexpr uint32_t sign_mask() const { return uint32_t{1} << (total_bits() - 1); }
+  constexpr uint32_t fraction_mask() const { return (uint32_t{1} << fraction_bits) - 1; }
+  constexpr uint32_t exponent_mask() const {
+    return uint32_t(max_exponent_field()) << fraction_bits;
+  }
+  constexpr uint32_t all_bits_mask() const {
+    return total_bits() == 32 ? ~uint32_t{0} : (uint32_t{1} << total_bits()) - 1;
+  }
+  constexpr bool has_infinity() const { return specials == Specials::ieee; }
+  constexpr uint32_t infinity_bits() const { return exponent_mask(); }  // only if has_infinity()
+  constexpr uint32_t nan_bits() const {
+    return specials == Specials::ieee ? exponent_mask() | (uint32_t{1} << (fraction_bits - 1))
+                                      : exponent_mask() | fraction_mask();
+  }
+  constexpr uint32_t max_finite_bits() const {
+    return specials == Specials::ieee ? exponent_mask() - (uint32_t{1} << fraction_bits) +
+                                            fraction_mask()
+                                      : exponent_mask() | (fraction_mask() - 1);
+  }
+  constexpr uint32_t min_subnormal_bits() const { return 1; }
+  constexpr uint32_t one_bits() const { return uint32_t(bias()) << fraction_bits; }
+  // Number of distinct bit patterns.
+  constexpr uint64_t pattern_count() const { return uint64_t{1} << total_bits(); }
+};
+
+// The formats this tool knows. Adding one is one line here plus a test.
+inline constexpr Format fp32{"fp32", "IEEE 754 binary32 (float)", 8, 23};
+inline constexpr Format fp16{"fp16", "IEEE 754 binary16 (half)", 5, 10};
+inline constexpr Format bf16{"bf16", "bfloat16: binary32 with the fraction cut to 7 bits", 8, 7};
+
+// The built-in formats as a compile-time list (formulas are instantiated per format) and as data.
+template <const Format&... Fs>
+struct FormatList {
+  static constexpr const Format* formats[] = {&Fs...};
+  // Calls visitor.template operator()<F>() for the F that is `f`; `fallback` if none is.
+  template <class Visitor, class R>
+  static R visit(const Format& f, Visitor&& visitor, R fallback) {
+    R result = fallback;
+    ((&f == &Fs ? (result = visitor.template operator()<Fs>(), true) : false) || ...);
+    return result;
+  }
+};
+using BuiltinFormats = FormatList<fp32, fp16, bf16>;
+inline constexpr auto& all_formats = BuiltinFormats::formats;
+
+// Checks that a descriptor is one this program can handle exactly.
+constexpr bool format_is_supported(const Format& f) {
+  return f.total_bits() <= 32 && f.exponent_bits >= 2 && f.fraction_bits >= 1 &&
+         // every finite value, and every value rounded to p + kUlpResolutionBits bits, fits a
+         // double with room for double-double tie breaks
+         f.precision() + 10 <= 52 && f.emax() < 1023 && f.min_subnormal_log2() - 10 > -1022;
+}
+static_assert(format_is_supported(fp32) && format_is_supported(fp16) &&
+              format_is_supported(bf16));
+static_assert((fp32.sign_mask() & fp32.exponent_mask()) == 0 &&
+              (fp32.exponent_mask() & fp32.fraction_mask()) == 0 &&
+              (fp32.sign_mask() | fp32.exponent_mask() | fp32.fraction_mask()) ==
+                  fp32.all_bits_mask());
+static_assert(fp32.mpfr_emin() == -148 && fp32.mpfr_emax() == 128);  // CORE-MATH binary32
+static_assert(fp16.mpfr_emin() == -23 && fp16.mpfr_emax() == 16);    // CORE-MATH binary16
+static_assert(bf16.mpfr_emin() == -132 && bf16.mpfr_emax() == 128);  // CORE-MATH bfloat16
+static_assert(fp16.max_finite_bits() == 0x7bff && bf16.max_finite_bits() == 0x7f7f);
+
+// Looks a format up by name; nullptr if unknown.
+const Format* find_format(std::string_view name);
+std::string format_names();  // "fp32, fp16, bf16"
+
+// --- classification -------------------------------------------------------------------------
+bool is_nan(const Format& f, uint32_t bits);
+bool is_infinite(const Format& f, uint32_t bits);
+inline bool is_finite(const Format& f, uint32_t bits) {
+  return !is_nan(f, bits) && !is_infinite(f, bits);
+}
+inline bool is_negative(const Format& f, uint32_t bits) { return (bits & f.sign_mask()) != 0; }
+inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mask()) == 0; }
+
+// --- conversions ----------------------------------------------------------------------------
+// Exact: every value of a supported format is a double.
+double to_double(const Format& f, uint32_t bits);
+
+// Rounds x to the nearest value of the format, ties to even, with gradual underflow; overflow
+// gives infinity (or NaN for formats without infinity). `sticky` breaks exact ties: it is the
+// sign of a quantity, far smaller than x's last bit, that was dropped from x (so x stands for
+// x + tiny*sticky). This is how a double-double is rounded exactly.
+uint32_t round_to_format(const Format& f, double x, int sticky = 0);
+
+// The value round_to_format gives, as a double (+-inf on overflow, NaN for NaN).
+double round_value(const Format& f, double x);
+
+// Same rounding, to `precision` significant bits with the quantum never below 2^min_quantum_log2,
+// returning the rounded value (no overflow). Used for rounding to finer grids than the format.
+double round_to_precision(double x, int precision, int min_quantum_log2, int sticky = 0);
+
+// The bits of x if x is a value of the format, otherwise nothing.
+std::optional<uint32_t> exact_bits(const Format& f, double x);
+
+// --- order and neighbours -------------------------------------------------------------------
+// Ordinal of a non-NaN value: strictly increasing in value, with -0 directly below +0.
+// +0 -> 0, +min_subnormal -> 1, -0 -> -1, -min_subnormal -> -2.
+int64_t ordinal(const Format& f, uint32_t bits);
+uint32_t from_ordinal(const Format& f, int64_t ord);
+int64_t max_finite_ordinal(const Format& f);
+// Next value up/down (treating -0 and +0 as adjacent); saturates at +-infinity/max.
+uint32_t next_up(const Format& f, uint32_t bits);
+uint32_t next_down(const Format& f, uint32_t bits);
+
+// Finite values in [lo, hi] as an ordinal interval. Both zeros are included when 0 is in range.
+struct OrdinalRange {
+  int64_t first = 0;
+  int64_t last = -1;
+  uint64_t size() const { return last >= first ? uint64_t(last - first + 1) : 0; }
+};
+OrdinalRange finite_ordinals_in(const Format& f, double lo, double hi);
+
+// ulp(x) as the metric defines it (see metrics.hpp): 2^(max(e, emin) - p + 1), e = floor(log2|x|).
+int ulp_log2(const Format& f, double x);
+
+// --- text -----------------------------------------------------------------------------------
+// Shortest decimal that reads back (round to nearest) to the same bits; "inf", "-inf", "nan".
+std::string to_shortest_decimal(const Format& f, uint32_t bits);
+// Bits as 0x-prefixed hex, zero-padded to the format width.
+std::string to_hex_bits(const Format& f, uint32_t bits);
+// Parses a decimal, hex float ("0x1.8p-3"), "inf"/"nan", or a bit pattern written "bits:0x3c00".
+// Decimal values are rounded to the format once, from the exact decimal (via MPFR).
+std::optional<uint32_t> parse_value(const Format& f, std::string_view text);
+
+// bfloat16 storage type for library users (g++ 12 has no __bf16). Converts exactly to float and
+// rounds to nearest-even from float.
+struct bfloat16 {
+  uint16_t bits = 0;
+  static bfloat16 from_bits(uint16_t b) { return bfloat16{b}; }
+  static bfloat16 from_float(float x) {
+    return bfloat16{uint16_t(round_to_format(bf16, static_cast<double>(x)))};
+  }
+  explicit operator float() const { return static_cast<float>(to_double(bf16, bits)); }
+};
+
+}  // namespace gelucheck

@@ -1,0 +1,524 @@
+#include "reference.hpp"
+
+#include <sleef.h>  // Sleef_erf_u10, Sleef_erfc_u15, Sleef_exp_u10, Sleef_tanh_u10
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+#include <boost/math/constants/constants.hpp>  // pi
+#include <boost/multiprecision/mpfr.hpp>        // mpfr_float_backend, number
+#include <fmt/format.h>                   // fmt::format
+
+namespace gelucheck {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Constants. Each is the double nearest the real number named (checked against mpmath in
+// tests/test_reference.cpp); its rounding error, at most u = 2^-53 relative, is in the bounds.
+constexpr double kInvSqrt2 = 0x1.6a09e667f3bcdp-1;      // 1/sqrt(2)
+constexpr double kSqrt2OverPi = 0x1.9884533d43651p-1;   // sqrt(2/pi)
+constexpr double kInvSqrt2Pi = 0x1.9884533d43651p-2;    // 1/sqrt(2*pi) = sqrt(2/pi)/2
+constexpr double kLog2E = 0x1.71547652b82fep+0;         // log2(e)
+constexpr double u = 0x1p-53;                           // unit roundoff of double
+// Error budget of one SLEEF call, relative to its result. SLEEF documents its functions as
+// within 1.0 ULP (the _u10 variants: erf, exp, tanh) and 1.5 ULP (erfc_u15) of a double, i.e.
+// at most 3u relative; the budget is 8u.
+constexpr double L = 8 * u;
+
+// ---------------------------------------------------------------------------------------------
+// Double-double values and the one decision procedure shared by both tiers.
+
+struct DD {  // hi + lo with |lo| <= ulp(hi)/2; hi == 0 implies lo == 0
+  double hi = 0, lo = 0;
+};
+
+DD two_sum(double a, double b) {
+  const double s = a + b;
+  const double bb = s - a;
+  const double e = (a - (s - bb)) + (b - bb);
+  return {s, e};
+}
+
+int sign_of(double v) { return v > 0 ? 1 : v < 0 ? -1 : 0; }
+int sign_of(DD v) { return v.hi != 0 ? sign_of(v.hi) : sign_of(v.lo); }
+
+bool is_power_of_two(double a) {
+  int e;
+  return std::frexp(std::fabs(a), &e) == 0.5;
+}
+
+// floor(log2|v|) of a non-zero double-double.
+int binade_of(DD v) {
+  int e = std::ilogb(v.hi);
+  if (is_power_of_two(v.hi) && sign_of(v.lo) == -sign_of(v.hi)) e -= 1;
+  return e;
+}
+
+// Decides the reference from an interval [a, b] known to contain r. Every fact the RefValue
+// carries must come out the same at both ends, otherwise nothing is decided. Rounding is
+// monotone, so a fact shared by both ends holds for every point between them, r included.
+std::optional<RefValue> decide(const Format& f, DD a, DD b) {
+  RefValue out;
+  const int sa = sign_of(a), sb = sign_of(b);
+  if (sa == 0 && sb == 0) {  // r is exactly zero: a and b are the same signed zero
+    if (std::signbit(a.hi) != std::signbit(b.hi)) return std::nullopt;
+    out.correctly_rounded = std::signbit(a.hi) ? f.sign_mask() : 0;
+    out.side = 0;
+    out.ulp_log2 = int16_t(f.min_subnormal_log2());
+    out.exact = a.hi;
+    return out;
+  }
+  if (sa != sb || sa == 0) return std::nullopt;
+
+  const int ea = std::max(binade_of(a), f.emin()), eb = std::max(binade_of(b), f.emin());
+  if (ea != eb) return std::nullopt;
+  out.ulp_log2 = int16_t(ea - f.precision() + 1);
+
+  const uint32_t ca = round_to_format(f, a.hi, sign_of(a.lo));
+  const uint32_t cb = round_to_format(f, b.hi, sign_of(b.lo));
+  if (ca != cb) return std::nullopt;
+  out.correctly_rounded = ca;
+
+  const double c = to_double(f, ca);
+  auto side = [c](DD v) { return v.hi != c ? sign_of(v.hi - c) : sign_of(v.lo); };
+  if (side(a) != side(b)) return std::nullopt;
+  out.side = int8_t(side(a));
+
+  const int grid_precision = f.precision() + kUlpResolutionBits;
+  const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
+  const double qa = round_to_precision(a.hi, grid_precision, grid_floor, sign_of(a.lo));
+  const double qb = round_to_precision(b.hi, grid_precision, grid_floor, sign_of(b.lo));
+  if (qa != qb) return std::nullopt;
+  out.exact = qa == 0 ? std::copysign(0.0, double(sa)) : qa;
+  return out;
+}
+
+RefValue exact_result(const Format& f, double v) {
+  RefValue out;
+  out.correctly_rounded = round_to_format(f, v);
+  out.side = 0;
+  out.ulp_log2 = int16_t(ulp_log2(f, v));
+  out.exact = v;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Special inputs. At +-inf the value is the limit of f; it is a signed zero when f tends to 0
+// from one side (gelu(-inf) = -0: gelu(x) < 0 for x < 0).
+
+std::optional<RefValue> special(Function fn, const Format& f, double x) {
+  if (std::isnan(x)) {
+    RefValue out;
+    out.correctly_rounded = f.nan_bits();
+    out.exact = std::numeric_limits<double>::quiet_NaN();
+    out.ulp_log2 = int16_t(f.min_subnormal_log2());
+    return out;
+  }
+  if (std::isinf(x)) {
+    const bool pos = x > 0;
+    switch (fn) {
+      case Function::gelu_erf:
+      case Function::gelu_tanh: return exact_result(f, pos ? x : -0.0);
+      case Function::gelu_erf_grad:
+      case Function::gelu_tanh_grad: return exact_result(f, pos ? 1.0 : -0.0);
+      case Function::tanh: return exact_result(f, pos ? 1.0 : -1.0);
+      case Function::tanh_grad: return exact_result(f, 0.0);
+    }
+  }
+  if (x == 0) {
+    switch (fn) {
+      case Function::gelu_erf:
+      case Function::gelu_tanh:
+      case Function::tanh: return exact_result(f, x);  // f(+-0) = +-0 exactly
+      case Function::gelu_erf_grad:
+      case Function::gelu_tanh_grad: return exact_result(f, 0.5);
+      case Function::tanh_grad: return exact_result(f, 1.0);
+    }
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Tails. For |x| >= 1 each function is A + delta with A in {0, x, +-1} a value of the format,
+// delta of known sign, and |delta| < 2^D with D from these bounds (Q = 1 - Phi, phi the normal
+// density, z = 2*sqrt(2/pi)*(x + 0.044715 x^3), sigma the logistic function):
+//   gelu_erf,  x >= 1:  r = x - x Q(x),          0 < x Q(x) < phi(x) < e^(-x^2/2)
+//                       (Mills' ratio, Abramowitz & Stegun 26.2.12: Q(x) < phi(x)/x)
+//   gelu_erf,  x <= -1: r = x Q(|x|),            |r| < phi(x) < e^(-x^2/2)
+//   gelu_tanh, x >= 1:  r = x - x sigma(-z),     x sigma(-z) < x e^(-z)
+//   gelu_tanh, x <= -1: r = x sigma(z),          |r| < |x| e^(z)
+//   gelu_erf_grad, x >= 1:  r = 1 + (x phi - Q), 0 < x phi - Q < x e^(-x^2/2)  (Q < phi/x <= x phi)
+//   gelu_erf_grad, x <= -1: r = Q(|x|) + x phi,  -|x| e^(-x^2/2) < r < 0
+//   gelu_tanh_grad, x >= 1: r = 1 + sigma(-z) (x z' sigma(z) - 1), z' = 2 sqrt(2/pi)(1 + 3*0.044715 x^2);
+//                       x z' sigma(z) increases with x and is 1.52 at x = 1, so delta > 0 and
+//                       delta < x z' e^(-z)
+//   gelu_tanh_grad, x <= -1: r = sigma(z) (1 + x z' sigma(-z)) < 0, |r| < |x| z' e^(z)
+//   tanh, |x| >= 1:     r = sign(x) (1 - delta), 0 < delta < 2 e^(-2|x|)
+//   tanh_grad, |x| >= 1: 0 < r = sech^2 x < 4 e^(-2|x|)
+// When 2^D is below a quarter of the grid step ulp * 2^-10 next to A (a quarter of the finest
+// step, on the side towards zero), r rounds to A in the format and on the grid, and its binade
+// and side follow from the sign of delta. D is computed in double; one bit of margin covers
+// its rounding.
+
+struct TailBound {
+  double asymptote;   // A
+  int delta_sign;     // sign of r - A
+  double log2_delta;  // D
+};
+
+std::optional<TailBound> tail_bound(Function fn, double x) {
+  const double ax = std::fabs(x);
+  if (ax < 1) return std::nullopt;
+  const double gauss = -0.5 * x * x * kLog2E;  // log2 e^(-x^2/2)
+  const double z = 2 * kSqrt2OverPi * (x + kTanhFormCubic * x * x * x);
+  const double dz = 2 * kSqrt2OverPi * (1 + 3 * kTanhFormCubic * x * x);
+  switch (fn) {
+    case Function::gelu_erf:
+      return x > 0 ? TailBound{x, -1, gauss} : TailBound{0, -1, gauss};
+    case Function::gelu_tanh:
+      return x > 0 ? TailBound{x, -1, std::log2(ax) - z * kLog2E}
+                   : TailBound{0, -1, std::log2(ax) + z * kLog2E};
+    case Function::gelu_erf_grad:
+      return x > 0 ? TailBound{1, 1, std::log2(ax) + gauss}
+                   : TailBound{0, -1, std::log2(ax) + gauss};
+    case Function::gelu_tanh_grad:
+      return x > 0 ? TailBound{1, 1, std::log2(ax * dz) - z * kLog2E}
+                   : TailBound{0, -1, std::log2(ax * dz) + z * kLog2E};
+    case Function::tanh:
+      return TailBound{x > 0 ? 1.0 : -1.0, x > 0 ? -1 : 1, 1 - 2 * ax * kLog2E};
+    case Function::tanh_grad: return TailBound{0, 1, 2 - 2 * ax * kLog2E};
+  }
+  return std::nullopt;
+}
+
+std::optional<RefValue> tail(Function fn, const Format& f, double x) {
+  const auto t = tail_bound(fn, x);
+  if (!t) return std::nullopt;
+  const double A = t->asymptote;
+  const int finest_step_log2 =
+      (A == 0 ? f.min_subnormal_log2() : ulp_log2(f, A) - 1) - kUlpResolutionBits;
+  if (!(t->log2_delta + 1 < finest_step_log2 - 2)) return std::nullopt;
+  RefValue out;
+  if (A == 0) {
+    out.correctly_rounded = t->delta_sign < 0 ? f.sign_mask() : 0;
+    out.exact = t->delta_sign < 0 ? -0.0 : 0.0;
+    out.ulp_log2 = int16_t(f.min_subnormal_log2());
+  } else {
+    out.correctly_rounded = round_to_format(f, A);  // A is a value of the format
+    out.exact = A;
+    int e = std::ilogb(A);
+    if (is_power_of_two(A) && t->delta_sign == -sign_of(A)) e -= 1;  // r is just inside A
+    out.ulp_log2 = int16_t(std::max(e, f.emin()) - f.precision() + 1);
+  }
+  out.side = int8_t(t->delta_sign);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3a. Fast tier: r = a + d exactly, with a exact in double, d computed in double, |d - d*| <= b.
+// The anchor a (0, x/2, x, 1/2 or +-1) keeps the part of r that double cannot resolve next to a
+// small deviation, so that the side of x/2 or 1 that r lies on is decided in double too.
+// Bounds are first-order sums of relative errors (u per rounding, L per SLEEF call, the
+// argument's error times the function's condition number), doubled to cover second-order terms.
+// Conditions used: erfc at t > 0 has |t erfc'(t)/erfc(t)| < t (t + sqrt(t^2 + 2)) <= 2t^2 + 1
+// (A&S 7.1.13), erfc at t <= 0 and erf below 1; exp at z has |z|; tanh below 1.
+
+struct FastValue {
+  double a, d, b;
+};
+
+FastValue fast_gelu_erf(double x) {
+  const double t = x * kInvSqrt2;                     // relative error <= 2u
+  const double erfc_err = L + 2 * u * (x * x + 1);    // 2u times condition <= x^2 + 1
+  if (x >= 1) {
+    const double d = -0.5 * x * Sleef_erfc_u15(t);    // r = x - x Q(x)
+    return {x, d, 2 * (erfc_err + u) * std::fabs(d)};
+  }
+  if (x > -1) {
+    const double d = 0.5 * x * Sleef_erf_u10(t);      // r = x/2 + x erf(x/sqrt 2)/2
+    return {0.5 * x, d, 2 * (L + 3 * u) * std::fabs(d)};
+  }
+  const double d = 0.5 * x * Sleef_erfc_u15(-t);      // r = x Q(|x|)
+  return {0, d, 2 * (erfc_err + u) * std::fabs(d)};
+}
+
+FastValue fast_gelu_tanh(double x) {
+  const double s = x + kTanhFormCubic * (x * x * x);  // same-sign sum: <= 5u
+  const double z = 2 * kSqrt2OverPi * s;              // <= 7u
+  const double exp_err = L + 7 * u * std::fabs(z);
+  if (x >= 1) {
+    const double d = -x / (1 + Sleef_exp_u10(z));     // r = x - x sigma(-z)
+    return {x, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
+  }
+  if (x > -1) {
+    const double d = 0.5 * x * Sleef_tanh_u10(kSqrt2OverPi * s);  // x sigma(z) - x/2
+    return {0.5 * x, d, 2 * (L + 8 * u) * std::fabs(d)};
+  }
+  const double d = x / (1 + Sleef_exp_u10(-z));       // r = x sigma(z)
+  return {0, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
+}
+
+FastValue fast_tanh(double x) {
+  const double ax = std::fabs(x);
+  if (ax < 0x1p-8) {
+    // tanh x = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 - 1382x^11/155925 + ...
+    // Truncation: |1382x^11/155925| < 0.027 x^8 * (x^3/3) < 2^-69 |d| for |x| < 2^-8.
+    const double x2 = x * x;
+    const double d =
+        -x * x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315 - x2 * (62.0 / 2835))));
+    return {x, d, (2 * 16 * u + 0x1p-69) * std::fabs(d)};
+  }
+  if (ax < 1) {
+    const double d = Sleef_tanh_u10(x);
+    return {0, d, 2 * L * std::fabs(d)};
+  }
+  const double e = Sleef_exp_u10(-2 * ax);            // argument exact
+  const double d = -2 * e / (1 + e);                  // 1 - tanh|x| = 2e/(1+e)
+  return {x > 0 ? 1.0 : -1.0, x > 0 ? d : -d, 2 * (L + 3 * u) * std::fabs(d)};
+}
+
+FastValue fast_tanh_grad(double x) {
+  const double ax = std::fabs(x);
+  if (ax < 1) {
+    const double t = Sleef_tanh_u10(x);
+    const double d = -t * t;                          // 1 - tanh^2
+    return {1, d, 2 * (2 * L + u) * std::fabs(d)};
+  }
+  const double e = Sleef_exp_u10(-2 * ax);
+  const double d = 4 * e / ((1 + e) * (1 + e));       // sech^2 = 4e/(1+e)^2
+  return {0, d, 2 * (L + 4 * u) * std::fabs(d)};
+}
+
+FastValue fast_gelu_erf_grad(double x) {
+  // x phi(x): x^2/2 carries 1u relative, i.e. x^2/2 u absolute, which exp turns into x^2/2 u
+  // relative; the constant and two products add 3u.
+  const double xphi = x * kInvSqrt2Pi * Sleef_exp_u10(-0.5 * (x * x));
+  const double xphi_err = L + (0.5 * x * x + 3) * u;
+  const double t = x * kInvSqrt2;
+  if (x >= 1) {
+    const double q = 0.5 * Sleef_erfc_u15(t);         // Q(x)
+    const double d = xphi - q;                        // r = 1 + (x phi - Q), both > 0
+    const double err = xphi_err * xphi + (L + 2 * u * (x * x + 1)) * q + u * std::fabs(d);
+    return {1, d, 2 * err};
+  }
+  if (x > -1) {
+    const double h = 0.5 * Sleef_erf_u10(t);          // Phi(x) - 1/2, same sign as x phi
+    const double d = h + xphi;
+    const double err = (L + 2 * u) * std::fabs(h) + xphi_err * std::fabs(xphi) + u * std::fabs(d);
+    return {0.5, d, 2 * err};
+  }
+  const double p = 0.5 * Sleef_erfc_u15(-t);          // Phi(x)
+  const double d = p + xphi;                          // r < 0 here: cancellation, bound absolute
+  const double err = (L + 2 * u * (x * x + 1)) * p + xphi_err * std::fabs(xphi) + u * std::fabs(d);
+  return {0, d, 2 * err};
+}
+
+FastValue fast_gelu_tanh_grad(double x) {
+  const double s = x + kTanhFormCubic * (x * x * x);
+  const double z = 2 * kSqrt2OverPi * s;                                     // <= 7u
+  const double dz = 2 * kSqrt2OverPi * (1 + (3 * kTanhFormCubic) * (x * x));  // <= 8u
+  const double sig_err = L + 7 * u * std::fabs(z) + 2 * u;
+  const double sp = 1 / (1 + Sleef_exp_u10(-z));  // sigma(z)
+  const double sn = 1 / (1 + Sleef_exp_u10(z));   // sigma(-z) = 1 - sigma(z), without cancelling
+  if (x >= 1) {
+    const double m = x * dz * sp;                 // > 1.52 here
+    const double g = m - 1;
+    const double g_err = (10 * u + sig_err) * m + u * g;
+    const double d = sn * g;                      // r = 1 + sigma(-z) (x z' sigma(z) - 1)
+    const double err = sn * g_err + sig_err * sn * g + u * d;
+    return {1, d, 2 * err};
+  }
+  if (x > -1) {
+    const double h = 0.5 * Sleef_tanh_u10(kSqrt2OverPi * s);  // sigma(z) - 1/2
+    const double k = x * dz * sp * sn;
+    const double d = h + k;                       // same signs
+    const double err = (L + 8 * u) * std::fabs(h) + (2 * sig_err + 11 * u) * std::fabs(k) +
+                       u * std::fabs(d);
+    return {0.5, d, 2 * err};
+  }
+  const double m = x * dz * sn;                   // < -1.52 here
+  const double g = 1 + m;
+  const double g_err = (10 * u + sig_err) * std::fabs(m) + u * std::fabs(g);
+  const double d = sp * g;                        // r = sigma(z) (1 + x z' sigma(-z))
+  const double err = sp * g_err + sig_err * sp * std::fabs(g) + u * std::fabs(d);
+  return {0, d, 2 * err};
+}
+
+FastValue fast_value(Function fn, double x) {
+  switch (fn) {
+    case Function::gelu_erf: return fast_gelu_erf(x);
+    case Function::gelu_tanh: return fast_gelu_tanh(x);
+    case Function::gelu_erf_grad: return fast_gelu_erf_grad(x);
+    case Function::gelu_tanh_grad: return fast_gelu_tanh_grad(x);
+    case Function::tanh: return fast_tanh(x);
+    case Function::tanh_grad: return fast_tanh_grad(x);
+  }
+  return {0, 0, INFINITY};
+}
+
+std::optional<RefValue> fast_tier(Function fn, const Format& f, double x) {
+  const FastValue v = fast_value(fn, x);
+  if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
+  // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by the
+  // smallest subnormal against underflow in the formulas.
+  const double b = v.b + (std::fabs(v.d) + v.b) * 0x1p-51 + 0x1p-1070;
+  return decide(f, two_sum(v.a, v.d - b), two_sum(v.a, v.d + b));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3b. MPFR tier at a fixed ladder of precisions (Boost.Multiprecision fixed-precision MPFR
+// numbers: no global default precision is touched, so threads are independent). Each operation
+// rounds to nearest at w bits, relative error <= U = 2^-w; bounds as in the fast tier, for the
+// same formulas without anchors (precision, not anchoring, resolves r here).
+
+namespace mp = boost::multiprecision;
+template <unsigned Digits10>
+using Real = mp::number<mp::mpfr_float_backend<Digits10, mp::allocate_stack>, mp::et_off>;
+
+template <unsigned Digits10>
+struct MpfrValue {
+  Real<Digits10> v, b;  // r in [v - b, v + b]
+};
+
+template <unsigned D>
+MpfrValue<D> mpfr_value(Function fn, double xd) {
+  using R = Real<D>;
+  const R x = xd;
+  const R U = ldexp(R(1), -int(mp::detail::digits10_2_2(D)));
+  const double x2 = xd * xd;  // for the bound coefficients only
+  const R sqrt2 = sqrt(R(2));
+  const R c2 = sqrt(R(2) / boost::math::constants::pi<R>());  // sqrt(2/pi): <= 3U
+  const R k = R(kTanhFormCubicDecimal.data());                 // 0.044715 exactly rounded
+  MpfrValue<D> out;
+  switch (fn) {
+    case Function::gelu_erf: {
+      // t = -x/sqrt2 <= 2U; erfc <= U + (x^2 + 1) 2U; x*e/2 <= U.
+      out.v = x * erfc(-x / sqrt2) / 2;
+      out.b = abs(out.v) * (10 + 6 * x2) * U;
+      break;
+    }
+    case Function::gelu_tanh: {
+      const R z = 2 * c2 * (x + k * x * x * x);  // <= 9U
+      out.v = x / (1 + exp(-z));
+      out.b = abs(out.v) * (6 + 18 * abs(z)) * U;
+      break;
+    }
+    case Function::tanh: {
+      out.v = tanh(x);
+      out.b = abs(out.v) * 2 * U;
+      break;
+    }
+    case Function::tanh_grad: {
+      const R s = 1 / cosh(x);
+      out.v = s * s;
+      out.b = abs(out.v) * 8 * U;
+      break;
+    }
+    case Function::gelu_erf_grad: {
+      const R A = erfc(-x / sqrt2) / 2;
+      const R B = x * exp(-x * x / 2) / sqrt(2 * boost::math::constants::pi<R>());
+      out.v = A + B;
+      out.b = (abs(A) * (3 * (x2 + 1) + 1) + abs(B) * (x2 / 2 + 6) + abs(out.v)) * 2 * U;
+      break;
+    }
+    case Function::gelu_tanh_grad: {
+      const R z = 2 * c2 * (x + k * x * x * x);
+      const R P = 1 / (1 + exp(-z));
+      const R N = 1 / (1 + exp(z));
+      const R dz = 2 * c2 * (1 + 3 * k * x * x);
+      const R A = P;
+      const R B = x * dz * P * N;
+      out.v = A + B;
+      out.b = (abs(A) * (3 + 9 * abs(z)) + abs(B) * (18 + 18 * abs(z)) + abs(out.v)) * 2 * U;
+      break;
+    }
+  }
+  return out;
+}
+
+// Converts an MPFR number to a double-double below (dir < 0) or above (dir > 0) it.
+DD to_dd(mpfr_srcptr v, int dir) {
+  const double hi = mpfr_get_d(v, MPFR_RNDN);
+  mpfr_t rem;
+  mpfr_init2(rem, mpfr_get_prec(v) + 64);
+  mpfr_sub_d(rem, v, hi, dir < 0 ? MPFR_RNDD : MPFR_RNDU);
+  const double lo = mpfr_get_d(rem, dir < 0 ? MPFR_RNDD : MPFR_RNDU);
+  mpfr_clear(rem);
+  return two_sum(hi, lo);
+}
+
+template <unsigned D>
+std::optional<RefValue> mpfr_tier_at(Function fn, const Format& f, double x) {
+  const MpfrValue<D> m = mpfr_value<D>(fn, x);
+  if (!mpfr_number_p(m.v.backend().data()) || !mpfr_number_p(m.b.backend().data()))
+    return std::nullopt;
+  mp::number<mp::mpfr_float_backend<D + 20, mp::allocate_stack>, mp::et_off> lo, hi;
+  mpfr_sub(lo.backend().data(), m.v.backend().data(), m.b.backend().data(), MPFR_RNDD);
+  mpfr_add(hi.backend().data(), m.v.backend().data(), m.b.backend().data(), MPFR_RNDU);
+  return decide(f, to_dd(lo.backend().data(), -1), to_dd(hi.backend().data(), +1));
+}
+
+RefValue mpfr_tier(Function fn, const Format& f, double x) {
+  auto& counters = reference_counters();
+  ++counters.mpfr;
+  // Precisions 68, 134, 267, 533, 1065, 2128 bits.
+  if (auto r = mpfr_tier_at<20>(fn, f, x)) return *r;
+  if (auto r = mpfr_tier_at<40>(fn, f, x)) return *r;
+  if (auto r = mpfr_tier_at<80>(fn, f, x)) return *r;
+  if (auto r = mpfr_tier_at<160>(fn, f, x)) return *r;
+  ++counters.mpfr_max_bits;
+  if (auto r = mpfr_tier_at<320>(fn, f, x)) return *r;
+  if (auto r = mpfr_tier_at<640>(fn, f, x)) return *r;
+  throw std::runtime_error(fmt::format("reference: {}({:a}) in {} is not decided at 2128 bits",
+                                       name_of(fn), x, f.name));
+}
+
+}  // namespace
+
+ReferenceCounters& reference_counters() {
+  thread_local ReferenceCounters counters;
+  return counters;
+}
+
+RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode mode) {
+  const double x = to_double(f, x_bits);
+  auto& counters = reference_counters();
+  if (auto r = special(fn, f, x)) {
+    ++counters.special;
+    return *r;
+  }
+  if (auto r = tail(fn, f, x)) {
+    ++counters.tail;
+    return *r;
+  }
+  if (mode == ReferenceMode::tiered) {
+    if (auto r = fast_tier(fn, f, x)) {
+      ++counters.fast;
+      return *r;
+    }
+  }
+  return mpfr_tier(fn, f, x);
+}
+
+void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
+                     std::span<RefValue> out, ReferenceMode mode) {
+  for (size_t i = 0; i < x_bits.size(); ++i) out[i] = reference(fn, f, x_bits[i], mode);
+}
+
+std::string exact_decimal(Function fn, double x, int digits) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x) || x == 0) {
+    const RefValue r = *special(fn, fp32, x);
+    return fmt::format("{}", r.exact);
+  }
+  if (const auto t = tail_bound(fn, x); t && t->log2_delta < -1000) {
+    return fmt::format("{} {} 2^{:.0f} (analytic tail bound)", t->asymptote,
+                       t->delta_sign < 0 ? "minus less than" : "plus less than", t->log2_delta);
+  }
+  const MpfrValue<640> m = mpfr_value<640>(fn, x);
+  return m.v.str(digits, std::ios_base::scientific);
+}
+
+}  // namespace gelucheck

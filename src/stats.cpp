@@ -1,0 +1,122 @@
+#include "stats.hpp"
+
+#include <mpfr.h>  // mpfr_sum: the exact sum rounded once
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace gelucheck {
+
+void ExactSum::add(double x) {
+  if (x == 0) return;
+  std::vector<double> next;
+  next.reserve(parts_.size() + 1);
+  double q = x;
+  for (double e : parts_) {  // GROW-EXPANSION with zero elimination
+    const double s = q + e;
+    const double bb = s - q;
+    const double h = (q - (s - bb)) + (e - bb);
+    if (h != 0) next.push_back(h);
+    q = s;
+  }
+  if (q != 0) next.push_back(q);
+  parts_ = std::move(next);
+}
+
+void ExactSum::add(const ExactSum& other) {
+  for (double p : other.parts_) add(p);
+}
+
+ExactSum ExactSum::from_parts(std::vector<double> parts) {
+  ExactSum s;
+  for (double p : parts) s.add(p);
+  return s;
+}
+
+double ExactSum::value() const {
+  if (parts_.empty()) return 0;
+  std::vector<mpfr_t> terms(parts_.size());
+  std::vector<mpfr_ptr> ptrs(parts_.size());
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    mpfr_init2(terms[i], 53);
+    mpfr_set_d(terms[i], parts_[i], MPFR_RNDN);  // exact
+    ptrs[i] = terms[i];
+  }
+  mpfr_t sum;
+  mpfr_init2(sum, 53);
+  mpfr_sum(sum, ptrs.data(), ptrs.size(), MPFR_RNDN);
+  const double v = mpfr_get_d(sum, MPFR_RNDN);
+  mpfr_clear(sum);
+  for (auto& t : terms) mpfr_clear(t);
+  return v;
+}
+
+int UlpHistogram::bin_of(double abs_ulp) {
+  if (abs_ulp == 0) return 0;
+  if (!(abs_ulp < INFINITY)) return kBins - 1;
+  return std::clamp(std::ilogb(abs_ulp) + 12, 1, kBins - 1);
+}
+
+double UlpHistogram::lower_edge(int bin) { return bin == 0 ? 0.0 : std::ldexp(1.0, bin - 12); }
+
+void ErrorStats::add(const Format& f, const PointRecord& p) {
+  ++points;
+  if (p.correctly_rounded) ++correctly_rounded;
+  if (p.faithful) ++faithful;
+  switch (p.outcome) {
+    case Outcome::nonfinite: ++nonfinite; return;
+    case Outcome::nan: ++nan; return;
+    case Outcome::special: return;
+    case Outcome::finite: break;
+  }
+  ++finite;
+  if (p.zero_sign) ++zero_sign;
+  const double a = std::fabs(p.ulp_error);
+  pending_abs_ += a;
+  pending_sq_ += a * a;
+  ++pending_count_;
+  const int64_t ord = ordinal(f, p.x);
+  max_abs_ulp.offer(a, p.x, ord);
+  if (p.ulp_error > 0) max_ulp.offer(p.ulp_error, p.x, ord);
+  if (p.ulp_error < 0) max_neg_ulp.offer(-p.ulp_error, p.x, ord);
+  max_abs_error.offer(std::fabs(p.abs_error), p.x, ord);
+  max_rel_error.offer(std::fabs(p.rel_error), p.x, ord);
+  histogram.add(a);
+}
+
+void ErrorStats::flush() {
+  sum_abs_ulp.add(pending_abs_);
+  sum_sq_ulp.add(pending_sq_);
+  pending_abs_ = pending_sq_ = 0;
+  pending_count_ = 0;
+}
+
+void ErrorStats::merge(const ErrorStats& o) {
+  assert(o.pending_count_ == 0 && "flush() partial statistics before merging them");
+  points += o.points;
+  finite += o.finite;
+  correctly_rounded += o.correctly_rounded;
+  faithful += o.faithful;
+  nonfinite += o.nonfinite;
+  nan += o.nan;
+  zero_sign += o.zero_sign;
+  sum_abs_ulp.add(o.sum_abs_ulp);
+  sum_sq_ulp.add(o.sum_sq_ulp);
+  max_abs_ulp.merge(o.max_abs_ulp);
+  max_ulp.merge(o.max_ulp);
+  max_neg_ulp.merge(o.max_neg_ulp);
+  max_abs_error.merge(o.max_abs_error);
+  max_rel_error.merge(o.max_rel_error);
+  histogram.merge(o.histogram);
+}
+
+double ErrorStats::mean_abs_ulp() const {
+  return finite ? sum_abs_ulp.value() / double(finite) : 0.0;
+}
+
+double ErrorStats::rms_ulp() const {
+  return finite ? std::sqrt(sum_sq_ulp.value() / double(finite)) : 0.0;
+}
+
+}  // namespace gelucheck

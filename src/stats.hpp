@@ -1,0 +1,91 @@
+// Mergeable statistics of per-point records.
+//
+// Merging is exact and order-free: counts are integers, sums are kept exactly (ExactSum), and
+// extremes break ties by the input's order. So a result does not depend on the number of
+// threads, on how a sweep was sharded, or on the order partial results are merged in.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "format.hpp"
+#include "metrics.hpp"
+
+namespace gelucheck {
+
+// The exact sum of doubles, as a non-overlapping expansion (Shewchuk, "Adaptive Precision
+// Floating-Point Arithmetic", 1997: GROW-EXPANSION). value() rounds the exact sum once.
+class ExactSum {
+ public:
+  void add(double x);
+  void add(const ExactSum& other);
+  double value() const;
+  const std::vector<double>& parts() const { return parts_; }
+  static ExactSum from_parts(std::vector<double> parts);
+
+ private:
+  std::vector<double> parts_;
+};
+
+// The largest value seen and the input where it occurs; ties go to the smaller input ordinal.
+struct Extreme {
+  double value = -INFINITY;
+  uint32_t x = 0;
+  int64_t x_ordinal = INT64_MAX;
+  bool seen() const { return x_ordinal != INT64_MAX; }
+  void offer(double v, uint32_t bits, int64_t ord) {
+    if (v > value || (v == value && ord < x_ordinal)) {
+      value = v;
+      x = bits;
+      x_ordinal = ord;
+    }
+  }
+  void merge(const Extreme& o) {
+    if (o.seen()) offer(o.value, o.x, o.x_ordinal);
+  }
+};
+
+// Histogram of |ULP error| over finite points: bin 0 holds exact zeros; bin k >= 1 holds
+// [2^(k - 12), 2^(k - 11)), so bin 1 starts at 2^-11 (below the resolution, 2^-10) and the last
+// bin is open above. 2^-11 * 2^(kBins - 2) covers every error of a 32-bit format.
+struct UlpHistogram {
+  static constexpr int kBins = 300;
+  std::array<uint64_t, kBins> counts{};
+  static int bin_of(double abs_ulp);
+  static double lower_edge(int bin);  // 0 for bin 0
+  void add(double abs_ulp) { ++counts[size_t(bin_of(abs_ulp))]; }
+  void merge(const UlpHistogram& o) {
+    for (int i = 0; i < kBins; ++i) counts[size_t(i)] += o.counts[size_t(i)];
+  }
+};
+
+struct ErrorStats {
+  uint64_t points = 0;
+  uint64_t finite = 0;             // outcome finite: in the ULP statistics
+  uint64_t correctly_rounded = 0;  // bit-exact with the correctly rounded reference
+  uint64_t faithful = 0;
+  uint64_t nonfinite = 0;
+  uint64_t nan = 0;
+  uint64_t zero_sign = 0;
+  ExactSum sum_abs_ulp, sum_sq_ulp;
+  Extreme max_abs_ulp;          // largest |ULP error|
+  Extreme max_ulp, max_neg_ulp;  // largest positive error, and largest negative (as -value)
+  Extreme max_abs_error, max_rel_error;
+  UlpHistogram histogram;
+
+  void add(const Format& f, const PointRecord& p);
+  void flush();  // moves pending plain-double sums into the exact sums
+  void merge(const ErrorStats& other);
+
+  double mean_abs_ulp() const;
+  double rms_ulp() const;
+  double share(uint64_t count) const { return points ? double(count) / double(points) : 0.0; }
+
+ private:
+  double pending_abs_ = 0, pending_sq_ = 0;
+  uint32_t pending_count_ = 0;
+};
+
+}  // namespace gelucheck
