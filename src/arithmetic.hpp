@@ -65,12 +65,49 @@ struct Native {
   friend Native copysign(Native a, Native b) { return exact(std::copysign(a.v, b.v)); }
 };
 
+// float or double arithmetic, operation for operation the same as T, that also records the first
+// overflow in overflow_trace(). Used only to explain where an implementation overflowed.
+template <class T>
+struct Checked {
+  T v = 0;
+  Checked() = default;
+  Checked(double c) : v(static_cast<T>(c)) {}  // NOLINT: implicit, like T's own conversions
+  explicit operator double() const { return v; }
+  static Checked op_result(T r, bool operands_finite, const char* op) {
+    if (operands_finite && !std::isfinite(r)) overflow_trace().note(op);
+    Checked c;
+    c.v = r;
+    return c;
+  }
+#define GELUCHECK_CHECKED_OP(sym, name)                                              \
+  friend Checked operator sym(Checked a, Checked b) {                                \
+    return op_result(a.v sym b.v, std::isfinite(a.v) && std::isfinite(b.v), name); \
+  }
+  GELUCHECK_CHECKED_OP(+, "+")
+  GELUCHECK_CHECKED_OP(-, "-")
+  GELUCHECK_CHECKED_OP(*, "*")
+  GELUCHECK_CHECKED_OP(/, "/")
+#undef GELUCHECK_CHECKED_OP
+  friend Checked operator-(Checked a) { return op_result(-a.v, true, "neg"); }
+  friend Checked erf(Checked a) { return op_result(std::erf(a.v), std::isfinite(a.v), "erf"); }
+  friend Checked erfc(Checked a) { return op_result(std::erfc(a.v), std::isfinite(a.v), "erfc"); }
+  friend Checked exp(Checked a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
+  friend Checked tanh(Checked a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
+  friend Checked sqrt(Checked a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
+  friend Checked fabs(Checked a) { return op_result(std::fabs(a.v), true, "fabs"); }
+  friend Checked copysign(Checked a, Checked b) {
+    return op_result(std::copysign(a.v, b.v), true, "copysign");
+  }
+};
+
 // Reads an input of format F into number type T, and writes T's result back to F (one rounding).
 template <class T, const Format& F>
 T load(uint32_t bits) {
   const double x = to_double(F, bits);
   if constexpr (std::is_same_v<T, Native<F>>) {
     return Native<F>::exact(x);
+  } else if constexpr (std::is_same_v<T, Checked<float>>) {
+    return T(static_cast<float>(x));
   } else {
     return static_cast<T>(x);  // exact: float holds every fp16/bf16/fp32 value
   }

@@ -192,7 +192,14 @@ std::string to_shortest_decimal(const Format& f, uint32_t bits) {
   if (f.precision() == 24 && f.exponent_bits == 8) return fmt::format("{}", static_cast<float>(v));
   for (int digits = 1; digits <= 17; ++digits) {
     std::string s = fmt::format("{:.{}g}", v, digits);
-    if (round_to_format(f, std::strtod(s.c_str(), nullptr)) == bits) return s;
+    if (round_to_format(f, std::strtod(s.c_str(), nullptr)) != bits) continue;
+    // Plain notation for magnitudes people read that way (60, not 6e+01); it reads back the same.
+    const double a = std::fabs(v);
+    if (s.find('e') != std::string::npos && a >= 1 && a < 1e16) {
+      const int decimals = std::max(0, digits - 1 - int(std::floor(std::log10(a))));
+      s = fmt::format("{:.{}f}", v, decimals);
+    }
+    return s;
   }
   return fmt::format("{}", v);
 }

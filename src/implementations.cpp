@@ -204,20 +204,30 @@ enum class Arithmetic { fp64, fp32, native };
 
 template <class T, const Format& F, T (*formula)(T)>
 void run_formula(std::span<const uint32_t> x, std::span<uint32_t> y) {
-  overflow_trace() = {};
   for (size_t i = 0; i < x.size(); ++i) y[i] = store<F>(formula(load<T, F>(x[i])));
 }
 
+template <class T, const Format& F, T (*formula)(T)>
+const char* trace_formula(uint32_t x) {
+  overflow_trace() = {};
+  (void)formula(load<T, F>(x));
+  return overflow_trace().first;
+}
+
+using KernelPtr = void (*)(std::span<const uint32_t>, std::span<uint32_t>);
+using TracePtr = const char* (*)(uint32_t);
+
+// The formula of `Set` for `fn`, instantiated by Use<T, F, formula> (nullptr if Set lacks it).
 #define GELUCHECK_PICK(fn_name)                                     \
   case Function::fn_name:                                           \
     if constexpr (requires(T v) { Set::template fn_name<T>(v); }) { \
-      return &run_formula<T, F, &Set::template fn_name<T>>;         \
+      return Use::template get<&Set::template fn_name<T>>();       \
     } else {                                                        \
       return nullptr;                                               \
     }
 
-template <class Set, class T, const Format& F>
-auto pick_kernel(Function fn) -> void (*)(std::span<const uint32_t>, std::span<uint32_t>) {
+template <class Set, class T, class Use, class R>
+R pick_formula(Function fn) {
   switch (fn) {
     GELUCHECK_PICK(gelu_erf)
     GELUCHECK_PICK(gelu_tanh)
@@ -230,21 +240,56 @@ auto pick_kernel(Function fn) -> void (*)(std::span<const uint32_t>, std::span<u
 }
 #undef GELUCHECK_PICK
 
+template <class T, const Format& F>
+struct UseKernel {
+  template <T (*formula)(T)>
+  static KernelPtr get() { return &run_formula<T, F, formula>; }
+};
+template <class T, const Format& F>
+struct UseTrace {
+  template <T (*formula)(T)>
+  static TracePtr get() { return &trace_formula<T, F, formula>; }
+};
+
+// Calls visit.template operator()<T, F>() with T the number type of `arithmetic` (Checked for
+// traces) and F the format `f`.
+template <bool kTrace, class R, class Visit>
+R with_arithmetic(Arithmetic arithmetic, const Format& f, Visit visit) {
+  auto by_format = [&]<const Format& F>() -> R {
+    switch (arithmetic) {
+      case Arithmetic::fp64:
+        return visit.template operator()<std::conditional_t<kTrace, Checked<double>, double>, F>();
+      case Arithmetic::fp32:
+        return visit.template operator()<std::conditional_t<kTrace, Checked<float>, float>, F>();
+      case Arithmetic::native: return visit.template operator()<Native<F>, F>();
+    }
+    return nullptr;
+  };
+  return BuiltinFormats::visit(f, by_format, R{nullptr});
+}
+
 template <class Set>
 std::function<BatchKernel(Function, const Format&)> formula_kernels(Arithmetic arithmetic) {
   return [arithmetic](Function fn, const Format& f) -> BatchKernel {
-    using KernelPtr = void (*)(std::span<const uint32_t>, std::span<uint32_t>);
-    auto visitor = [&]<const Format& F>() -> KernelPtr {
-      switch (arithmetic) {
-        case Arithmetic::fp64: return pick_kernel<Set, double, F>(fn);
-        case Arithmetic::fp32: return pick_kernel<Set, float, F>(fn);
-        case Arithmetic::native: return pick_kernel<Set, Native<F>, F>(fn);
-      }
-      return nullptr;
-    };
-    const KernelPtr k = BuiltinFormats::visit(f, visitor, KernelPtr{nullptr});
+    const KernelPtr k = with_arithmetic<false, KernelPtr>(
+        arithmetic, f, [fn]<class T, const Format& F>() {
+          return pick_formula<Set, T, UseKernel<T, F>, KernelPtr>(fn);
+        });
     if (!k) return {};
     return k;
+  };
+}
+
+template <class Set>
+std::function<std::function<const char*(uint32_t)>(Function, const Format&)> formula_traces(
+    Arithmetic arithmetic) {
+  return [arithmetic](Function fn, const Format& f) -> std::function<const char*(uint32_t)> {
+    const TracePtr t = with_arithmetic<true, TracePtr>(
+        arithmetic, f, [fn]<class T, const Format& F>() {
+          return pick_formula<Set, T, UseTrace<T, F>, TracePtr>(fn);
+        });
+    if (!t) return {};
+    return t;
   };
 }
 
@@ -265,59 +310,71 @@ std::vector<Implementation> make_catalogue() {
                [](Function fn, const Format& f) -> BatchKernel { return reference_kernel(fn, f); }});
   c.push_back({"fp64", "The textbook formula in double with glibc libm, rounded once to the format.",
                "Computing in float64 and casting down (NumPy/SciPy pipelines, test oracles).",
-               false, formula_kernels<Textbook>(Arithmetic::fp64)});
+               false, formula_kernels<Textbook>(Arithmetic::fp64),
+               formula_traces<Textbook>(Arithmetic::fp64)});
   c.push_back({"fp32",
                std::string("The textbook formula in float with libm float functions (erff, tanhf, "
                            "expf).") + kWiden,
                "PyTorch's CPU and CUDA GELU/tanh kernels (opmath float for Half and BFloat16), "
                "and most frameworks' 16-bit activations.",
-               false, formula_kernels<Textbook>(Arithmetic::fp32)});
+               false, formula_kernels<Textbook>(Arithmetic::fp32),
+               formula_traces<Textbook>(Arithmetic::fp32)});
   c.push_back({"native",
                "The textbook formula with every operation and elementary function rounded to the "
                "format (constants too).",
                "Kernels computing natively in half/bfloat16 arithmetic (e.g. CUDA __hmul/__hadd "
                "intrinsics, hand-written fp16 shaders).",
-               false, formula_kernels<Textbook>(Arithmetic::native)});
+               false, formula_kernels<Textbook>(Arithmetic::native),
+               formula_traces<Textbook>(Arithmetic::native)});
   c.push_back({"tanh_approx",
                std::string("The tanh form 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3))) and its "
                            "derivative, in float, graded against the exact (erf) GELU.") + kWiden,
                "gelu(approximate='tanh'), GPT-2/BERT 'gelu_new', used where exact GELU is "
                "specified.",
-               false, formula_kernels<TanhFormForExact>(Arithmetic::fp32)});
+               false, formula_kernels<TanhFormForExact>(Arithmetic::fp32),
+               formula_traces<TanhFormForExact>(Arithmetic::fp32)});
   c.push_back({"as7126",
                std::string("Exact GELU with erf from Abramowitz & Stegun 7.1.26 "
                            "(|erf error| <= 1.5e-7), in float.") + kWiden,
                "Hand-written CUDA/OpenCL/shader kernels and inference engines without an erf.",
-               false, formula_kernels<AbramowitzStegun>(Arithmetic::fp32)});
+               false, formula_kernels<AbramowitzStegun>(Arithmetic::fp32),
+               formula_traces<AbramowitzStegun>(Arithmetic::fp32)});
   c.push_back({"sigmoid1702",
                std::string("x*sigmoid(1.702x) as either GELU, and its derivative, in float.") + kWiden,
                "'QuickGELU' in OpenAI CLIP and models fine-tuned from it.", false,
-               formula_kernels<Sigmoid1702>(Arithmetic::fp32)});
+               formula_kernels<Sigmoid1702>(Arithmetic::fp32),
+               formula_traces<Sigmoid1702>(Arithmetic::fp32)});
   c.push_back({"erfc_form",
                std::string("Exact GELU as 0.5x*erfc(-x/sqrt2) (derivative 0.5erfc(-x/sqrt2) + "
                            "x*phi(x)), in float.") + kWiden,
                "The stable rewrite: no 1+erf cancellation in the negative tail.", false,
-               formula_kernels<ErfcForm>(Arithmetic::fp32)});
+               formula_kernels<ErfcForm>(Arithmetic::fp32),
+               formula_traces<ErfcForm>(Arithmetic::fp32)});
   c.push_back({"sigmoid_form",
                std::string("The tanh-form GELU as x*sigmoid(2u) = x/(1+exp(-2u)), and its "
                            "derivative, in float.") + kWiden,
                "The stable rewrite of the tanh form: no 1+tanh cancellation in the negative "
                "tail.",
-               false, formula_kernels<SigmoidForm>(Arithmetic::fp32)});
+               false, formula_kernels<SigmoidForm>(Arithmetic::fp32),
+               formula_traces<SigmoidForm>(Arithmetic::fp32)});
   c.push_back({"exp_tanh",
                std::string("tanh as (e^2x-1)/(e^2x+1), alone and inside the tanh-form GELU and "
                            "the derivatives, in float.") + kWiden,
                "Naive hand-written kernels; e^2x overflows to inf/inf = NaN.", false,
-               formula_kernels<ExpTanh>(Arithmetic::fp32)});
+               formula_kernels<ExpTanh>(Arithmetic::fp32),
+               formula_traces<ExpTanh>(Arithmetic::fp32)});
   c.push_back({"native_erfc_form", "erfc_form with every operation rounded to the format.",
                "The stable rewrite in a native half/bfloat16 kernel.", false,
-               formula_kernels<ErfcForm>(Arithmetic::native)});
+               formula_kernels<ErfcForm>(Arithmetic::native),
+               formula_traces<ErfcForm>(Arithmetic::native)});
   c.push_back({"native_sigmoid_form", "sigmoid_form with every operation rounded to the format.",
                "The stable rewrite in a native half/bfloat16 kernel.", false,
-               formula_kernels<SigmoidForm>(Arithmetic::native)});
+               formula_kernels<SigmoidForm>(Arithmetic::native),
+               formula_traces<SigmoidForm>(Arithmetic::native)});
   c.push_back({"native_exp_tanh", "exp_tanh with every operation rounded to the format.",
                "A naive tanh written in half/bfloat16 arithmetic.", false,
-               formula_kernels<ExpTanh>(Arithmetic::native)});
+               formula_kernels<ExpTanh>(Arithmetic::native),
+               formula_traces<ExpTanh>(Arithmetic::native)});
   return c;
 }
 

@@ -24,12 +24,30 @@ struct Implementation {
   bool is_reference = false;
   // An empty kernel when the entry does not implement `fn` for `f`.
   std::function<BatchKernel(Function fn, const Format& f)> kernel_for;
+  // Optional: evaluates one input and names the first operation that overflowed (finite
+  // operands, infinite or NaN result), nullptr if none; empty when not traceable. Values are
+  // the same as kernel_for's.
+  std::function<std::function<const char*(uint32_t x)>(Function fn, const Format& f)> trace_for;
 
   bool supports(Function fn, const Format& f) const { return bool(kernel_for(fn, f)); }
 };
 
 const std::vector<Implementation>& builtin_implementations();
-const Implementation* find_implementation(std::string_view name);
+const Implementation* find_implementation(std::string_view name);  // built-in entries only
 std::string implementation_names();
+
+// Resolves any implementation name: a built-in entry, or SCHEME:ARGUMENT for the schemes in
+// implementation_schemes.cpp (e.g. finite differences, plugins, captured outputs). Throws
+// UsageError with the accepted forms when the name is unknown or its argument is bad. Objects
+// made for a scheme live until the program ends.
+const Implementation& resolve_implementation(std::string_view name);
+
+// One scheme: names "PREFIX:ARGUMENT" are made by make(ARGUMENT).
+struct ImplementationScheme {
+  std::string_view prefix;
+  std::string_view usage;  // e.g. "fd:IMPLEMENTATION  central finite difference of a forward"
+  Implementation (*make)(std::string_view argument);
+};
+std::span<const ImplementationScheme> implementation_schemes();
 
 }  // namespace gelucheck

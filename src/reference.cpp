@@ -514,8 +514,11 @@ std::string exact_decimal(Function fn, double x, int digits) {
     return fmt::format("{}", r.exact);
   }
   if (const auto t = tail_bound(fn, x); t && t->log2_delta < -1000) {
-    return fmt::format("{} {} 2^{:.0f} (analytic tail bound)", t->asymptote,
-                       t->delta_sign < 0 ? "minus less than" : "plus less than", t->log2_delta);
+    if (t->asymptote == 0)
+      return fmt::format("{}0 (|f(x)| < 2^{:.0f}, analytic tail bound)",
+                         t->delta_sign < 0 ? "-" : "", t->log2_delta);
+    return fmt::format("{} {} d, 0 < d < 2^{:.0f} (analytic tail bound)", t->asymptote,
+                       t->delta_sign < 0 ? "-" : "+", t->log2_delta);
   }
   const MpfrValue<640> m = mpfr_value<640>(fn, x);
   return m.v.str(digits, std::ios_base::scientific);

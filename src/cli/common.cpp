@@ -23,11 +23,7 @@ const Format& format_named(const std::string& name) {
 }
 
 const Implementation& implementation_named(const std::string& name) {
-  const Implementation* i = find_implementation(name);
-  if (!i)
-    throw UsageError(
-        fmt::format("unknown implementation '{}'; valid: {}", name, implementation_names()));
-  return *i;
+  return resolve_implementation(name);
 }
 
 OutputKind output_kind_named(const std::string& name) {
