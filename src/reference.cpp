@@ -507,6 +507,19 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
   for (size_t i = 0; i < x_bits.size(); ++i) out[i] = reference(fn, f, x_bits[i], mode);
 }
 
+std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, double x) {
+  if (special(fn, f, x) || tail(fn, f, x)) return std::nullopt;
+  const FastValue v = fast_value(fn, x);
+  if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
+  // 533 bits: d can be 2^-298 |a| (tanh_grad at the smallest fp32 subnormal), and must itself
+  // be checked to far better than its relative bound.
+  const MpfrValue<160> m = mpfr_value<160>(fn, x);
+  using R = Real<160>;
+  const R err = abs(m.v - (R(v.a) + R(v.d)));
+  if (v.b == 0) return err == 0 ? 0.0 : INFINITY;
+  return static_cast<double>(err / R(v.b));
+}
+
 std::string exact_decimal(Function fn, double x, int digits) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x) || x == 0) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -47,6 +48,13 @@ struct ReferenceCounters {
   uint64_t special = 0, tail = 0, fast = 0, mpfr = 0, mpfr_max_bits = 0;
 };
 ReferenceCounters& reference_counters();
+
+namespace detail {
+// For tests of the fast tier's stated bound: |r - (a + d)| / b, with r from MPFR at 533 bits,
+// for an input outside the special values and tails (nullopt there, or if the fast tier gives
+// no finite value). A result <= 1 means the bound holds.
+std::optional<double> fast_bound_ratio(Function fn, const Format& f, double x);
+}  // namespace detail
 
 // f(x) to `digits` significant decimal digits, from MPFR at 2128 bits (for `gelucheck eval`).
 // In the analytic tails, where the value may be beyond MPFR's range, it says so.
