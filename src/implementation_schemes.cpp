@@ -7,6 +7,9 @@
 
 #include "errors.hpp"
 #include "implementations.hpp"
+#include "captured_outputs.hpp"       // make_captured_implementation
+#include "plugin_implementation.hpp"  // make_plugin_implementation
+#include "finite_difference.hpp"      // make_finite_difference
 
 namespace gelucheck {
 namespace {
@@ -14,6 +17,12 @@ namespace {
 // {"prefix", "PREFIX:ARG  what it is", &make_function}, with make_function declared in the
 // scheme's own header.
 const std::vector<ImplementationScheme> kSchemes = {
+    {"plugin", "plugin:PATH.so:SYMBOL[:bits16]  a kernel in a shared library (plugin_abi.h)",
+     &make_plugin_implementation},
+    {"file", "file:PATH  outputs captured for every input of the sweep (.npy or raw bits)",
+     &make_captured_implementation},
+    {"fd", "fd:IMPLEMENTATION  central finite difference of IMPLEMENTATION's forward (derivatives only)",
+     &make_finite_difference},
 };
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "sweep_domain.hpp"
+
 namespace gelucheck {
 
 unsigned resolve_threads(unsigned threads) {
@@ -64,6 +66,7 @@ std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
   const Format& f = domain.format();
   const size_t n_impl = implementations.size();
   std::vector<BatchKernel> kernels(n_impl);
+  const SweepDomainScope scope(domain);  // captured outputs pair inputs with positions by it
   for (size_t i = 0; i < n_impl; ++i) kernels[i] = implementations[i]->kernel_for(fn, f);
   const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
 

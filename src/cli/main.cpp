@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
       {"sweep", cli::add_sweep(app)},
       {"table", cli::add_table(app)},
       {"eval", cli::add_eval(app)},
+      {"inputs", cli::add_inputs(app)},
+      {"gate", cli::add_gate(app)},
   };
   try {
     app.parse(argc, argv);

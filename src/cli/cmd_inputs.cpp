@@ -1,0 +1,93 @@
+// gelucheck inputs: the exact inputs of a sweep, in the sweep's order, for running a framework or
+// GPU kernel on them and grading its outputs with file:PATH.
+#include <bit>
+
+#include <fmt/format.h>  // fmt::print
+
+#include "../npy.hpp"
+#include "../output_file.hpp"
+#include "common.hpp"
+
+namespace gelucheck::cli {
+
+namespace {
+
+enum class InputDtype { natural, bits, float32 };
+
+// numpy has float16 and float32 but no bfloat16: bf16 inputs are written as their bit patterns.
+NpyDtype npy_dtype_for(const Format& f, InputDtype kind) {
+  if (kind == InputDtype::float32) return kNpyFloat32;
+  if (kind == InputDtype::natural && &f == &fp16) return kNpyFloat16;
+  if (kind == InputDtype::natural && &f == &fp32) return kNpyFloat32;
+  return f.total_bits() <= 16 ? kNpyUint16 : kNpyUint32;
+}
+
+}  // namespace
+
+Runner add_inputs(CLI::App& app) {
+  struct Opts {
+    std::string format, output, dtype = "auto";
+    bool raw = false;
+    DomainOptions domain;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "inputs",
+      "Writes the exact inputs of a sweep, in the sweep's order (exhaustive: increasing value, "
+      "-0 before +0), as a .npy file: run your framework or GPU kernel on them, save its outputs "
+      "in the same order, and grade them with -i file:OUTPUTS.npy and the same -t/--range/--grid "
+      "options.\n"
+      "dtype auto: float16 for fp16, float32 for fp32, and for bf16 (numpy has no bfloat16) "
+      "uint16 bit patterns; in torch: torch.from_numpy(a.view(numpy.int16)).view(torch.bfloat16).");
+  cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
+  cmd->add_option("-o,--output", o->output, "Output file (.npy unless --raw)")->required();
+  cmd->add_option("--dtype", o->dtype,
+                  "auto (default), bits (uint16/uint32 bit patterns), float32 (values; exact for "
+                  "every format)")
+      ->capture_default_str();
+  cmd->add_flag("--raw", o->raw,
+                "Raw little-endian bit patterns (2 bytes per value for fp16/bf16, 4 for fp32), "
+                "no header");
+  o->domain.add_to(*cmd);
+  return [o]() {
+    const Format& f = format_named(o->format);
+    InputDtype kind;
+    if (o->dtype == "auto") kind = InputDtype::natural;
+    else if (o->dtype == "bits") kind = InputDtype::bits;
+    else if (o->dtype == "float32") kind = InputDtype::float32;
+    else throw UsageError(fmt::format("unknown --dtype '{}'; valid: auto, bits, float32", o->dtype));
+    if (o->raw && o->dtype != "auto")
+      throw UsageError("--raw writes bit patterns; it takes no --dtype");
+    const Domain domain = o->domain.build(f);
+    std::vector<uint32_t> bits(domain.size());
+    domain.fill(0, bits.size(), bits.data());
+
+    const NpyDtype dtype = o->raw ? npy_dtype_for(f, InputDtype::bits) : npy_dtype_for(f, kind);
+    std::vector<uint64_t> elements(bits.size());
+    for (size_t i = 0; i < bits.size(); ++i) {
+      // float32 of a 16-bit value: exact (float holds every fp16 and bf16 value).
+      elements[i] = dtype == kNpyFloat32 && &f != &fp32
+                        ? std::bit_cast<uint32_t>(static_cast<float>(to_double(f, bits[i])))
+                        : bits[i];
+    }
+    if (o->raw) {
+      OutputFile out(o->output);
+      std::string data;
+      data.reserve(elements.size() * size_t(dtype.item_bytes));
+      for (uint64_t v : elements)
+        for (int k = 0; k < dtype.item_bytes; ++k) data += char((v >> (8 * k)) & 0xff);
+      out.write(data);
+      out.commit();
+    } else {
+      write_npy_1d(o->output, dtype, elements);
+    }
+    // The summary goes to stderr when the data itself goes to standard output.
+    fmt::print(o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}) to {} as {}{}\n", bits.size(), f.name, domain.describe(),
+               o->output, o->raw ? "raw little-endian " : "",
+               dtype.kind == 'u' ? fmt::format("{}-bit patterns", 8 * dtype.item_bytes)
+                                 : dtype.name());
+    return 0;
+  };
+}
+
+}  // namespace gelucheck::cli

@@ -1,0 +1,36 @@
+/* The C ABI of gelucheck kernel plugins: implementation names plugin:PATH.so:SYMBOL[:KIND].
+ *
+ * A plugin is a shared library (built with -shared -fPIC) that exports, with C linkage, one
+ * function per kernel, of one of these kinds:
+ *
+ *   KIND float  (the default)  float SYMBOL(float x);
+ *     Inputs of every format are widened exactly to float. For fp16 and bf16 the float result
+ *     is rounded once, to nearest even, to the format, as a kernel that computes in float and
+ *     stores half or bfloat16 does.
+ *
+ *   KIND bits16                void SYMBOL(const uint16_t *in, uint16_t *out, size_t n);
+ *     out[i] = f(in[i]) on binary16 or bfloat16 bit patterns (the format is the one the
+ *     command grades, -t fp16 or -t bf16): the kernel's own rounding is graded.
+ *
+ * The kind is not visible in a shared library, so the name must state it: a bits16 kernel
+ * loaded as float is called with the wrong signature. Kernels are called from several threads
+ * at once on disjoint arrays and must be thread-safe (a pure function of their input).
+ * Include this header from C or C++ to have the compiler check a kernel's signature. */
+#ifndef GELUCHECK_PLUGIN_ABI_H
+#define GELUCHECK_PLUGIN_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef float (*gelucheck_float_kernel)(float x);
+typedef void (*gelucheck_bits16_kernel)(const uint16_t *in, uint16_t *out, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GELUCHECK_PLUGIN_ABI_H */

@@ -1,0 +1,17 @@
+// Implementations loaded from a shared library: plugin:PATH.so:SYMBOL[:KIND], KIND float (the
+// default, float SYMBOL(float)) or bits16 (void SYMBOL(const uint16_t*, uint16_t*, size_t));
+// plugin_abi.h documents the ABI. The library is loaded with dlopen when the name is resolved and
+// stays loaded until the program ends.
+#pragma once
+
+#include <string_view>
+
+#include "implementations.hpp"
+
+namespace gelucheck {
+
+// Makes the implementation for the argument after "plugin:". Throws UsageError when the argument
+// is malformed, the file does not exist or cannot be loaded, or the symbol is not exported.
+Implementation make_plugin_implementation(std::string_view argument);
+
+}  // namespace gelucheck
