@@ -18,10 +18,11 @@ constexpr std::string_view kForms =
     "plugin:PATH.so:SYMBOL (float SYMBOL(float)) or plugin:PATH.so:SYMBOL:bits16 (void "
     "SYMBOL(const uint16_t*, uint16_t*, size_t))";
 
-struct PluginName {
-  std::string path, symbol;
-  bool bits16 = false;
-};
+}  // namespace
+
+std::string PluginName::argument() const {
+  return fmt::format("{}:{}{}", path, symbol, bits16 ? ":bits16" : "");
+}
 
 PluginName parse_plugin_name(std::string_view argument) {
   PluginName p;
@@ -41,8 +42,6 @@ PluginName parse_plugin_name(std::string_view argument) {
   p.symbol = std::string(rest.substr(last + 1));
   return p;
 }
-
-}  // namespace
 
 Implementation make_plugin_implementation(std::string_view argument) {
   const PluginName p = parse_plugin_name(argument);

@@ -1,11 +1,180 @@
-// gelucheck gate: placeholder while the gate command is written (issue 5).
+// gelucheck gate: runs the checks of a gate file; exit 0 when all pass, 1 when any fails, 2 when
+// the gate file, a baseline or an implementation named in it is malformed.
+#include <chrono>
+
+#include <fmt/format.h>  // fmt::print
+
+#include "../output_file.hpp"
+#include "../sweep_domain.hpp"
 #include "common.hpp"
+#include "gate_file.hpp"
+#include "gate_report.hpp"
 
 namespace gelucheck::cli {
 
+namespace {
+
+// A check made ready to run: everything that can be refused is refused before anything runs.
+struct PreparedCheck {
+  const GateCheck* check;
+  const Implementation* implementation;
+  Domain domain;
+  const BaselineEntry* baseline = nullptr;
+};
+
+template <class F>
+decltype(auto) at_location(const std::string& location, F&& f) {
+  try {
+    return f();
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: {}", location, e.what()));
+  }
+}
+
+PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_baseline) {
+  PreparedCheck p{&c, nullptr,
+                  at_location(c.domain_location, [&] { return c.domain.build(*c.format); })};
+  p.implementation = &at_location(c.implementation_location, [&]() -> const Implementation& {
+    const Implementation& impl = resolve_implementation(c.implementation_path);
+    if (!impl.supports(c.function, *c.format))
+      throw UsageError(fmt::format("implementation '{}' does not provide {} in {}", impl.name,
+                                   name_of(c.function), c.format->name));
+    // Made once for the check's domain now, so that captured outputs of the wrong length are
+    // refused before any check runs.
+    const SweepDomainScope scope(p.domain);
+    (void)impl.kernel_for(c.function, *c.format);
+    return impl;
+  });
+  if (baseline && !write_baseline) {
+    if (const auto it = baseline->checks.find(c.name); it != baseline->checks.end()) {
+      check_baseline_matches(*baseline, it->second, c, p.domain.describe());
+      p.baseline = &it->second;
+    }
+  }
+  return p;
+}
+
+CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_t worst_count,
+                      const Baseline* baseline) {
+  const GateCheck& c = *p.check;
+  CheckResult r;
+  r.check = &c;
+  r.implementation = p.implementation->name;
+  r.domain = p.domain.describe();
+  r.worst.capacity = worst_count;
+  const auto start = std::chrono::steady_clock::now();
+  const Implementation* impls[] = {p.implementation};
+  r.stats = std::move(at_location(c.location, [&] {
+                        return run_sweep(c.function, p.domain, impls, options,
+                                         [&](size_t, std::span<const PointRecord> records) {
+                                           for (const PointRecord& rec : records)
+                                             r.worst.offer(rec);
+                                         });
+                      }).front());
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const GateLimit& l : c.limits) {
+    CriterionResult cr;
+    cr.metric = l.metric;
+    cr.kind = l.is_default ? CriterionResult::Kind::default_limit : CriterionResult::Kind::limit;
+    cr.bound = l.limit;
+    cr.measured = measured_value(l.metric, r.stats);
+    cr.passed = within(l.metric, cr.measured, cr.bound);
+    r.criteria.push_back(cr);
+  }
+  if (p.baseline) compare_with_baseline(*p.baseline, r);
+  else if (baseline) r.baseline_note = fmt::format("no entry in {}", baseline->path);
+  return r;
+}
+
+}  // namespace
+
 Runner add_gate(CLI::App& app) {
-  app.add_subcommand("gate", "Accuracy gate for CI (in progress)");
-  return []() -> int { throw UsageError("gate: not implemented yet"); };
+  struct Opts {
+    std::string gate_file, junit, json, baseline;
+    bool write_baseline = false;
+    std::vector<std::string> only;
+    size_t worst = 5;
+    EngineOptions engine;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "gate",
+      "Runs the accuracy checks of a TOML gate file, for CI: exit 0 when every check passes, 1 "
+      "when any fails (the report names the check, the limit and the worst inputs), 2 when the "
+      "gate file is malformed (FILE:LINE and what is wrong).\n"
+      "Each [[check]] has function, format, implementation (built-in, plugin:PATH.so:SYMBOL"
+      "[:bits16] or file:CAPTURED.npy; paths relative to the gate file), optional range/grid/"
+      "points/seed, and limits: max_ulp, mean_ulp, min_correctly_rounded, min_faithful, "
+      "max_nonfinite (default 0), max_zero_sign, max_abs_error. See docs/gating.md.");
+  cmd->add_option("GATE_FILE", o->gate_file, "The gate file (TOML)")->required();
+  cmd->add_option("--junit", o->junit, "Also write JUnit XML (one testcase per check) to FILE");
+  cmd->add_option("--json", o->json, "Also write the full results as JSON to FILE");
+  cmd->add_option("--baseline", o->baseline,
+                  "Fail when any metric is worse than recorded in this JSON file by more than "
+                  "[baseline_tolerance] (default 0)");
+  cmd->add_flag("--write-baseline", o->write_baseline,
+                "Record the measured metrics in the --baseline file instead of comparing");
+  cmd->add_option("--only", o->only, "Run only the checks with these names (comma-separated)")
+      ->delimiter(',');
+  cmd->add_option("--worst", o->worst, "Worst inputs listed per failed check")
+      ->capture_default_str();
+  o->engine.add_to(*cmd);
+  return [o]() {
+    if (o->write_baseline && o->baseline.empty())
+      throw UsageError("--write-baseline needs --baseline FILE (the file to record)");
+    if (o->write_baseline && !o->only.empty())
+      throw UsageError("--write-baseline records every check of the gate file; drop --only");
+    const GateFile gate = read_gate_file(o->gate_file);
+    const SweepOptions options = o->engine.sweep_options();
+    std::vector<const GateCheck*> selected;
+    for (const std::string& name : o->only) {
+      if (std::none_of(gate.checks.begin(), gate.checks.end(),
+                       [&](const GateCheck& c) { return c.name == name; })) {
+        std::string names;
+        for (const GateCheck& c : gate.checks) names += (names.empty() ? "" : ", ") + c.name;
+        throw UsageError(fmt::format("--only: {} has no check named '{}'; its checks: {}",
+                                     gate.path, name, names));
+      }
+    }
+    for (const GateCheck& c : gate.checks)
+      if (o->only.empty() || std::find(o->only.begin(), o->only.end(), c.name) != o->only.end())
+        selected.push_back(&c);
+
+    std::optional<Baseline> baseline;
+    if (!o->baseline.empty() && !o->write_baseline) baseline = read_baseline(o->baseline);
+    std::vector<PreparedCheck> prepared;
+    for (const GateCheck* c : selected)
+      prepared.push_back(prepare(*c, baseline ? &*baseline : nullptr, o->write_baseline));
+    // Report files are opened before the run, so an unwritable path fails early.
+    std::optional<OutputFile> junit, json, baseline_out;
+    if (!o->junit.empty()) junit.emplace(o->junit);
+    if (!o->json.empty()) json.emplace(o->json);
+    if (o->write_baseline) baseline_out.emplace(o->baseline);
+
+    std::vector<CheckResult> results;
+    for (const PreparedCheck& p : prepared)
+      results.push_back(run_check(p, options, o->worst, baseline ? &*baseline : nullptr));
+
+    fmt::print("{}", render_gate_table(gate, results));
+    std::fflush(stdout);
+    if (junit) {
+      junit->write(render_gate_junit(gate, results));
+      junit->commit();
+    }
+    if (json) {
+      json->write(render_gate_json(gate, results));
+      json->commit();
+    }
+    if (baseline_out) {
+      baseline_out->write(render_baseline(gate, results));
+      baseline_out->commit();
+      fmt::print("\nrecorded the measured metrics of {} checks in {}\n", results.size(),
+                 o->baseline);
+    }
+    const bool all_passed = std::all_of(results.begin(), results.end(),
+                                        [](const CheckResult& r) { return r.passed(); });
+    return all_passed ? 0 : 1;
+  };
 }
 
 }  // namespace gelucheck::cli

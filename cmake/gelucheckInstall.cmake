@@ -1,0 +1,36 @@
+# Installs the library, the tool and a CMake package, so that another project can write
+#   find_package(gelucheck 0.1 REQUIRED)
+#   target_link_libraries(my_tests PRIVATE gelucheck::core)    # #include <gelucheck/...hpp>
+# and get the library with its public dependencies (Boost, fmt, MPFR, nlohmann_json) found, the
+# plugin ABI header as gelucheck::plugin_abi, and the tool as gelucheck::gelucheck.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set_target_properties(gelucheck_core PROPERTIES EXPORT_NAME core)
+target_compile_features(gelucheck_core PUBLIC cxx_std_20)
+# Installed headers live in include/gelucheck/ and include each other by plain name.
+target_include_directories(gelucheck_core PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+add_library(gelucheck::core ALIAS gelucheck_core)
+
+add_library(gelucheck_plugin_abi INTERFACE)
+set_target_properties(gelucheck_plugin_abi PROPERTIES EXPORT_NAME plugin_abi)
+target_include_directories(gelucheck_plugin_abi
+  INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+
+file(GLOB GELUCHECK_PUBLIC_HEADERS CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/src/*.hpp ${PROJECT_SOURCE_DIR}/src/*.h)
+install(FILES ${GELUCHECK_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gelucheck)
+install(TARGETS gelucheck_core gelucheck_plugin_abi gelucheck EXPORT gelucheckTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+set(GELUCHECK_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/gelucheck)
+install(EXPORT gelucheckTargets NAMESPACE gelucheck:: DESTINATION ${GELUCHECK_CMAKE_DIR})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/gelucheckConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfig.cmake INSTALL_DESTINATION ${GELUCHECK_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfigVersion.cmake
+        DESTINATION ${GELUCHECK_CMAKE_DIR})

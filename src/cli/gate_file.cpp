@@ -1,0 +1,320 @@
+#include "gate_file.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>  // fmt::format
+#include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
+
+#include "../plugin_implementation.hpp"
+
+namespace gelucheck::cli {
+
+const std::vector<GateMetricInfo>& gate_metrics() {
+  static const std::vector<GateMetricInfo> metrics = {
+      {GateMetric::max_ulp, "max_ulp", false, false,
+       "largest |ULP error| over finite results"},
+      {GateMetric::mean_ulp, "mean_ulp", false, false, "mean |ULP error| over finite results"},
+      {GateMetric::min_correctly_rounded, "min_correctly_rounded", true, false,
+       "share of inputs (0..1) whose result is the correctly rounded value"},
+      {GateMetric::min_faithful, "min_faithful", true, false,
+       "share of inputs (0..1) whose result is one of the two values bracketing f(x)"},
+      {GateMetric::max_nonfinite, "max_nonfinite", false, true,
+       "inputs whose result is inf or NaN where f(x) is finite, or the wrong inf/NaN "
+       "(default limit 0)"},
+      {GateMetric::max_zero_sign, "max_zero_sign", false, true, "zeros of the wrong sign"},
+      {GateMetric::max_abs_error, "max_abs_error", false, false,
+       "largest |y - f(x)| over finite results"},
+  };
+  return metrics;
+}
+
+const GateMetricInfo& info_of(GateMetric m) {
+  for (const GateMetricInfo& i : gate_metrics())
+    if (i.metric == m) return i;
+  throw std::logic_error("unknown gate metric");
+}
+
+namespace {
+
+const GateMetricInfo* find_metric(std::string_view key) {
+  for (const GateMetricInfo& i : gate_metrics())
+    if (i.key == key) return &i;
+  return nullptr;
+}
+
+std::string metric_keys() {
+  std::string out;
+  for (const GateMetricInfo& i : gate_metrics()) out += (out.empty() ? "" : ", ") + std::string(i.key);
+  return out;
+}
+
+constexpr std::string_view kCheckKeys =
+    "name, function, format, implementation, range, grid, points, seed, baseline_tolerance";
+
+std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::date:
+    case toml::node_type::time:
+    case toml::node_type::date_time: return "a date/time";
+    default: return "nothing";
+  }
+}
+
+// Reads one gate file; every error is "FILE:LINE: what is wrong".
+class GateFileReader {
+ public:
+  explicit GateFileReader(std::string path) : path_(std::move(path)) {
+    const auto slash = path_.find_last_of('/');
+    dir_ = slash == std::string::npos ? "" : path_.substr(0, slash + 1);
+  }
+
+  GateFile read() {
+    {
+      std::ifstream probe(path_);
+      if (!probe)
+        throw UsageError(fmt::format("cannot read gate file '{}': {}", path_,
+                                     std::strerror(errno)));
+    }
+    toml::table root;
+    try {
+      root = toml::parse_file(path_);
+    } catch (const toml::parse_error& e) {
+      throw UsageError(fmt::format("{}:{}:{}: {} (the gate file is not valid TOML)", path_,
+                                   e.source().begin.line, e.source().begin.column,
+                                   e.description()));
+    }
+    GateFile out;
+    out.path = path_;
+    const toml::table* defaults = nullptr;
+    std::vector<std::pair<GateMetric, double>> file_tolerance;
+    const toml::array* checks = nullptr;
+    for (auto&& [key, node] : root) {
+      if (key == "defaults") {
+        defaults = table_at(node, "defaults", "[defaults]");
+      } else if (key == "baseline_tolerance") {
+        file_tolerance = tolerance(node);
+      } else if (key == "check") {
+        checks = node.as_array();
+        if (!checks || !checks->is_array_of_tables())
+          fail(node, "'check' must be an array of tables: write each check as [[check]]");
+      } else {
+        fail(node, fmt::format("unknown top-level key '{}'; valid: [[check]] tables, [defaults], "
+                               "[baseline_tolerance]",
+                               key.str()));
+      }
+    }
+    if (!checks || checks->empty())
+      throw UsageError(fmt::format("{}: no checks: write each check as a [[check]] table with "
+                                   "function, format, implementation and at least one limit",
+                                   path_));
+    std::map<std::string, std::string> names;  // name -> location
+    for (const toml::node& node : *checks) {
+      GateCheck c = check(*node.as_table(), defaults, file_tolerance);
+      if (auto [it, added] = names.emplace(c.name, c.location); !added)
+        throw UsageError(fmt::format("{}: check name '{}' is already used at {}; names must be "
+                                     "unique (baselines are keyed by them)",
+                                     c.location, c.name, it->second));
+      out.checks.push_back(std::move(c));
+    }
+    return out;
+  }
+
+ private:
+  std::string at(const toml::node& n) const {
+    return fmt::format("{}:{}", path_, n.source().begin.line);
+  }
+  [[noreturn]] void fail(const toml::node& n, const std::string& why) const {
+    throw UsageError(fmt::format("{}: {}", at(n), why));
+  }
+
+  // Runs f, prefixing the location of n to a UsageError it throws.
+  template <class F>
+  decltype(auto) with_location(const toml::node& n, F&& f) const {
+    try {
+      return f();
+    } catch (const UsageError& e) {
+      throw UsageError(fmt::format("{}: {}", at(n), e.what()));
+    }
+  }
+
+  const toml::table* table_at(const toml::node& n, std::string_view key,
+                              std::string_view spelled) const {
+    const toml::table* t = n.as_table();
+    if (!t) fail(n, fmt::format("'{}' must be a table ({}), got {}", key, spelled, type_name(n)));
+    return t;
+  }
+
+  std::string string_value(const toml::node& n, std::string_view key) const {
+    const auto* s = n.as_string();
+    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, type_name(n)));
+    return s->get();
+  }
+
+  double number_value(const toml::node& n, std::string_view key) const {
+    if (const auto* i = n.as_integer()) return double(i->get());
+    if (const auto* d = n.as_floating_point()) return d->get();
+    fail(n, fmt::format("'{}' must be a number, got {}", key, type_name(n)));
+  }
+
+  int64_t integer_value(const toml::node& n, std::string_view key, int64_t min) const {
+    const auto* i = n.as_integer();
+    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, type_name(n)));
+    if (i->get() < min) fail(n, fmt::format("'{}' must be >= {}, got {}", key, min, i->get()));
+    return i->get();
+  }
+
+  double limit_value(const toml::node& n, const GateMetricInfo& m) const {
+    const double v = m.is_count ? double(integer_value(n, m.key, 0)) : number_value(n, m.key);
+    if (std::isnan(v) || v < 0) fail(n, fmt::format("'{}' must be >= 0, got {}", m.key, v));
+    if (m.lower_bound && v > 1)
+      fail(n, fmt::format("'{}' is a share of the inputs, between 0 and 1 (0.99 = 99%), got {}",
+                          m.key, v));
+    return v;
+  }
+
+  std::vector<std::pair<GateMetric, double>> tolerance(const toml::node& n) const {
+    const toml::table* t = table_at(n, "baseline_tolerance", "e.g. { max_ulp = 0.25 }");
+    std::vector<std::pair<GateMetric, double>> out;
+    for (auto&& [key, value] : *t) {
+      const GateMetricInfo* m = find_metric(key.str());
+      if (!m)
+        fail(value, fmt::format("unknown metric '{}' in baseline_tolerance; valid: {}", key.str(),
+                                metric_keys()));
+      const double v = number_value(value, key.str());
+      if (std::isnan(v) || v < 0)
+        fail(value, fmt::format("tolerance '{}' must be >= 0, got {}", key.str(), v));
+      out.emplace_back(m->metric, v);
+    }
+    return out;
+  }
+
+  std::string range_value(const toml::node& n) const {
+    if (n.is_string()) return n.as_string()->get();
+    const toml::array* a = n.as_array();
+    if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number())
+      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", type_name(n)));
+    // Shortest round-trip decimals ("inf" for infinities) read back exactly by parse_range.
+    return fmt::format("{}:{}", number_value((*a)[0], "range"), number_value((*a)[1], "range"));
+  }
+
+  // plugin:PATH... and file:PATH name files relative to the gate file, as a CI user expects.
+  std::string with_paths_from_gate_file(const std::string& name) const {
+    auto relative = [&](const std::string& p) {
+      return p.empty() || p[0] == '/' || dir_.empty() ? p : dir_ + p;
+    };
+    if (name.starts_with("file:")) return "file:" + relative(name.substr(5));
+    if (name.starts_with("plugin:")) {
+      PluginName p = parse_plugin_name(std::string_view(name).substr(7));
+      p.path = relative(p.path);
+      return "plugin:" + p.argument();
+    }
+    return name;
+  }
+
+  GateCheck check(const toml::table& t, const toml::table* defaults,
+                  const std::vector<std::pair<GateMetric, double>>& file_tolerance) const {
+    GateCheck c;
+    c.location = at(t);
+    // The check's own keys override [defaults].
+    std::map<std::string, const toml::node*> keys;
+    if (defaults)
+      for (auto&& [key, value] : *defaults) keys[std::string(key.str())] = &value;
+    for (auto&& [key, value] : t) keys[std::string(key.str())] = &value;
+    if (defaults && defaults->contains("name"))
+      fail(*defaults->get("name"), "'name' cannot be a default: each check has its own");
+
+    std::string range, grid;
+    c.baseline_tolerance = file_tolerance;
+    for (const auto& [key, node] : keys) {
+      const toml::node& n = *node;
+      if (key == "name") {
+        c.name = string_value(n, key);
+        if (c.name.empty()) fail(n, "'name' must not be empty");
+      } else if (key == "function") {
+        c.function = with_location(n, [&] { return function_named(string_value(n, key)); });
+      } else if (key == "format") {
+        c.format = &with_location(n, [&]() -> const Format& {
+          return format_named(string_value(n, key));
+        });
+      } else if (key == "implementation") {
+        c.implementation = string_value(n, key);
+        c.implementation_location = at(n);
+        c.implementation_path =
+            with_location(n, [&] { return with_paths_from_gate_file(c.implementation); });
+      } else if (key == "range") {
+        c.domain.range = range_value(n);
+        c.domain_location = at(n);
+      } else if (key == "grid") {
+        c.domain.grid = string_value(n, key);
+        if (c.domain_location.empty()) c.domain_location = at(n);
+      } else if (key == "points") {
+        c.domain.points = uint64_t(integer_value(n, key, 1));
+      } else if (key == "seed") {
+        c.domain.seed = uint64_t(integer_value(n, key, 0));
+      } else if (key == "baseline_tolerance") {
+        for (const auto& [metric, value] : tolerance(n)) {
+          std::erase_if(c.baseline_tolerance, [m = metric](const auto& e) { return e.first == m; });
+          c.baseline_tolerance.emplace_back(metric, value);
+        }
+      } else if (const GateMetricInfo* m = find_metric(key)) {
+        c.limits.push_back({m->metric, limit_value(n, *m), false, at(n)});
+      } else if (std::find(std::begin(kReservedGateKeys), std::end(kReservedGateKeys), key) !=
+                 std::end(kReservedGateKeys)) {
+        fail(n, fmt::format("'{}' needs the {} report, which this build of gelucheck does not "
+                            "provide",
+                            key, key.starts_with("saturation") ? "saturation" : "gradient"));
+      } else {
+        fail(n, fmt::format("unknown key '{}' in a check; valid: {}, and the limits {}", key,
+                            kCheckKeys, metric_keys()));
+      }
+    }
+    auto require = [&](bool present, std::string_view key, std::string_view example) {
+      if (!present)
+        throw UsageError(fmt::format("{}: check{} has no '{}' (e.g. {} = {})", c.location,
+                                     c.name.empty() ? "" : " '" + c.name + "'", key, key,
+                                     example));
+    };
+    require(keys.contains("function"), "function", "\"gelu_erf\"");
+    require(keys.contains("format"), "format", "\"bf16\"");
+    require(keys.contains("implementation"), "implementation",
+            "\"fp32\" or \"plugin:libmine.so:my_gelu\"");
+    if (c.limits.empty())
+      throw UsageError(fmt::format("{}: check{} sets no limit; set at least one of {}",
+                                   c.location, c.name.empty() ? "" : " '" + c.name + "'",
+                                   metric_keys()));
+    if (std::none_of(c.limits.begin(), c.limits.end(),
+                     [](const GateLimit& l) { return l.metric == GateMetric::max_nonfinite; }))
+      c.limits.push_back({GateMetric::max_nonfinite, 0, true, c.location});
+    if (c.name.empty())
+      c.name = fmt::format("{}/{}/{}", name_of(c.function), c.format->name, c.implementation);
+    if (c.domain_location.empty()) c.domain_location = c.location;
+    // The domain is built now so that a bad or empty range is reported here, with its line.
+    {
+      const std::string where = c.domain_location;
+      try {
+        (void)c.domain.build(*c.format);
+      } catch (const UsageError& e) {
+        throw UsageError(fmt::format("{}: {}", where, e.what()));
+      }
+    }
+    return c;
+  }
+
+  std::string path_, dir_;
+};
+
+}  // namespace
+
+GateFile read_gate_file(const std::string& path) { return GateFileReader(path).read(); }
+
+}  // namespace gelucheck::cli

@@ -1,0 +1,86 @@
+// Gate files: the accuracy checks a CI run must pass, written in TOML (docs/gating.md).
+//
+//   [defaults]                      # optional: keys every check inherits unless it sets them
+//   format = "bf16"
+//   range = "-8:8"
+//
+//   [baseline_tolerance]            # optional: how much worse than --baseline a metric may get
+//   max_ulp = 0.25
+//
+//   [[check]]
+//   name = "gelu bf16 plugin"       # optional, unique; default "FUNCTION/FORMAT/IMPLEMENTATION"
+//   function = "gelu_erf"
+//   implementation = "plugin:libmygelu.so:gelu_bf16:bits16"   # paths relative to this file
+//   max_ulp = 1.0
+//   min_correctly_rounded = 0.99
+//
+// Every key is checked: an unknown key, a wrong type, a name the catalogue does not know or an
+// empty range is an error that names the file and line (exit status 2), never ignored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common.hpp"
+
+namespace gelucheck::cli {
+
+// What a check can limit. A limit named max_* or mean_* is an upper bound, min_* a lower bound.
+enum class GateMetric {
+  max_ulp,                // largest |ULP error| over finite results
+  mean_ulp,               // mean |ULP error| over finite results
+  min_correctly_rounded,  // share of inputs whose result is the correctly rounded value, 0..1
+  min_faithful,           // share of inputs whose result is one of the two neighbours of f(x)
+  max_nonfinite,          // results that are inf or NaN where f(x) is not, or the wrong inf/NaN
+  max_zero_sign,          // zeros of the wrong sign
+  max_abs_error,          // largest |y - f(x)| over finite results
+};
+
+struct GateMetricInfo {
+  GateMetric metric;
+  std::string_view key;  // the TOML key, also used in baselines and reports
+  bool lower_bound;      // min_*: the measured value must be >= the limit
+  bool is_count;
+  std::string_view meaning;
+};
+const std::vector<GateMetricInfo>& gate_metrics();
+const GateMetricInfo& info_of(GateMetric m);
+
+// Keys reserved for the saturation and gradient reports (issues 3 and 4): accepted in the
+// grammar and refused with a clear message while this build does not provide those reports.
+inline constexpr std::string_view kReservedGateKeys[] = {"saturation_threshold_tolerance",
+                                                         "gradient_max_ulp"};
+
+struct GateLimit {
+  GateMetric metric;
+  double limit = 0;
+  bool is_default = false;  // max_nonfinite = 0 unless the check says otherwise
+  std::string location;     // "FILE:LINE" of the key
+};
+
+struct GateCheck {
+  std::string name;
+  std::string location;  // "FILE:LINE" of the [[check]] header
+  Function function{};
+  const Format* format = nullptr;
+  std::string implementation;        // as written in the gate file (baselines use this)
+  std::string implementation_path;   // with plugin/file paths made relative to the gate file
+  std::string implementation_location;
+  DomainOptions domain;
+  std::string domain_location;
+  std::vector<GateLimit> limits;
+  std::vector<std::pair<GateMetric, double>> baseline_tolerance;  // merged with the file's
+};
+
+struct GateFile {
+  std::string path;
+  std::vector<GateCheck> checks;
+};
+
+// Reads and validates a gate file (names, types, ranges); throws UsageError "FILE:LINE: what is
+// wrong" for anything malformed.
+GateFile read_gate_file(const std::string& path);
+
+}  // namespace gelucheck::cli

@@ -1,0 +1,72 @@
+// Results of a gate run and their renderings: the table on stdout, JUnit XML, JSON, and
+// baselines (record and compare).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>  // nlohmann::ordered_json
+
+#include "gate_file.hpp"
+
+namespace gelucheck::cli {
+
+// The inputs a failure report shows: the K worst by |ULP error| and by |absolute error| (ties:
+// the earlier input in sweep order), and the first K non-finite/NaN results and wrong-signed
+// zeros in sweep order. Fed the records of a sweep in order.
+struct WorstInputs {
+  size_t capacity = 5;
+  std::vector<PointRecord> by_ulp, by_abs_error, nonfinite, zero_sign;
+  void offer(const PointRecord& p);
+};
+
+struct CriterionResult {
+  GateMetric metric;
+  enum class Kind { limit, default_limit, baseline } kind = Kind::limit;
+  double bound = 0;  // measured must be <= bound (>= for min_* metrics)
+  double measured = 0;
+  double baseline = 0, tolerance = 0;  // kind == baseline
+  bool passed = false;
+};
+
+struct CheckResult {
+  const GateCheck* check = nullptr;
+  std::string implementation;  // the resolved name
+  std::string domain;          // Domain::describe()
+  ErrorStats stats;
+  std::vector<CriterionResult> criteria;
+  WorstInputs worst;
+  std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
+  double seconds = 0;
+  bool passed() const;
+};
+
+// The measured value of a metric (gate_file.hpp) from a sweep's statistics.
+double measured_value(GateMetric m, const ErrorStats& s);
+// Whether `measured` satisfies `bound` for metric m (<= for max_*/mean_*, >= for min_*).
+bool within(GateMetric m, double measured, double bound);
+
+// A baseline: the measured metrics of each check, keyed by check name.
+struct BaselineEntry {
+  std::string function, format, implementation, domain;
+  std::vector<std::pair<GateMetric, double>> metrics;
+};
+struct Baseline {
+  std::string path;
+  std::map<std::string, BaselineEntry> checks;
+};
+Baseline read_baseline(const std::string& path);  // throws UsageError naming the file and line
+std::string render_baseline(const GateFile& gate, const std::vector<CheckResult>& results);
+// Throws UsageError if the entry was recorded for a different sweep than the check describes.
+void check_baseline_matches(const Baseline& base, const BaselineEntry& entry,
+                            const GateCheck& check, const std::string& domain);
+// Appends one baseline criterion per recorded metric to the result.
+void compare_with_baseline(const BaselineEntry& entry, CheckResult& result);
+
+std::string render_gate_table(const GateFile& gate, const std::vector<CheckResult>& results);
+std::string render_gate_junit(const GateFile& gate, const std::vector<CheckResult>& results);
+std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult>& results);
+
+}  // namespace gelucheck::cli

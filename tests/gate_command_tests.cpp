@@ -1,0 +1,316 @@
+// `gelucheck gate` and `gelucheck inputs`, run as a CI job runs them: exit status, the lines a
+// user reads, and the report files. Gate files are written by each test into its own directory.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+using namespace std::string_literals;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+Run run(const std::string& args) {
+  const std::string command = fmt::format("{} {} 2>&1", GELUCHECK_BINARY, args);
+  Run r;
+  FILE* p = popen(command.c_str(), "r");
+  REQUIRE(p);
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  const int raw = pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+// A fresh directory per test case (CTest runs test cases in parallel processes).
+std::string test_dir(const std::string& name) {
+  const std::string d = std::string(GELUCHECK_TEST_DATA_DIR) + "/gate_" + name;
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+std::string write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::string kPlugin = GELUCHECK_TEST_PLUGIN;
+
+// tanhf graded in bf16: tanhf is within a few float ULP (2^-24 relative each) of tanh, so after
+// one rounding to bf16 the error is at most 0.5 + 2^-14 bf16 ULP, and no result is non-finite.
+const std::string kPassingCheck = fmt::format(R"(
+[[check]]
+name = "tanh bf16"
+function = "tanh"
+format = "bf16"
+implementation = "plugin:{}:tanh_f32"
+range = [-4.0, 4.0]
+max_ulp = 0.51
+)",
+                                              kPlugin);
+
+}  // namespace
+
+TEST_CASE("gate: a passing gate exits 0 and writes JUnit and JSON", "[gate]") {
+  const std::string d = test_dir("pass");
+  const std::string gate = write(d + "/gate.toml", kPassingCheck);
+  const Run r = run(fmt::format("gate {} --junit {}/j.xml --json {}/r.json", gate, d, d));
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("1 checks, 1 passed, 0 failed"));
+  CHECK_THAT(r.output, Catch::Contains("| max_ulp | <= 0.51 |"));
+  CHECK_THAT(r.output, Catch::Contains("| max_nonfinite | <= 0 (default) | 0 | pass |"));
+  // The JUnit file is well-formed XML (Python's parser) with one passing testcase.
+  const std::string check_xml = fmt::format(
+      "{} -c \"import xml.etree.ElementTree as E, sys; t = E.parse('{}/j.xml').getroot(); "
+      "c = t.findall('./testsuite/testcase'); "
+      "sys.exit(0 if t.get('failures') == '0' and len(c) == 1 and c[0].get('name') == 'tanh bf16' "
+      "and c[0].find('failure') is None else 1)\"",
+      GELUCHECK_PYTHON3, d);
+  CHECK(std::system(check_xml.c_str()) == 0);
+  const auto json = nlohmann::json::parse(read(d + "/r.json"));
+  CHECK(json["passed"] == true);
+  CHECK(json["checks"][0]["domain"] == "exhaustive [-4, 4]: 33026 inputs");
+  CHECK(json["checks"][0]["metrics"]["max_nonfinite"] == 0);
+}
+
+TEST_CASE("gate: a failing check exits 1 naming the check, the limit and the worst inputs",
+          "[gate]") {
+  const std::string d = test_dir("fail");
+  // zero_f32 returns +0. Graded as tanh over bf16 [0.75, 1], tanh(x) lies in [tanh 0.75, tanh 1]
+  // = [0.635, 0.762] (mpmath), inside the binade [1/2, 1) where ulp = 2^(-1-7) = 2^-8, so the
+  // error is -256 tanh(x) ULP, largest in magnitude at x = 1: 256 tanh(1) = 194.968103924675811;
+  // next at the bf16 value below 1, 0.99609375. No result is correctly rounded.
+  const std::string gate = write(d + "/gate.toml", kPassingCheck + fmt::format(R"(
+[[check]]
+name = "zero as tanh"
+function = "tanh"
+format = "bf16"
+implementation = "plugin:{}:zero_f32"
+range = "0.75:1"
+max_ulp = 1
+min_correctly_rounded = 0.5
+)",
+                                                                               kPlugin));
+  const Run r = run(fmt::format("gate {} --worst 2 --junit {}/j.xml", gate, d));
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("2 checks, 1 passed, 1 failed"));
+  CHECK_THAT(r.output, Catch::Contains(fmt::format("FAIL zero as tanh ({}:10): tanh in bf16", gate)));
+  CHECK_THAT(r.output, Catch::Contains("max_ulp = 194.968 fails <= 1"));
+  CHECK_THAT(r.output, Catch::Contains("min_correctly_rounded = 0 fails >= 0.5"));
+  CHECK_THAT(r.output, Catch::Contains("worst inputs by |ULP error|:\n"
+                                       "    x = 1 (0x3f80, 0x1p+0): got 0 (0x0000), correctly "
+                                       "rounded 0.76 (0x3f43), ULP error -195,"));
+  CHECK_THAT(r.output, Catch::Contains("\n    x = 0.996 (0x3f7f, 0x1.fep-1): got 0 (0x0000)"));
+  const std::string check_xml = fmt::format(
+      "{} -c \"import xml.etree.ElementTree as E, sys; t = E.parse('{}/j.xml').getroot(); "
+      "f = t.findall('./testsuite/testcase/failure'); "
+      "sys.exit(0 if t.get('failures') == '1' and len(f) == 1 and 'max_ulp' in f[0].get('message') "
+      "else 1)\"",
+      GELUCHECK_PYTHON3, d);
+  CHECK(std::system(check_xml.c_str()) == 0);
+}
+
+TEST_CASE("gate: non-finite results fail by default and are listed", "[gate]") {
+  const std::string d = test_dir("nonfinite");
+  // NaN where 4 < |x| <= 8: 128 bf16 values per sign (the binade [4, 8) holds 2^7).
+  const std::string gate = write(d + "/gate.toml", fmt::format(R"(
+[[check]]
+function = "gelu_erf"
+format = "bf16"
+implementation = "plugin:{}:nan_above_4_bits16:bits16"
+range = "-8:8"
+max_ulp = 1e30
+)",
+                                                               kPlugin));
+  const Run r = run("gate " + gate + " --worst 1");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("max_nonfinite = 256 fails <= 0 (default)"));
+  CHECK_THAT(r.output, Catch::Contains("first non-finite or NaN results:\n    x = -8 (0xc100, "
+                                       "-0x1p+3): got nan (0x7fc0)"));
+}
+
+TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", "[gate]") {
+  const std::string d = test_dir("malformed");
+  const std::string head = "[[check]]\nfunction = \"gelu_erf\"\nformat = \"bf16\"\n";
+  struct Case {
+    std::string text, expected;
+  };
+  const Case cases[] = {
+      {head + "implementation = \"fp32\"\nmax_ulp = = 1\n", "bad.toml:5:"},
+      {head + "implementation = \"fp32\"\nmax_ulps = 1\n",
+       "bad.toml:5: unknown key 'max_ulps' in a check; valid:"},
+      {head + "implementation = \"fp32\"\nmax_ulp = \"one\"\n",
+       "bad.toml:5: 'max_ulp' must be a number, got a string"},
+      {head + "implementation = \"fp32\"\nmin_correctly_rounded = 99\n",
+       "bad.toml:5: 'min_correctly_rounded' is a share of the inputs, between 0 and 1"},
+      {head + "implementation = \"fp32\"\nmax_nonfinite = 0.5\n",
+       "bad.toml:5: 'max_nonfinite' must be an integer, got a number"},
+      {head + "implementation = \"fp32\"\n", "bad.toml:1: check sets no limit"},
+      {"[[check]]\nformat = \"bf16\"\nimplementation = \"fp32\"\nmax_ulp = 1\n",
+       "bad.toml:1: check has no 'function'"},
+      {"[[check]]\nfunction = \"gelu\"\n", "bad.toml:2: unknown function 'gelu'; valid: gelu_erf"},
+      {head + "implementation = \"fp32\"\nrange = \"8:-8\"\nmax_ulp = 1\n",
+       "bad.toml:5: bad range '8:-8': LO is above HI"},
+      {head + "implementation = \"fp32\"\nrange = \"1e-50:1e-49\"\nmax_ulp = 1\n",
+       "bad.toml:5: range '1e-50:1e-49' holds no finite bf16 value"},
+      {head + "implementation = \"nope\"\nmax_ulp = 1\n",
+       "bad.toml:4: unknown implementation 'nope'; valid:"},
+      {"[check]\nfunction = \"tanh\"\n", "bad.toml:1: 'check' must be an array of tables"},
+      {"title = \"x\"\n", "bad.toml:1: unknown top-level key 'title'"},
+      {"", "bad.toml: no checks"},
+      {head + "implementation = \"fp32\"\nmax_ulp = 1\n" + head +
+           "implementation = \"fp32\"\nmax_ulp = 2\n",
+       "bad.toml:6: check name 'gelu_erf/bf16/fp32' is already used at /"},
+      {head + "implementation = \"fp32\"\ngradient_max_ulp = 1\n",
+       "bad.toml:5: 'gradient_max_ulp' needs the gradient report"},
+  };
+  for (const Case& c : cases) {
+    const std::string gate = write(d + "/bad.toml", c.text);
+    const Run r = run("gate " + gate);
+    INFO(c.text);
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("gelucheck: error: " + d + "/" + c.expected));
+  }
+  const Run missing = run("gate " + d + "/missing.toml");
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("cannot read gate file"));
+}
+
+TEST_CASE("gate: missing plugins and symbols exit 2 with the gate file's line", "[gate]") {
+  const std::string d = test_dir("plugin");
+  const std::string head = "[[check]]\nfunction = \"tanh\"\nformat = \"bf16\"\nmax_ulp = 1\n";
+  // Plugin paths are relative to the gate file.
+  Run r = run("gate " + write(d + "/g.toml", head + "implementation = \"plugin:libnone.so:f\"\n"));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains(fmt::format("g.toml:5: plugin:{}/libnone.so:f: no such "
+                                                   "file '{}/libnone.so'",
+                                                   d, d)));
+  r = run("gate " + write(d + "/g.toml", head + "implementation = \"plugin:" + kPlugin +
+                                             ":missing_kernel\"\n"));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains("g.toml:5: plugin:" + kPlugin +
+                                       ":missing_kernel: '" + kPlugin +
+                                       "' exports no symbol 'missing_kernel'"));
+}
+
+TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before anything runs",
+          "[gate][captured]") {
+  const std::string d = test_dir("captured");
+  // Inputs of bf16 [-2, 2], then outputs made from them by numpy: one too few, and float16.
+  REQUIRE(run(fmt::format("inputs -t bf16 --range -2:2 -o {}/in.npy", d)).status == 0);
+  const std::string make = fmt::format(
+      "{} -c \"import numpy as n; x = n.load('{}/in.npy'); n.save('{}/short.npy', x[:-1]); "
+      "n.save('{}/half.npy', x.view(n.float16))\"",
+      GELUCHECK_PYTHON3, d, d, d);
+  REQUIRE(std::system(make.c_str()) == 0);
+  const std::string head =
+      "[[check]]\nfunction = \"gelu_erf\"\nformat = \"bf16\"\nrange = \"-2:2\"\nmax_ulp = 1\n";
+  Run r = run("gate " + write(d + "/g.toml", head + "implementation = \"file:short.npy\"\n"));
+  INFO(r.output);
+  CHECK(r.status == 2);
+  // [-2, 2] in bf16: 127 nonzero subnormals and the 127 binades [2^-126, 2^-125) .. [1, 2) of
+  // 2^7 values each, plus 2 itself, per sign, and both zeros: 2 * (127 + 16256 + 1) + 2 = 32770.
+  CHECK_THAT(r.output, Catch::Contains("g.toml:6: file:" + d + "/short.npy: expected 32770 bf16 "
+                                       "outputs") &&
+                           Catch::Contains("got 32769 uint16 values"));
+  r = run("gate " + write(d + "/g.toml", head + "implementation = \"file:half.npy\"\n"));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains("holds 32770 float16 values (shape (32770,)); bf16 outputs "
+                                       "must be bfloat16 bit patterns as uint16 or int16"));
+  // The same refusal from a command that is not a gate.
+  r = run(fmt::format("table -f gelu_erf -t bf16 --range -2:2 -i file:{}/short.npy", d));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains("expected 32770 bf16 outputs"));
+}
+
+TEST_CASE("gate: baselines are recorded, compared, and refused when stale", "[gate][baseline]") {
+  const std::string d = test_dir("baseline");
+  const std::string gate = write(d + "/gate.toml", kPassingCheck + R"(
+[baseline_tolerance]
+mean_ulp = 0.001
+)");
+  const std::string base = d + "/base.json";
+  Run r = run(fmt::format("gate {} --baseline {} --write-baseline", gate, base));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("recorded the measured metrics of 1 checks in " + base));
+  // The same build compared with its own record: every metric equal, within tolerance.
+  r = run(fmt::format("gate {} --baseline {}", gate, base));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("| baseline | 7 metrics no worse than recorded |"));
+
+  // A baseline better than what is measured: the ratchet fails. max_ulp has no tolerance, so any
+  // worsening fails; mean_ulp is allowed 0.001.
+  auto j = nlohmann::json::parse(read(base));
+  const double max_ulp = j["checks"]["tanh bf16"]["metrics"]["max_ulp"];
+  const double mean_ulp = j["checks"]["tanh bf16"]["metrics"]["mean_ulp"];
+  j["checks"]["tanh bf16"]["metrics"]["max_ulp"] = max_ulp / 2;
+  j["checks"]["tanh bf16"]["metrics"]["mean_ulp"] = mean_ulp - 0.0005;
+  write(base, j.dump());
+  r = run(fmt::format("gate {} --baseline {}", gate, base));
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains(fmt::format("max_ulp vs baseline = {:.6g} fails <= {:.6g} "
+                                                   "(baseline {:.6g} + 0)",
+                                                   max_ulp, max_ulp / 2, max_ulp / 2)));
+  CHECK_THAT(r.output, !Catch::Contains("mean_ulp vs baseline"));
+
+  // Recorded for another range: refused, not compared.
+  j["checks"]["tanh bf16"]["domain"] = "exhaustive [-8, 8]: 33282 inputs";
+  write(base, j.dump());
+  r = run(fmt::format("gate {} --baseline {}", gate, base));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains("was recorded for domain 'exhaustive [-8, 8]: 33282 "
+                                       "inputs' but the check now has 'exhaustive [-4, 4]: "
+                                       "33026 inputs'; re-record it with --write-baseline"));
+  write(base, "{\"checks\": ");
+  r = run(fmt::format("gate {} --baseline {}", gate, base));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains(base + ": not valid JSON"));
+}
+
+TEST_CASE("inputs: the sweep's inputs in order, as numpy reads them", "[inputs]") {
+  const std::string d = test_dir("inputs");
+  REQUIRE(run(fmt::format("inputs -t fp16 --range -1:1 -o {}/h.npy", d)).status == 0);
+  REQUIRE(run(fmt::format("inputs -t bf16 --range 1:2 --dtype float32 -o {}/b.npy", d)).status == 0);
+  REQUIRE(run(fmt::format("inputs -t bf16 --range 1:2 --raw -o {}/b.bin", d)).status == 0);
+  // numpy: fp16 [-1, 1] is increasing with -0 before +0 and has 1023 nonzero subnormals, the 14
+  // binades [2^-14, 2^-13) .. [1/2, 1) of 1024 values and 1.0 per sign, so 15360 per sign and
+  // 30722 in all, -0 at index 15360 and +0 at 15361; bf16 [1, 2] is
+  // 1 + k/128, k = 0..128, as float32 and as raw little-endian uint16.
+  const std::string check = fmt::format(
+      "{} -c \"import numpy as n, sys; h = n.load('{}/h.npy'); b = n.load('{}/b.npy'); "
+      "r = n.fromfile('{}/b.bin', dtype='<u2'); "
+      "ok = h.dtype == n.float16 and h.size == 30722 and (n.diff(h.astype(n.float64)) >= 0).all() "
+      "and n.signbit(h[15360]) and not n.signbit(h[15361]) and h[0] == -1 and h[-1] == 1; "
+      "ok = ok and b.dtype == n.float32 and (b == 1 + n.arange(129) / 128).all(); "
+      "ok = ok and (r == (b.view(n.uint32) >> 16)).all(); sys.exit(0 if ok else 1)\"",
+      GELUCHECK_PYTHON3, d, d, d);
+  CHECK(std::system(check.c_str()) == 0);
+  const Run bad = run(fmt::format("inputs -t bf16 --dtype float8 -o {}/x.npy", d));
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Catch::Contains("unknown --dtype 'float8'; valid: auto, bits, float32"));
+}

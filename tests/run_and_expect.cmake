@@ -1,0 +1,26 @@
+# Runs a command and checks its exit status and output (stdout and stderr together):
+#   cmake -DEXPECT_EXIT=1 -DMATCH1=regex [-DMATCH2=regex ...] -P run_and_expect.cmake -- CMD ARGS...
+# For CTest tests of commands that must fail in a precise way (exit status alone, or a regex
+# alone, would pass a command that fails for another reason).
+set(command "")
+set(after_separator FALSE)
+foreach(i RANGE 1 ${CMAKE_ARGC})
+  if(after_separator AND DEFINED CMAKE_ARGV${i})
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+if(NOT command)
+  message(FATAL_ERROR "run_and_expect.cmake: no command after --")
+endif()
+execute_process(COMMAND ${command} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT status STREQUAL "${EXPECT_EXIT}")
+  message(FATAL_ERROR "exit status ${status}, expected ${EXPECT_EXIT}")
+endif()
+foreach(n RANGE 1 9)
+  if(DEFINED MATCH${n} AND NOT "${out}${err}" MATCHES "${MATCH${n}}")
+    message(FATAL_ERROR "output does not match '${MATCH${n}}'")
+  endif()
+endforeach()
