@@ -152,6 +152,36 @@ max_ulp = 1e30
                                        "-0x1p+3): got nan (0x7fc0)"));
 }
 
+TEST_CASE("gate: the backward is gated by gradient_* limits", "[gate][gradient]") {
+  const std::string d = test_dir("gradient");
+  // Forward tanh by tanhf (within 0.51 ULP, see kPassingCheck); backward tanh_grad = sech^2 by
+  // zero_f32. Over bf16 [1.5, 1.625], sech^2 falls from 0.180707 to 0.143734 (mpmath), inside
+  // [1/8, 1/4) where ulp = 2^(-3-7) = 2^-10, so |error| = 1024 sech^2(x), largest at x = 1.5:
+  // 185.043598 (mpmath).
+  const std::string gate = write(d + "/gate.toml", fmt::format(R"(
+[[check]]
+name = "tanh with a zero backward"
+function = "tanh"
+format = "bf16"
+range = "1.5:1.625"
+implementation = "plugin:{0}:tanh_f32"
+gradient_implementation = "plugin:{0}:zero_f32"
+max_ulp = 0.51
+gradient_max_ulp = 1
+)",
+                                                               kPlugin));
+  const Run r = run("gate " + gate + " --worst 1");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("| max_ulp | <= 0.51 |"));
+  CHECK_THAT(r.output, Catch::Contains("gradient_max_ulp = 185.044 fails <= 1"));
+  CHECK_THAT(r.output, Catch::Contains(fmt::format(
+                           "worst inputs of the backward (tanh_grad by plugin:{}:zero_f32) by "
+                           "|ULP error|:\n    x = 1.5 (0x3fc0, 0x1.8p+0): got 0 (0x0000)",
+                           kPlugin)));
+  CHECK_THAT(r.output, Catch::Contains("| gradient_max_nonfinite | <= 0 (default) | 0 | pass |"));
+}
+
 TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", "[gate]") {
   const std::string d = test_dir("malformed");
   const std::string head = "[[check]]\nfunction = \"gelu_erf\"\nformat = \"bf16\"\n";
@@ -184,8 +214,11 @@ TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", 
       {head + "implementation = \"fp32\"\nmax_ulp = 1\n" + head +
            "implementation = \"fp32\"\nmax_ulp = 2\n",
        "bad.toml:6: check name 'gelu_erf/bf16/fp32' is already used at /"},
-      {head + "implementation = \"fp32\"\ngradient_max_ulp = 1\n",
-       "bad.toml:5: 'gradient_max_ulp' needs the gradient report"},
+      {head + "implementation = \"fp32\"\nsaturation_threshold_tolerance = 1\n",
+       "bad.toml:5: 'saturation_threshold_tolerance' needs the saturation report"},
+      {"[[check]]\nfunction = \"gelu_erf_grad\"\nformat = \"bf16\"\nimplementation = \"fp32\"\n"
+       "gradient_max_ulp = 1\n",
+       "bad.toml:1: the gradient_* limits gate the backward of a forward function"},
   };
   for (const Case& c : cases) {
     const std::string gate = write(d + "/bad.toml", c.text);

@@ -4,6 +4,8 @@
  *                           stable form (no 1 + erf cancellation for x << 0).
  *   gelu_erf_bf16           bits16: the same on bfloat16 bit patterns, computed in float and
  *                           rounded once to bf16, to nearest even (as c10::BFloat16 rounds).
+ *   gelu_erf_grad_f32       float(float): the backward, Phi(x) + x phi(x) as
+ *                           0.5 erfc(-x/sqrt 2) + x exp(-x^2/2)/sqrt(2 pi), in float.
  *   gelu_erf_bf16_degraded  bits16: deliberately degraded, for the failing CI example: the
  *                           textbook 0.5 x (1 + erf(x/sqrt 2)) (cancellation for x << 0) and a
  *                           result truncated to bf16 instead of rounded. */
@@ -41,6 +43,13 @@ static uint16_t float_to_bf16_truncated(float y) {
 
 EXPORT float gelu_erf_f32(float x) { return 0.5f * x * erfcf(-x * kSqrt1_2); }
 
+/* 1/sqrt(2 pi) rounded to float. */
+static const float kInvSqrt2Pi = 0.39894228040143267794f;
+
+EXPORT float gelu_erf_grad_f32(float x) {
+  return 0.5f * erfcf(-x * kSqrt1_2) + x * expf(-0.5f * x * x) * kInvSqrt2Pi;
+}
+
 EXPORT void gelu_erf_bf16(const uint16_t *in, uint16_t *out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = float_to_bf16_rounded(gelu_erf_f32(bf16_to_float(in[i])));
 }
@@ -54,5 +63,6 @@ EXPORT void gelu_erf_bf16_degraded(const uint16_t *in, uint16_t *out, size_t n) 
 
 /* The compiler checks the signatures against the ABI. */
 static const gelucheck_float_kernel check_f32 __attribute__((unused)) = gelu_erf_f32;
+static const gelucheck_float_kernel check_grad __attribute__((unused)) = gelu_erf_grad_f32;
 static const gelucheck_bits16_kernel check_bf16 __attribute__((unused)) = gelu_erf_bf16;
 static const gelucheck_bits16_kernel check_degraded __attribute__((unused)) = gelu_erf_bf16_degraded;

@@ -18,6 +18,7 @@ namespace {
 struct PreparedCheck {
   const GateCheck* check;
   const Implementation* implementation;
+  const Implementation* backward = nullptr;  // when the check gates the backward
   Domain domain;
   const BaselineEntry* baseline = nullptr;
 };
@@ -32,19 +33,27 @@ decltype(auto) at_location(const std::string& location, F&& f) {
 }
 
 PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_baseline) {
-  PreparedCheck p{&c, nullptr,
+  PreparedCheck p{&c, nullptr, nullptr,
                   at_location(c.domain_location, [&] { return c.domain.build(*c.format); })};
-  p.implementation = &at_location(c.implementation_location, [&]() -> const Implementation& {
-    const Implementation& impl = resolve_implementation(c.implementation_path);
-    if (!impl.supports(c.function, *c.format))
+  auto ready = [&](const std::string& name, Function fn) -> const Implementation& {
+    const Implementation& impl = resolve_implementation(name);
+    if (!impl.supports(fn, *c.format))
       throw UsageError(fmt::format("implementation '{}' does not provide {} in {}", impl.name,
-                                   name_of(c.function), c.format->name));
+                                   name_of(fn), c.format->name));
     // Made once for the check's domain now, so that captured outputs of the wrong length are
     // refused before any check runs.
     const SweepDomainScope scope(p.domain);
-    (void)impl.kernel_for(c.function, *c.format);
+    (void)impl.kernel_for(fn, *c.format);
     return impl;
-  });
+  };
+  p.implementation = &at_location(c.implementation_location,
+                                  [&]() -> const Implementation& {
+                                    return ready(c.implementation_path, c.function);
+                                  });
+  if (c.has_backward())
+    p.backward = &at_location(c.gradient_implementation_location, [&]() -> const Implementation& {
+      return ready(c.gradient_implementation_path, *backward_of(c.function));
+    });
   if (baseline && !write_baseline) {
     if (const auto it = baseline->checks.find(c.name); it != baseline->checks.end()) {
       check_baseline_matches(*baseline, it->second, c, p.domain.describe());
@@ -63,21 +72,29 @@ CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_
   r.domain = p.domain.describe();
   r.worst.capacity = worst_count;
   const auto start = std::chrono::steady_clock::now();
-  const Implementation* impls[] = {p.implementation};
-  r.stats = std::move(at_location(c.location, [&] {
-                        return run_sweep(c.function, p.domain, impls, options,
-                                         [&](size_t, std::span<const PointRecord> records) {
-                                           for (const PointRecord& rec : records)
-                                             r.worst.offer(rec);
-                                         });
-                      }).front());
+  auto sweep = [&](Function fn, const Implementation* impl, WorstInputs& worst) {
+    const Implementation* impls[] = {impl};
+    return std::move(at_location(c.location, [&] {
+                       return run_sweep(fn, p.domain, impls, options,
+                                        [&](size_t, std::span<const PointRecord> records) {
+                                          for (const PointRecord& rec : records) worst.offer(rec);
+                                        });
+                     }).front());
+  };
+  r.stats = sweep(c.function, p.implementation, r.worst);
+  if (p.backward) {
+    r.backward_function = backward_of(c.function);
+    r.backward_implementation = p.backward->name;
+    r.backward_worst.capacity = worst_count;
+    r.backward_stats = sweep(*r.backward_function, p.backward, r.backward_worst);
+  }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const GateLimit& l : c.limits) {
     CriterionResult cr;
     cr.metric = l.metric;
     cr.kind = l.is_default ? CriterionResult::Kind::default_limit : CriterionResult::Kind::limit;
     cr.bound = l.limit;
-    cr.measured = measured_value(l.metric, r.stats);
+    cr.measured = *measured_value(l.metric, r);
     cr.passed = within(l.metric, cr.measured, cr.bound);
     r.criteria.push_back(cr);
   }
@@ -105,7 +122,9 @@ Runner add_gate(CLI::App& app) {
       "Each [[check]] has function, format, implementation (built-in, plugin:PATH.so:SYMBOL"
       "[:bits16] or file:CAPTURED.npy; paths relative to the gate file), optional range/grid/"
       "points/seed, and limits: max_ulp, mean_ulp, min_correctly_rounded, min_faithful, "
-      "max_nonfinite (default 0), max_zero_sign, max_abs_error. See docs/gating.md.");
+      "max_nonfinite (default 0), max_zero_sign, max_abs_error, and for the backward (the "
+      "derivative, by gradient_implementation or the same implementation) gradient_max_ulp, "
+      "gradient_max_nonfinite (default 0). See docs/gating.md.");
   cmd->add_option("GATE_FILE", o->gate_file, "The gate file (TOML)")->required();
   cmd->add_option("--junit", o->junit, "Also write JUnit XML (one testcase per check) to FILE");
   cmd->add_option("--json", o->json, "Also write the full results as JSON to FILE");

@@ -15,19 +15,25 @@ namespace gelucheck::cli {
 
 const std::vector<GateMetricInfo>& gate_metrics() {
   static const std::vector<GateMetricInfo> metrics = {
-      {GateMetric::max_ulp, "max_ulp", false, false,
+      {GateMetric::max_ulp, "max_ulp", false, false, false,
        "largest |ULP error| over finite results"},
-      {GateMetric::mean_ulp, "mean_ulp", false, false, "mean |ULP error| over finite results"},
-      {GateMetric::min_correctly_rounded, "min_correctly_rounded", true, false,
+      {GateMetric::mean_ulp, "mean_ulp", false, false, false,
+       "mean |ULP error| over finite results"},
+      {GateMetric::min_correctly_rounded, "min_correctly_rounded", true, false, false,
        "share of inputs (0..1) whose result is the correctly rounded value"},
-      {GateMetric::min_faithful, "min_faithful", true, false,
+      {GateMetric::min_faithful, "min_faithful", true, false, false,
        "share of inputs (0..1) whose result is one of the two values bracketing f(x)"},
-      {GateMetric::max_nonfinite, "max_nonfinite", false, true,
+      {GateMetric::max_nonfinite, "max_nonfinite", false, true, false,
        "inputs whose result is inf or NaN where f(x) is finite, or the wrong inf/NaN "
        "(default limit 0)"},
-      {GateMetric::max_zero_sign, "max_zero_sign", false, true, "zeros of the wrong sign"},
-      {GateMetric::max_abs_error, "max_abs_error", false, false,
+      {GateMetric::max_zero_sign, "max_zero_sign", false, true, false, "zeros of the wrong sign"},
+      {GateMetric::max_abs_error, "max_abs_error", false, false, false,
        "largest |y - f(x)| over finite results"},
+      {GateMetric::gradient_max_ulp, "gradient_max_ulp", false, false, true,
+       "largest |ULP error| of the backward (the derivative) over finite results"},
+      {GateMetric::gradient_max_nonfinite, "gradient_max_nonfinite", false, true, true,
+       "non-finite or NaN results of the backward (default limit 0 when the backward is "
+       "gated)"},
   };
   return metrics;
 }
@@ -36,6 +42,15 @@ const GateMetricInfo& info_of(GateMetric m) {
   for (const GateMetricInfo& i : gate_metrics())
     if (i.metric == m) return i;
   throw std::logic_error("unknown gate metric");
+}
+
+std::optional<Function> backward_of(Function forward) {
+  switch (forward) {
+    case Function::gelu_erf: return Function::gelu_erf_grad;
+    case Function::gelu_tanh: return Function::gelu_tanh_grad;
+    case Function::tanh: return Function::tanh_grad;
+    default: return std::nullopt;
+  }
 }
 
 namespace {
@@ -53,7 +68,8 @@ std::string metric_keys() {
 }
 
 constexpr std::string_view kCheckKeys =
-    "name, function, format, implementation, range, grid, points, seed, baseline_tolerance";
+    "name, function, format, implementation, gradient_implementation, range, grid, points, "
+    "seed, baseline_tolerance";
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
@@ -251,6 +267,11 @@ class GateFileReader {
         c.implementation_location = at(n);
         c.implementation_path =
             with_location(n, [&] { return with_paths_from_gate_file(c.implementation); });
+      } else if (key == "gradient_implementation") {
+        c.gradient_implementation = string_value(n, key);
+        c.gradient_implementation_location = at(n);
+        c.gradient_implementation_path = with_location(
+            n, [&] { return with_paths_from_gate_file(c.gradient_implementation); });
       } else if (key == "range") {
         c.domain.range = range_value(n);
         c.domain_location = at(n);
@@ -292,9 +313,38 @@ class GateFileReader {
       throw UsageError(fmt::format("{}: check{} sets no limit; set at least one of {}",
                                    c.location, c.name.empty() ? "" : " '" + c.name + "'",
                                    metric_keys()));
-    if (std::none_of(c.limits.begin(), c.limits.end(),
-                     [](const GateLimit& l) { return l.metric == GateMetric::max_nonfinite; }))
+    const auto limits_metric = [&](GateMetric m) {
+      return std::any_of(c.limits.begin(), c.limits.end(),
+                         [m](const GateLimit& l) { return l.metric == m; });
+    };
+    const bool gates_backward = std::any_of(c.limits.begin(), c.limits.end(), [](const GateLimit& l) {
+      return info_of(l.metric).backward;
+    });
+    if (gates_backward || !c.gradient_implementation.empty()) {
+      const std::string where =
+          c.gradient_implementation.empty() ? c.location : c.gradient_implementation_location;
+      if (!backward_of(c.function))
+        throw UsageError(fmt::format("{}: the gradient_* limits gate the backward of a forward "
+                                     "function (gelu_erf, gelu_tanh, tanh); {} is a derivative "
+                                     "already: use max_ulp",
+                                     where, name_of(c.function)));
+      if (!gates_backward)
+        throw UsageError(fmt::format("{}: gradient_implementation is set but no gradient_* limit "
+                                     "is (gradient_max_ulp, gradient_max_nonfinite)",
+                                     where));
+      if (c.gradient_implementation.empty()) {
+        c.gradient_implementation = c.implementation;
+        c.gradient_implementation_path = c.implementation_path;
+        c.gradient_implementation_location = c.implementation_location;
+      }
+      if (!limits_metric(GateMetric::gradient_max_nonfinite))
+        c.limits.push_back({GateMetric::gradient_max_nonfinite, 0, true, c.location});
+    }
+    if (!limits_metric(GateMetric::max_nonfinite))
       c.limits.push_back({GateMetric::max_nonfinite, 0, true, c.location});
+    // Reports list limits in the order of gate_metrics(), whatever the file's order.
+    std::stable_sort(c.limits.begin(), c.limits.end(),
+                     [](const GateLimit& a, const GateLimit& b) { return a.metric < b.metric; });
     if (c.name.empty())
       c.name = fmt::format("{}/{}/{}", name_of(c.function), c.format->name, c.implementation);
     if (c.domain_location.empty()) c.domain_location = c.location;

@@ -36,6 +36,10 @@ enum class GateMetric {
   max_nonfinite,          // results that are inf or NaN where f(x) is not, or the wrong inf/NaN
   max_zero_sign,          // zeros of the wrong sign
   max_abs_error,          // largest |y - f(x)| over finite results
+  // The backward: the derivative of the check's function (gelu_erf -> gelu_erf_grad), computed
+  // by gradient_implementation (default: the check's implementation) over the same inputs.
+  gradient_max_ulp,        // largest |ULP error| of the backward over finite results
+  gradient_max_nonfinite,  // non-finite/NaN results of the backward (default limit 0)
 };
 
 struct GateMetricInfo {
@@ -43,15 +47,19 @@ struct GateMetricInfo {
   std::string_view key;  // the TOML key, also used in baselines and reports
   bool lower_bound;      // min_*: the measured value must be >= the limit
   bool is_count;
+  bool backward;  // measured on the backward sweep
   std::string_view meaning;
 };
 const std::vector<GateMetricInfo>& gate_metrics();
 const GateMetricInfo& info_of(GateMetric m);
 
-// Keys reserved for the saturation and gradient reports (issues 3 and 4): accepted in the
-// grammar and refused with a clear message while this build does not provide those reports.
-inline constexpr std::string_view kReservedGateKeys[] = {"saturation_threshold_tolerance",
-                                                         "gradient_max_ulp"};
+// Keys reserved for the saturation report (issue 3): refused with a clear message while this
+// build does not provide it.
+inline constexpr std::string_view kReservedGateKeys[] = {"saturation_threshold_tolerance"};
+
+// The derivative of a forward function (gelu_erf -> gelu_erf_grad, gelu_tanh -> gelu_tanh_grad,
+// tanh -> tanh_grad, as functions.hpp defines them); nullopt for a derivative.
+std::optional<Function> backward_of(Function forward);
 
 struct GateLimit {
   GateMetric metric;
@@ -68,10 +76,15 @@ struct GateCheck {
   std::string implementation;        // as written in the gate file (baselines use this)
   std::string implementation_path;   // with plugin/file paths made relative to the gate file
   std::string implementation_location;
+  // The backward's implementation, when a gradient_* limit is set (as written / paths resolved).
+  std::string gradient_implementation, gradient_implementation_path;
+  std::string gradient_implementation_location;
   DomainOptions domain;
   std::string domain_location;
   std::vector<GateLimit> limits;
   std::vector<std::pair<GateMetric, double>> baseline_tolerance;  // merged with the file's
+
+  bool has_backward() const { return !gradient_implementation.empty(); }
 };
 
 struct GateFile {

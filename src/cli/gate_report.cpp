@@ -51,7 +51,9 @@ bool CheckResult::passed() const {
                      [](const CriterionResult& c) { return c.passed; });
 }
 
-double measured_value(GateMetric m, const ErrorStats& s) {
+std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
+  if (info_of(m).backward && !r.backward_function) return std::nullopt;
+  const ErrorStats& s = info_of(m).backward ? r.backward_stats : r.stats;
   switch (m) {
     case GateMetric::max_ulp: return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
     case GateMetric::mean_ulp: return s.mean_abs_ulp();
@@ -60,8 +62,10 @@ double measured_value(GateMetric m, const ErrorStats& s) {
     case GateMetric::max_nonfinite: return double(s.nonfinite + s.nan);
     case GateMetric::max_zero_sign: return double(s.zero_sign);
     case GateMetric::max_abs_error: return s.max_abs_error.seen() ? s.max_abs_error.value : 0.0;
+    case GateMetric::gradient_max_ulp: return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
+    case GateMetric::gradient_max_nonfinite: return double(s.nonfinite + s.nan);
   }
-  return 0;
+  return 0.0;
 }
 
 bool within(GateMetric m, double measured, double bound) {
@@ -112,6 +116,7 @@ Baseline read_baseline(const std::string& path) {
     entry.format = text("format");
     entry.implementation = text("implementation");
     entry.domain = text("domain");
+    if (e.contains("gradient_implementation")) entry.gradient_implementation = text("gradient_implementation");
     if (!e.contains("metrics") || !e["metrics"].is_object())
       throw bad(fmt::format("check '{}' has no \"metrics\" object", name));
     for (const auto& [key, value] : e["metrics"].items()) {
@@ -133,14 +138,16 @@ std::string render_baseline(const GateFile& gate, const std::vector<CheckResult>
   for (const CheckResult& r : results) {
     nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
     for (const GateMetricInfo& m : gate_metrics()) {
-      const double v = measured_value(m.metric, r.stats);
-      if (m.is_count) metrics[std::string(m.key)] = uint64_t(v);
-      else metrics[std::string(m.key)] = v;
+      const std::optional<double> v = measured_value(m.metric, r);
+      if (!v) continue;
+      if (m.is_count) metrics[std::string(m.key)] = uint64_t(*v);
+      else metrics[std::string(m.key)] = *v;
     }
     checks[r.check->name] = {{"function", name_of(r.check->function)},
                              {"format", r.check->format->name},
                              {"implementation", r.check->implementation},
                              {"domain", r.domain},
+                             {"gradient_implementation", r.check->gradient_implementation},
                              {"metrics", metrics}};
   }
   nlohmann::ordered_json out = {
@@ -161,10 +168,13 @@ void check_baseline_matches(const Baseline& base, const BaselineEntry& e, const 
   differs("format", e.format, c.format->name);
   differs("implementation", e.implementation, c.implementation);
   differs("domain", e.domain, domain);
+  differs("gradient_implementation", e.gradient_implementation, c.gradient_implementation);
 }
 
 void compare_with_baseline(const BaselineEntry& e, CheckResult& r) {
   for (const auto& [metric, base] : e.metrics) {
+    const std::optional<double> measured = measured_value(metric, r);
+    if (!measured) continue;  // a backward metric of a check that no longer gates the backward
     CriterionResult c;
     c.metric = metric;
     c.kind = CriterionResult::Kind::baseline;
@@ -172,7 +182,7 @@ void compare_with_baseline(const BaselineEntry& e, CheckResult& r) {
     for (const auto& [m, t] : r.check->baseline_tolerance)
       if (m == metric) c.tolerance = t;
     c.bound = info_of(metric).lower_bound ? base - c.tolerance : base + c.tolerance;
-    c.measured = measured_value(metric, r.stats);
+    c.measured = *measured;
     c.passed = within(metric, c.measured, c.bound);
     r.criteria.push_back(c);
   }
@@ -235,13 +245,16 @@ struct WorstList {
   const std::vector<PointRecord>* records;
 };
 std::vector<WorstList> lists_for_failures(const CheckResult& r) {
-  bool ulp = false, abs = false, nonfinite = false, zero = false;
+  bool ulp = false, abs = false, nonfinite = false, zero = false, grad_ulp = false,
+       grad_nonfinite = false;
   for (const CriterionResult& c : r.criteria) {
     if (c.passed) continue;
     switch (c.metric) {
       case GateMetric::max_nonfinite: nonfinite = true; break;
       case GateMetric::max_zero_sign: zero = true; break;
       case GateMetric::max_abs_error: abs = true; break;
+      case GateMetric::gradient_max_ulp: grad_ulp = true; break;
+      case GateMetric::gradient_max_nonfinite: grad_nonfinite = true; break;
       default: ulp = true; break;
     }
   }
@@ -250,6 +263,14 @@ std::vector<WorstList> lists_for_failures(const CheckResult& r) {
   if (ulp) out.push_back({"worst inputs by |ULP error|", &r.worst.by_ulp});
   if (abs) out.push_back({"worst inputs by |absolute error|", &r.worst.by_abs_error});
   if (zero) out.push_back({"first zeros of the wrong sign", &r.worst.zero_sign});
+  const std::string backward =
+      r.backward_function ? fmt::format("the backward ({} by {})", name_of(*r.backward_function),
+                                        r.backward_implementation)
+                          : "";
+  if (grad_nonfinite)
+    out.push_back({"first non-finite or NaN results of " + backward, &r.backward_worst.nonfinite});
+  if (grad_ulp)
+    out.push_back({"worst inputs of " + backward + " by |ULP error|", &r.backward_worst.by_ulp});
   return out;
 }
 
@@ -383,7 +404,7 @@ std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult
     const Format& f = *c.format;
     nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
     for (const GateMetricInfo& m : gate_metrics())
-      metrics[std::string(m.key)] = measured_value(m.metric, r.stats);
+      if (const std::optional<double> v = measured_value(m.metric, r)) metrics[std::string(m.key)] = *v;
     nlohmann::ordered_json criteria = nlohmann::ordered_json::array();
     for (const CriterionResult& cr : r.criteria) {
       nlohmann::ordered_json j = {
@@ -437,6 +458,13 @@ std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult
                         {"by_abs_error", records(r.worst.by_abs_error)},
                         {"nonfinite", records(r.worst.nonfinite)},
                         {"zero_sign", records(r.worst.zero_sign)}}}});
+    if (r.backward_function)
+      checks.back()["backward"] = {{"function", name_of(*r.backward_function)},
+                                   {"implementation", c.gradient_implementation},
+                                   {"implementation_resolved", r.backward_implementation},
+                                   {"worst_inputs",
+                                    {{"by_ulp", records(r.backward_worst.by_ulp)},
+                                     {"nonfinite", records(r.backward_worst.nonfinite)}}}};
   }
   const size_t failed = failed_count(results);
   nlohmann::ordered_json out = {{"gate_file", gate.path},

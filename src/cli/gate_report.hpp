@@ -36,21 +36,28 @@ struct CheckResult {
   std::string implementation;  // the resolved name
   std::string domain;          // Domain::describe()
   ErrorStats stats;
-  std::vector<CriterionResult> criteria;
   WorstInputs worst;
+  // The backward sweep, when the check gates it (GateCheck::has_backward()).
+  std::optional<Function> backward_function;
+  std::string backward_implementation;
+  ErrorStats backward_stats;
+  WorstInputs backward_worst;
+  std::vector<CriterionResult> criteria;
   std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
   double seconds = 0;
   bool passed() const;
 };
 
-// The measured value of a metric (gate_file.hpp) from a sweep's statistics.
-double measured_value(GateMetric m, const ErrorStats& s);
+// The measured value of a metric (gate_file.hpp): from the forward sweep's statistics, or the
+// backward's for gradient_* metrics. nullopt for a gradient metric of a check without backward.
+std::optional<double> measured_value(GateMetric m, const CheckResult& r);
 // Whether `measured` satisfies `bound` for metric m (<= for max_*/mean_*, >= for min_*).
 bool within(GateMetric m, double measured, double bound);
 
 // A baseline: the measured metrics of each check, keyed by check name.
 struct BaselineEntry {
   std::string function, format, implementation, domain;
+  std::string gradient_implementation;  // empty when the check does not gate the backward
   std::vector<std::pair<GateMetric, double>> metrics;
 };
 struct Baseline {
