@@ -29,18 +29,22 @@ std::string accepted_dtypes(const Format& f) {
   if (&f == &bf16)
     return "bfloat16 bit patterns as uint16 or int16 (torch: y.view(torch.int16).numpy()), or "
            "float32/float64 values that are all bf16 values (torch: y.float().numpy())";
-  return fmt::format("float32 values, uint32 or int32 bit patterns, or float64 values that are "
-                     "all {} values",
-                     f.name);
+  return fmt::format(
+      "float32 values, uint32 or int32 bit patterns, or float64 values that are "
+      "all {} values",
+      f.name);
 }
 
 // The value of a float element as a double (exact: binary16/32 values are doubles).
 double float_element(const NpyArray& a, uint64_t i) {
   const uint64_t raw = a.raw_element(i);
   switch (a.dtype.item_bytes) {
-    case 2: return to_double(fp16, uint32_t(raw));
-    case 4: return static_cast<double>(std::bit_cast<float>(uint32_t(raw)));
-    default: return std::bit_cast<double>(raw);
+    case 2:
+      return to_double(fp16, uint32_t(raw));
+    case 4:
+      return static_cast<double>(std::bit_cast<float>(uint32_t(raw)));
+    default:
+      return std::bit_cast<double>(raw);
   }
 }
 
@@ -97,8 +101,8 @@ class OutputLookup {
       if (x < present_.size() && present_[x]) return by_bits_[x];
       return std::nullopt;
     }
-    const auto it = std::lower_bound(sorted_.begin(), sorted_.end(),
-                                     std::pair<uint32_t, uint32_t>(x, 0));
+    const auto it =
+        std::lower_bound(sorted_.begin(), sorted_.end(), std::pair<uint32_t, uint32_t>(x, 0));
     if (it == sorted_.end() || it->first != x) return std::nullopt;
     return it->second;
   }
@@ -115,7 +119,7 @@ struct CapturedFile {
   std::vector<uint8_t> raw;  // when not .npy
 
   std::mutex mutex;
-  std::map<const Format*, std::vector<uint32_t>> outputs;               // per format
+  std::map<const Format*, std::vector<uint32_t>> outputs;              // per format
   std::map<std::string, std::shared_ptr<const OutputLookup>> lookups;  // per domain
 
   uint64_t count_for(const Format& f) const {
@@ -192,19 +196,20 @@ std::vector<uint32_t> npy_outputs_as_bits(const NpyArray& a, const Format& f,
   size_t non_unit_dims = 0;
   for (uint64_t s : a.shape) non_unit_dims += s != 1;
   if (a.fortran_order && non_unit_dims > 1)
-    throw refuse(" in C order (this array is Fortran-ordered, so its storage order is not the "
-                 "inputs' order; save numpy.ascontiguousarray(y))");
+    throw refuse(
+        " in C order (this array is Fortran-ordered, so its storage order is not the "
+        "inputs' order; save numpy.ascontiguousarray(y))");
   const uint64_t n = a.count();
   std::vector<uint32_t> bits(n);
-  const bool is_bits = (a.dtype.kind == 'u' || a.dtype.kind == 'i') &&
-                       8 * a.dtype.item_bytes == f.total_bits();
+  const bool is_bits =
+      (a.dtype.kind == 'u' || a.dtype.kind == 'i') && 8 * a.dtype.item_bytes == f.total_bits();
   if (is_bits) {
     for (uint64_t i = 0; i < n; ++i) bits[i] = uint32_t(a.raw_element(i)) & f.all_bits_mask();
     return bits;
   }
   // Floats that are the format itself (binary16 for fp16, binary32 for fp32): their bits.
-  if (a.dtype.kind == 'f' && ((a.dtype.item_bytes == 2 && &f == &fp16) ||
-                              (a.dtype.item_bytes == 4 && &f == &fp32))) {
+  if (a.dtype.kind == 'f' &&
+      ((a.dtype.item_bytes == 2 && &f == &fp16) || (a.dtype.item_bytes == 4 && &f == &fp32))) {
     for (uint64_t i = 0; i < n; ++i) bits[i] = uint32_t(a.raw_element(i));
     return bits;
   }
@@ -239,25 +244,27 @@ Implementation make_captured_implementation(std::string_view path_view) {
   {
     std::ifstream in(file->path, std::ios::binary);
     if (!in)
-      throw UsageError(fmt::format("{}: cannot read '{}': {}", file->what, file->path,
-                                   std::strerror(errno)));
+      throw UsageError(
+          fmt::format("{}: cannot read '{}': {}", file->what, file->path, std::strerror(errno)));
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
     if (has_npy_magic(bytes)) {
       file->npy = parse_npy(bytes, file->what);
     } else if (file->path.size() >= 4 && file->path.ends_with(".npy")) {
-      throw UsageError(fmt::format("{}: named .npy but not a .npy file (no \"\\x93NUMPY\" magic "
-                                   "string); write it with numpy.save",
-                                   file->what));
+      throw UsageError(
+          fmt::format("{}: named .npy but not a .npy file (no \"\\x93NUMPY\" magic "
+                      "string); write it with numpy.save",
+                      file->what));
     } else {
       file->raw = std::move(bytes);
     }
   }
   Implementation impl;
-  impl.summary = fmt::format("outputs captured in {} ({}), paired with the sweep's inputs in "
-                             "order",
-                             file->path, file->npy ? describe_file_values(*file->npy)
-                                                   : fmt::format("{} raw bytes", file->raw.size()));
+  impl.summary = fmt::format(
+      "outputs captured in {} ({}), paired with the sweep's inputs in "
+      "order",
+      file->path,
+      file->npy ? describe_file_values(*file->npy) : fmt::format("{} raw bytes", file->raw.size()));
   impl.used_in = "outputs of a framework or GPU run, written with numpy.save or fwrite";
   impl.kernel_for = [file](Function, const Format& f) -> BatchKernel {
     std::shared_ptr<const OutputLookup> lookup;
@@ -275,8 +282,7 @@ Implementation make_captured_implementation(std::string_view path_view) {
           file->what, file->count_for(f), f.pattern_count(), f.name);
     }
     const std::string what = file->what;
-    return [lookup, unpaired_reason, what, &f](std::span<const uint32_t> x,
-                                               std::span<uint32_t> y) {
+    return [lookup, unpaired_reason, what, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
       if (!lookup) throw UsageError(unpaired_reason);
       for (size_t i = 0; i < x.size(); ++i) {
         const std::optional<uint32_t> out = lookup->find(x[i]);

@@ -23,9 +23,12 @@ constexpr size_t kAlignment = 64;
 
 std::string_view kind_word(char kind) {
   switch (kind) {
-    case 'f': return "float";
-    case 'u': return "uint";
-    case 'i': return "int";
+    case 'f':
+      return "float";
+    case 'u':
+      return "uint";
+    case 'i':
+      return "int";
   }
   return "?";
 }
@@ -33,9 +36,9 @@ std::string_view kind_word(char kind) {
 // The header's value types: the subset of Python literals numpy writes in a .npy header.
 struct PyValue {
   enum class Type { string, boolean, tuple, list, dict, integer } type = Type::string;
-  std::string text;         // string
-  bool boolean = false;     // boolean
-  uint64_t integer = 0;     // integer
+  std::string text;             // string
+  bool boolean = false;         // boolean
+  uint64_t integer = 0;         // integer
   std::vector<uint64_t> tuple;  // tuple of integers (the shape)
 };
 
@@ -73,8 +76,8 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& why) const {
-    throw UsageError(fmt::format("{}: malformed .npy header at character {} ({}): {}", what_,
-                                 pos_, why, s_));
+    throw UsageError(
+        fmt::format("{}: malformed .npy header at character {} ({}): {}", what_, pos_, why, s_));
   }
   void skip_space() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -182,12 +185,21 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
   if (descr.size() < 3) throw refuse("too short");
   NpyDtype d;
   switch (descr[0]) {
-    case '<': d.big_endian = false; break;
-    case '>': d.big_endian = true; break;
-    case '|': d.big_endian = false; break;  // byte order not applicable (one-byte items)
-    case '=': d.big_endian = false; break;  // native order of the writer; every platform
-                                            // numpy supports today is little-endian
-    default: throw refuse("no byte-order character <, >, | or =");
+    case '<':
+      d.big_endian = false;
+      break;
+    case '>':
+      d.big_endian = true;
+      break;
+    case '|':
+      d.big_endian = false;
+      break;  // byte order not applicable (one-byte items)
+    case '=':
+      d.big_endian = false;
+      break;  // native order of the writer; every platform
+              // numpy supports today is little-endian
+    default:
+      throw refuse("no byte-order character <, >, | or =");
   }
   d.kind = descr[1];
   if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i') {
@@ -248,9 +260,10 @@ bool has_npy_magic(std::span<const uint8_t> bytes) {
 
 NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
   if (!has_npy_magic(bytes))
-    throw UsageError(fmt::format("{}: not a .npy file (it does not start with \"\\x93NUMPY\"; "
-                                 "write it with numpy.save)",
-                                 what));
+    throw UsageError(
+        fmt::format("{}: not a .npy file (it does not start with \"\\x93NUMPY\"; "
+                    "write it with numpy.save)",
+                    what));
   if (bytes.size() < 10) throw UsageError(fmt::format("{}: truncated .npy preamble", what));
   const int major = bytes[6], minor = bytes[7];
   size_t header_len = 0, header_start = 0;
@@ -262,13 +275,14 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
     header_len = read_le(bytes, 8, 4);
     header_start = 12;
   } else {
-    throw UsageError(fmt::format("{}: .npy format version {}.{} is not supported (1.0, 2.0 and "
-                                 "3.0 are)",
-                                 what, major, minor));
+    throw UsageError(
+        fmt::format("{}: .npy format version {}.{} is not supported (1.0, 2.0 and "
+                    "3.0 are)",
+                    what, major, minor));
   }
   if (bytes.size() < header_start + header_len)
-    throw UsageError(fmt::format("{}: truncated .npy header ({} bytes announced, {} present)",
-                                 what, header_len, bytes.size() - header_start));
+    throw UsageError(fmt::format("{}: truncated .npy header ({} bytes announced, {} present)", what,
+                                 header_len, bytes.size() - header_start));
   std::string_view header(reinterpret_cast<const char*>(bytes.data()) + header_start, header_len);
   // numpy ends the header with '\n' and pads with spaces before it; the reader strips both.
   while (!header.empty() && (header.back() == '\n' || header.back() == ' ' ||
@@ -281,19 +295,21 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
     if (it == dict.end())
       throw UsageError(fmt::format("{}: .npy header has no '{}' key: {}", what, key, header));
     if (it->second.type == PyValue::Type::list && key == "descr")
-      throw UsageError(fmt::format("{}: structured dtype (a list of fields) is not supported; "
-                                   "save a plain array, e.g. numpy.save(path, y.astype('<f4'))",
-                                   what));
+      throw UsageError(
+          fmt::format("{}: structured dtype (a list of fields) is not supported; "
+                      "save a plain array, e.g. numpy.save(path, y.astype('<f4'))",
+                      what));
     if (it->second.type != type)
-      throw UsageError(fmt::format("{}: .npy header key '{}' is not {}: {}", what, key,
-                                   type_name, header));
+      throw UsageError(
+          fmt::format("{}: .npy header key '{}' is not {}: {}", what, key, type_name, header));
     return it->second;
   };
   for (const auto& [key, value] : dict)
     if (key != "descr" && key != "fortran_order" && key != "shape")
-      throw UsageError(fmt::format("{}: .npy header has an unexpected key '{}' (only descr, "
-                                   "fortran_order and shape are defined)",
-                                   what, key));
+      throw UsageError(
+          fmt::format("{}: .npy header has an unexpected key '{}' (only descr, "
+                      "fortran_order and shape are defined)",
+                      what, key));
   NpyArray a;
   a.dtype = parse_descr(field("descr", PyValue::Type::string, "a string").text, what);
   a.fortran_order = field("fortran_order", PyValue::Type::boolean, "True or False").boolean;
@@ -312,16 +328,15 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
     throw UsageError(fmt::format(
         "{}: the header says shape {} of {}, which needs {} bytes of data, but the file holds {} "
         "bytes after the header",
-        what, a.shape_text(), a.dtype.name(),
-        too_large ? "more than 2^64" : std::to_string(needed), available));
+        what, a.shape_text(), a.dtype.name(), too_large ? "more than 2^64" : std::to_string(needed),
+        available));
   a.data.assign(bytes.begin() + std::ptrdiff_t(data_start), bytes.end());
   return a;
 }
 
 NpyArray read_npy(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  if (!in) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                    std::istreambuf_iterator<char>());
   if (in.bad()) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));

@@ -4,9 +4,9 @@
 //
 //   "\x93NUMPY"  major  minor  HEADER_LEN (uint16 LE for 1.0, uint32 LE for 2.0/3.0)  HEADER  DATA
 //
-// HEADER is a Python dict literal, e.g. "{'descr': '<f2', 'fortran_order': False, 'shape': (65536,), }",
-// padded with spaces and ended by '\n' so that DATA starts on a multiple of 64 bytes. DATA is
-// the elements in C (row-major) order, or Fortran order when fortran_order is True.
+// HEADER is a Python dict literal, e.g. "{'descr': '<f2', 'fortran_order': False, 'shape':
+// (65536,), }", padded with spaces and ended by '\n' so that DATA starts on a multiple of 64 bytes.
+// DATA is the elements in C (row-major) order, or Fortran order when fortran_order is True.
 //
 // Only plain numeric dtypes are read: floats (f2, f4, f8), unsigned and signed integers (u1..u8,
 // i1..i8), in either byte order. Structured, object, string, complex and datetime dtypes are

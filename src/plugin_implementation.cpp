@@ -47,9 +47,10 @@ Implementation make_plugin_implementation(std::string_view argument) {
   const PluginName p = parse_plugin_name(argument);
   struct stat st {};
   if (stat(p.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    throw UsageError(fmt::format("plugin:{}: no such file '{}' (PATH is a shared library, "
-                                 "relative to the current directory; expected {})",
-                                 argument, p.path, kForms));
+    throw UsageError(
+        fmt::format("plugin:{}: no such file '{}' (PATH is a shared library, "
+                    "relative to the current directory; expected {})",
+                    argument, p.path, kForms));
   // dlopen searches the library path for names without a slash; a plugin is a file named here.
   const std::string open_path = p.path.find('/') == std::string::npos ? "./" + p.path : p.path;
   void* handle = dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -68,15 +69,17 @@ Implementation make_plugin_implementation(std::string_view argument) {
   if (p.bits16) {
     const auto kernel = reinterpret_cast<gelucheck_bits16_kernel>(symbol);
     impl = implementation_from_bits16_kernel(name, kernel);
-    impl.summary = fmt::format("{} from {}: void(const uint16_t*, uint16_t*, size_t) over fp16 "
-                               "or bf16 bit patterns",
-                               p.symbol, p.path);
+    impl.summary = fmt::format(
+        "{} from {}: void(const uint16_t*, uint16_t*, size_t) over fp16 "
+        "or bf16 bit patterns",
+        p.symbol, p.path);
   } else {
     const auto kernel = reinterpret_cast<gelucheck_float_kernel>(symbol);
     impl = implementation_from_float_function(name, kernel);
-    impl.summary = fmt::format("{} from {}: float(float); 16-bit inputs widened, the result "
-                               "rounded once to the format",
-                               p.symbol, p.path);
+    impl.summary = fmt::format(
+        "{} from {}: float(float); 16-bit inputs widened, the result "
+        "rounded once to the format",
+        p.symbol, p.path);
   }
   impl.used_in = "a user's kernel plugin";
   return impl;

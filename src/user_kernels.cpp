@@ -14,8 +14,9 @@ Implementation implementation_from_float_function(std::string name, ScalarFloatK
   auto shared = std::make_shared<const ScalarFloatKernel>(std::move(kernel));
   Implementation impl;
   impl.name = std::move(name);
-  impl.summary = "a user's float f(float), inputs widened exactly to float, the result rounded "
-                 "once to the format";
+  impl.summary =
+      "a user's float f(float), inputs widened exactly to float, the result rounded "
+      "once to the format";
   impl.used_in = "user code";
   impl.kernel_for = [shared](Function, const Format& f) -> BatchKernel {
     if (&f == &fp32) {

@@ -116,7 +116,8 @@ min_correctly_rounded = 0.5
   INFO(r.output);
   CHECK(r.status == 1);
   CHECK_THAT(r.output, Catch::Contains("2 checks, 1 passed, 1 failed"));
-  CHECK_THAT(r.output, Catch::Contains(fmt::format("FAIL zero as tanh ({}:10): tanh in bf16", gate)));
+  CHECK_THAT(r.output,
+             Catch::Contains(fmt::format("FAIL zero as tanh ({}:10): tanh in bf16", gate)));
   CHECK_THAT(r.output, Catch::Contains("max_ulp = 194.968 fails <= 1"));
   CHECK_THAT(r.output, Catch::Contains("min_correctly_rounded = 0 fails >= 0.5"));
   CHECK_THAT(r.output, Catch::Contains("worst inputs by |ULP error|:\n"
@@ -242,12 +243,11 @@ TEST_CASE("gate: missing plugins and symbols exit 2 with the gate file's line", 
   CHECK_THAT(r.output, Catch::Contains(fmt::format("g.toml:5: plugin:{}/libnone.so:f: no such "
                                                    "file '{}/libnone.so'",
                                                    d, d)));
-  r = run("gate " + write(d + "/g.toml", head + "implementation = \"plugin:" + kPlugin +
-                                             ":missing_kernel\"\n"));
+  r = run("gate " + write(d + "/g.toml",
+                          head + "implementation = \"plugin:" + kPlugin + ":missing_kernel\"\n"));
   CHECK(r.status == 2);
-  CHECK_THAT(r.output, Catch::Contains("g.toml:5: plugin:" + kPlugin +
-                                       ":missing_kernel: '" + kPlugin +
-                                       "' exports no symbol 'missing_kernel'"));
+  CHECK_THAT(r.output, Catch::Contains("g.toml:5: plugin:" + kPlugin + ":missing_kernel: '" +
+                                       kPlugin + "' exports no symbol 'missing_kernel'"));
 }
 
 TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before anything runs",
@@ -267,7 +267,8 @@ TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before any
   CHECK(r.status == 2);
   // [-2, 2] in bf16: 127 nonzero subnormals and the 127 binades [2^-126, 2^-125) .. [1, 2) of
   // 2^7 values each, plus 2 itself, per sign, and both zeros: 2 * (127 + 16256 + 1) + 2 = 32770.
-  CHECK_THAT(r.output, Catch::Contains("g.toml:6: file:" + d + "/short.npy: expected 32770 bf16 "
+  CHECK_THAT(r.output, Catch::Contains("g.toml:6: file:" + d +
+                                       "/short.npy: expected 32770 bf16 "
                                        "outputs") &&
                            Catch::Contains("got 32769 uint16 values"));
   r = run("gate " + write(d + "/g.toml", head + "implementation = \"file:half.npy\"\n"));
@@ -328,7 +329,8 @@ mean_ulp = 0.001
 TEST_CASE("inputs: the sweep's inputs in order, as numpy reads them", "[inputs]") {
   const std::string d = test_dir("inputs");
   REQUIRE(run(fmt::format("inputs -t fp16 --range -1:1 -o {}/h.npy", d)).status == 0);
-  REQUIRE(run(fmt::format("inputs -t bf16 --range 1:2 --dtype float32 -o {}/b.npy", d)).status == 0);
+  REQUIRE(run(fmt::format("inputs -t bf16 --range 1:2 --dtype float32 -o {}/b.npy", d)).status ==
+          0);
   REQUIRE(run(fmt::format("inputs -t bf16 --range 1:2 --raw -o {}/b.bin", d)).status == 0);
   // numpy: fp16 [-1, 1] is increasing with -0 before +0 and has 1023 nonzero subnormals, the 14
   // binades [2^-14, 2^-13) .. [1/2, 1) of 1024 values and 1.0 per sign, so 15360 per sign and

@@ -52,7 +52,8 @@ TEST_CASE("a version 1.0 header is read: dtype, shape, order, little-endian elem
 }
 
 TEST_CASE("big-endian elements, double quotes, Python 2 longs and no trailing comma", "[npy]") {
-  const auto file = v1_file(R"({"descr": ">u4", "shape": (1L, 2L), "fortran_order": True})" "\n",
+  const auto file = v1_file(R"({"descr": ">u4", "shape": (1L, 2L), "fortran_order": True})"
+                            "\n",
                             std::string_view("\x12\x34\x56\x78\x9a\xbc\xde\xf0", 8));
   const NpyArray a = parse_npy(file, "t.npy");
   CHECK(a.dtype == NpyDtype{'u', 4, true});

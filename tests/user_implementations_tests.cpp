@@ -152,11 +152,9 @@ TEST_CASE("captured fp32 outputs of a random grid, as .npy and as raw bits", "[c
   auto conflicting = outputs;
   conflicting[later] ^= 1;
   write_npy_1d(npy, kNpyFloat32, conflicting);
-  CHECK_THAT(error_of([&] {
-               measure_accuracy(Function::gelu_erf, d, make_captured_implementation(npy));
-             }),
-             Catch::Contains("outputs differ") &&
-                 Catch::Contains("must be a function of the input"));
+  CHECK_THAT(
+      error_of([&] { measure_accuracy(Function::gelu_erf, d, make_captured_implementation(npy)); }),
+      Catch::Contains("outputs differ") && Catch::Contains("must be a function of the input"));
   std::remove(npy.c_str());
   std::remove(raw.c_str());
 }
@@ -177,10 +175,9 @@ TEST_CASE("captured outputs of the wrong length or kind are refused saying what 
   // A raw file whose size is not a whole number of values.
   const std::string raw = temp_path("odd.bin");
   std::ofstream(raw, std::ios::binary) << "abc";
-  CHECK_THAT(error_of([&] {
-               measure_accuracy(Function::gelu_erf, d, make_captured_implementation(raw));
-             }),
-             Catch::Contains("3 bytes are not a multiple of 2"));
+  CHECK_THAT(
+      error_of([&] { measure_accuracy(Function::gelu_erf, d, make_captured_implementation(raw)); }),
+      Catch::Contains("3 bytes are not a multiple of 2"));
   // Named .npy but not one.
   const std::string fake = temp_path("fake.npy");
   std::ofstream(fake, std::ios::binary) << "not numpy";
@@ -191,8 +188,7 @@ TEST_CASE("captured outputs of the wrong length or kind are refused saying what 
   for (const std::string& p : {path, raw, fake}) std::remove(p.c_str());
 }
 
-TEST_CASE("outside a sweep, only files covering a whole 16-bit format can be used",
-          "[captured]") {
+TEST_CASE("outside a sweep, only files covering a whole 16-bit format can be used", "[captured]") {
   const Domain every_pattern = Domain::patterns(fp16);
   const std::string whole = temp_path("all_patterns.npy");
   write_npy_1d(whole, kNpyFloat16, builtin_outputs("fp64", Function::tanh, every_pattern));
@@ -210,8 +206,7 @@ TEST_CASE("outside a sweep, only files covering a whole 16-bit format can be use
   write_npy_1d(partial, kNpyFloat16, builtin_outputs("fp64", Function::tanh, part));
   const Implementation captured_part = make_captured_implementation(partial);
   const BatchKernel unpaired = captured_part.kernel_for(Function::tanh, fp16);
-  CHECK_THAT(error_of([&] { unpaired(x, y); }),
-             Catch::Contains("does not sweep a domain"));
+  CHECK_THAT(error_of([&] { unpaired(x, y); }), Catch::Contains("does not sweep a domain"));
   {
     const SweepDomainScope scope(part);  // what run_sweep opens
     const BatchKernel paired = captured_part.kernel_for(Function::tanh, fp16);

@@ -23,8 +23,8 @@ TEST_CASE("my_gelu_float stays within 64 ULP over a million fp32 inputs in [-8, 
   const Implementation mine = implementation_from_float_function("my_gelu_float", my_gelu_float);
   const Domain inputs = Domain::grid(fp32, GridKind::random_bits, -8, 8, 1'000'000, /*seed=*/1);
   const ErrorStats s = measure_accuracy(Function::gelu_erf, inputs, mine);
-  INFO("worst input: " << to_shortest_decimal(fp32, s.max_abs_ulp.x) << ", "
-                       << s.max_abs_ulp.value << " ULP");
+  INFO("worst input: " << to_shortest_decimal(fp32, s.max_abs_ulp.x) << ", " << s.max_abs_ulp.value
+                       << " ULP");
   CHECK(s.nonfinite + s.nan == 0);
   CHECK(s.max_abs_ulp.value <= 64);
 }

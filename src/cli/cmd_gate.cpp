@@ -46,10 +46,9 @@ PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_b
     (void)impl.kernel_for(fn, *c.format);
     return impl;
   };
-  p.implementation = &at_location(c.implementation_location,
-                                  [&]() -> const Implementation& {
-                                    return ready(c.implementation_path, c.function);
-                                  });
+  p.implementation = &at_location(c.implementation_location, [&]() -> const Implementation& {
+    return ready(c.implementation_path, c.function);
+  });
   if (c.has_backward())
     p.backward = &at_location(c.gradient_implementation_location, [&]() -> const Implementation& {
       return ready(c.gradient_implementation_path, *backward_of(c.function));
@@ -98,8 +97,10 @@ CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_
     cr.passed = within(l.metric, cr.measured, cr.bound);
     r.criteria.push_back(cr);
   }
-  if (p.baseline) compare_with_baseline(*p.baseline, r);
-  else if (baseline) r.baseline_note = fmt::format("no entry in {}", baseline->path);
+  if (p.baseline)
+    compare_with_baseline(*p.baseline, r);
+  else if (baseline)
+    r.baseline_note = fmt::format("no entry in {}", baseline->path);
   return r;
 }
 

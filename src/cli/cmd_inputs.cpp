@@ -52,10 +52,14 @@ Runner add_inputs(CLI::App& app) {
   return [o]() {
     const Format& f = format_named(o->format);
     InputDtype kind;
-    if (o->dtype == "auto") kind = InputDtype::natural;
-    else if (o->dtype == "bits") kind = InputDtype::bits;
-    else if (o->dtype == "float32") kind = InputDtype::float32;
-    else throw UsageError(fmt::format("unknown --dtype '{}'; valid: auto, bits, float32", o->dtype));
+    if (o->dtype == "auto")
+      kind = InputDtype::natural;
+    else if (o->dtype == "bits")
+      kind = InputDtype::bits;
+    else if (o->dtype == "float32")
+      kind = InputDtype::float32;
+    else
+      throw UsageError(fmt::format("unknown --dtype '{}'; valid: auto, bits, float32", o->dtype));
     if (o->raw && o->dtype != "auto")
       throw UsageError("--raw writes bit patterns; it takes no --dtype");
     const Domain domain = o->domain.build(f);
@@ -82,10 +86,10 @@ Runner add_inputs(CLI::App& app) {
       write_npy_1d(o->output, dtype, elements);
     }
     // The summary goes to stderr when the data itself goes to standard output.
-    fmt::print(o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}) to {} as {}{}\n", bits.size(), f.name, domain.describe(),
-               o->output, o->raw ? "raw little-endian " : "",
-               dtype.kind == 'u' ? fmt::format("{}-bit patterns", 8 * dtype.item_bytes)
-                                 : dtype.name());
+    fmt::print(
+        o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}) to {} as {}{}\n", bits.size(),
+        f.name, domain.describe(), o->output, o->raw ? "raw little-endian " : "",
+        dtype.kind == 'u' ? fmt::format("{}-bit patterns", 8 * dtype.item_bytes) : dtype.name());
     return 0;
   };
 }

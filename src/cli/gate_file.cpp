@@ -6,7 +6,7 @@
 #include <fstream>
 #include <map>
 
-#include <fmt/format.h>  // fmt::format
+#include <fmt/format.h>   // fmt::format
 #include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
 
 #include "../plugin_implementation.hpp"
@@ -46,10 +46,14 @@ const GateMetricInfo& info_of(GateMetric m) {
 
 std::optional<Function> backward_of(Function forward) {
   switch (forward) {
-    case Function::gelu_erf: return Function::gelu_erf_grad;
-    case Function::gelu_tanh: return Function::gelu_tanh_grad;
-    case Function::tanh: return Function::tanh_grad;
-    default: return std::nullopt;
+    case Function::gelu_erf:
+      return Function::gelu_erf_grad;
+    case Function::gelu_tanh:
+      return Function::gelu_tanh_grad;
+    case Function::tanh:
+      return Function::tanh_grad;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -63,7 +67,8 @@ const GateMetricInfo* find_metric(std::string_view key) {
 
 std::string metric_keys() {
   std::string out;
-  for (const GateMetricInfo& i : gate_metrics()) out += (out.empty() ? "" : ", ") + std::string(i.key);
+  for (const GateMetricInfo& i : gate_metrics())
+    out += (out.empty() ? "" : ", ") + std::string(i.key);
   return out;
 }
 
@@ -73,16 +78,24 @@ constexpr std::string_view kCheckKeys =
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date/time";
-    default: return "nothing";
+    case toml::node_type::date_time:
+      return "a date/time";
+    default:
+      return "nothing";
   }
 }
 
@@ -98,8 +111,8 @@ class GateFileReader {
     {
       std::ifstream probe(path_);
       if (!probe)
-        throw UsageError(fmt::format("cannot read gate file '{}': {}", path_,
-                                     std::strerror(errno)));
+        throw UsageError(
+            fmt::format("cannot read gate file '{}': {}", path_, std::strerror(errno)));
     }
     toml::table root;
     try {
@@ -130,16 +143,18 @@ class GateFileReader {
       }
     }
     if (!checks || checks->empty())
-      throw UsageError(fmt::format("{}: no checks: write each check as a [[check]] table with "
-                                   "function, format, implementation and at least one limit",
-                                   path_));
+      throw UsageError(
+          fmt::format("{}: no checks: write each check as a [[check]] table with "
+                      "function, format, implementation and at least one limit",
+                      path_));
     std::map<std::string, std::string> names;  // name -> location
     for (const toml::node& node : *checks) {
       GateCheck c = check(*node.as_table(), defaults, file_tolerance);
       if (auto [it, added] = names.emplace(c.name, c.location); !added)
-        throw UsageError(fmt::format("{}: check name '{}' is already used at {}; names must be "
-                                     "unique (baselines are keyed by them)",
-                                     c.location, c.name, it->second));
+        throw UsageError(
+            fmt::format("{}: check name '{}' is already used at {}; names must be "
+                        "unique (baselines are keyed by them)",
+                        c.location, c.name, it->second));
       out.checks.push_back(std::move(c));
     }
     return out;
@@ -259,9 +274,8 @@ class GateFileReader {
       } else if (key == "function") {
         c.function = with_location(n, [&] { return function_named(string_value(n, key)); });
       } else if (key == "format") {
-        c.format = &with_location(n, [&]() -> const Format& {
-          return format_named(string_value(n, key));
-        });
+        c.format = &with_location(
+            n, [&]() -> const Format& { return format_named(string_value(n, key)); });
       } else if (key == "implementation") {
         c.implementation = string_value(n, key);
         c.implementation_location = at(n);
@@ -270,8 +284,8 @@ class GateFileReader {
       } else if (key == "gradient_implementation") {
         c.gradient_implementation = string_value(n, key);
         c.gradient_implementation_location = at(n);
-        c.gradient_implementation_path = with_location(
-            n, [&] { return with_paths_from_gate_file(c.gradient_implementation); });
+        c.gradient_implementation_path =
+            with_location(n, [&] { return with_paths_from_gate_file(c.gradient_implementation); });
       } else if (key == "range") {
         c.domain.range = range_value(n);
         c.domain_location = at(n);
@@ -302,36 +316,36 @@ class GateFileReader {
     auto require = [&](bool present, std::string_view key, std::string_view example) {
       if (!present)
         throw UsageError(fmt::format("{}: check{} has no '{}' (e.g. {} = {})", c.location,
-                                     c.name.empty() ? "" : " '" + c.name + "'", key, key,
-                                     example));
+                                     c.name.empty() ? "" : " '" + c.name + "'", key, key, example));
     };
     require(keys.contains("function"), "function", "\"gelu_erf\"");
     require(keys.contains("format"), "format", "\"bf16\"");
     require(keys.contains("implementation"), "implementation",
             "\"fp32\" or \"plugin:libmine.so:my_gelu\"");
     if (c.limits.empty())
-      throw UsageError(fmt::format("{}: check{} sets no limit; set at least one of {}",
-                                   c.location, c.name.empty() ? "" : " '" + c.name + "'",
-                                   metric_keys()));
+      throw UsageError(fmt::format("{}: check{} sets no limit; set at least one of {}", c.location,
+                                   c.name.empty() ? "" : " '" + c.name + "'", metric_keys()));
     const auto limits_metric = [&](GateMetric m) {
       return std::any_of(c.limits.begin(), c.limits.end(),
                          [m](const GateLimit& l) { return l.metric == m; });
     };
-    const bool gates_backward = std::any_of(c.limits.begin(), c.limits.end(), [](const GateLimit& l) {
-      return info_of(l.metric).backward;
-    });
+    const bool gates_backward =
+        std::any_of(c.limits.begin(), c.limits.end(),
+                    [](const GateLimit& l) { return info_of(l.metric).backward; });
     if (gates_backward || !c.gradient_implementation.empty()) {
       const std::string where =
           c.gradient_implementation.empty() ? c.location : c.gradient_implementation_location;
       if (!backward_of(c.function))
-        throw UsageError(fmt::format("{}: the gradient_* limits gate the backward of a forward "
-                                     "function (gelu_erf, gelu_tanh, tanh); {} is a derivative "
-                                     "already: use max_ulp",
-                                     where, name_of(c.function)));
+        throw UsageError(
+            fmt::format("{}: the gradient_* limits gate the backward of a forward "
+                        "function (gelu_erf, gelu_tanh, tanh); {} is a derivative "
+                        "already: use max_ulp",
+                        where, name_of(c.function)));
       if (!gates_backward)
-        throw UsageError(fmt::format("{}: gradient_implementation is set but no gradient_* limit "
-                                     "is (gradient_max_ulp, gradient_max_nonfinite)",
-                                     where));
+        throw UsageError(
+            fmt::format("{}: gradient_implementation is set but no gradient_* limit "
+                        "is (gradient_max_ulp, gradient_max_nonfinite)",
+                        where));
       if (c.gradient_implementation.empty()) {
         c.gradient_implementation = c.implementation;
         c.gradient_implementation_path = c.implementation_path;

@@ -73,8 +73,8 @@ struct GateCheck {
   std::string location;  // "FILE:LINE" of the [[check]] header
   Function function{};
   const Format* format = nullptr;
-  std::string implementation;        // as written in the gate file (baselines use this)
-  std::string implementation_path;   // with plugin/file paths made relative to the gate file
+  std::string implementation;       // as written in the gate file (baselines use this)
+  std::string implementation_path;  // with plugin/file paths made relative to the gate file
   std::string implementation_location;
   // The backward's implementation, when a gradient_* limit is set (as written / paths resolved).
   std::string gradient_implementation, gradient_implementation_path;

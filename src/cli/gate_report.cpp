@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -21,9 +21,8 @@ template <class Key>
 void offer_sorted(std::vector<PointRecord>& v, size_t capacity, const PointRecord& p, Key key) {
   const double k = key(p);
   if (v.size() == capacity && !(k > key(v.back()))) return;
-  const auto at = std::upper_bound(v.begin(), v.end(), k, [&](double kk, const PointRecord& q) {
-    return kk > key(q);
-  });
+  const auto at = std::upper_bound(v.begin(), v.end(), k,
+                                   [&](double kk, const PointRecord& q) { return kk > key(q); });
   v.insert(at, p);
   if (v.size() > capacity) v.pop_back();
 }
@@ -33,12 +32,14 @@ void offer_sorted(std::vector<PointRecord>& v, size_t capacity, const PointRecor
 void WorstInputs::offer(const PointRecord& p) {
   if (capacity == 0) return;
   switch (p.outcome) {
-    case Outcome::special: return;
+    case Outcome::special:
+      return;
     case Outcome::nonfinite:
     case Outcome::nan:
       if (nonfinite.size() < capacity) nonfinite.push_back(p);
       return;
-    case Outcome::finite: break;
+    case Outcome::finite:
+      break;
   }
   if (p.zero_sign && zero_sign.size() < capacity) zero_sign.push_back(p);
   offer_sorted(by_ulp, capacity, p, [](const PointRecord& q) { return std::fabs(q.ulp_error); });
@@ -55,15 +56,24 @@ std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
   if (info_of(m).backward && !r.backward_function) return std::nullopt;
   const ErrorStats& s = info_of(m).backward ? r.backward_stats : r.stats;
   switch (m) {
-    case GateMetric::max_ulp: return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
-    case GateMetric::mean_ulp: return s.mean_abs_ulp();
-    case GateMetric::min_correctly_rounded: return s.share(s.correctly_rounded);
-    case GateMetric::min_faithful: return s.share(s.faithful);
-    case GateMetric::max_nonfinite: return double(s.nonfinite + s.nan);
-    case GateMetric::max_zero_sign: return double(s.zero_sign);
-    case GateMetric::max_abs_error: return s.max_abs_error.seen() ? s.max_abs_error.value : 0.0;
-    case GateMetric::gradient_max_ulp: return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
-    case GateMetric::gradient_max_nonfinite: return double(s.nonfinite + s.nan);
+    case GateMetric::max_ulp:
+      return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
+    case GateMetric::mean_ulp:
+      return s.mean_abs_ulp();
+    case GateMetric::min_correctly_rounded:
+      return s.share(s.correctly_rounded);
+    case GateMetric::min_faithful:
+      return s.share(s.faithful);
+    case GateMetric::max_nonfinite:
+      return double(s.nonfinite + s.nan);
+    case GateMetric::max_zero_sign:
+      return double(s.zero_sign);
+    case GateMetric::max_abs_error:
+      return s.max_abs_error.seen() ? s.max_abs_error.value : 0.0;
+    case GateMetric::gradient_max_ulp:
+      return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
+    case GateMetric::gradient_max_nonfinite:
+      return double(s.nonfinite + s.nan);
   }
   return 0.0;
 }
@@ -84,9 +94,10 @@ constexpr int kBaselineVersion = 1;
 Baseline read_baseline(const std::string& path) {
   std::ifstream in(path);
   if (!in)
-    throw UsageError(fmt::format("cannot read baseline '{}': {} (record one with "
-                                 "--write-baseline)",
-                                 path, std::strerror(errno)));
+    throw UsageError(
+        fmt::format("cannot read baseline '{}': {} (record one with "
+                    "--write-baseline)",
+                    path, std::strerror(errno)));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
@@ -94,11 +105,13 @@ Baseline read_baseline(const std::string& path) {
     throw UsageError(fmt::format("{}: not valid JSON: {}", path, e.what()));
   }
   auto bad = [&](const std::string& why) {
-    return UsageError(fmt::format("{}: not a gelucheck baseline: {} (record one with "
-                                  "--write-baseline)",
-                                  path, why));
+    return UsageError(
+        fmt::format("{}: not a gelucheck baseline: {} (record one with "
+                    "--write-baseline)",
+                    path, why));
   };
-  if (!j.is_object() || !j.contains("gelucheck_baseline")) throw bad("no \"gelucheck_baseline\" key");
+  if (!j.is_object() || !j.contains("gelucheck_baseline"))
+    throw bad("no \"gelucheck_baseline\" key");
   if (j["gelucheck_baseline"] != kBaselineVersion)
     throw bad(fmt::format("version {} (this gelucheck reads version {})",
                           j["gelucheck_baseline"].dump(), kBaselineVersion));
@@ -116,7 +129,8 @@ Baseline read_baseline(const std::string& path) {
     entry.format = text("format");
     entry.implementation = text("implementation");
     entry.domain = text("domain");
-    if (e.contains("gradient_implementation")) entry.gradient_implementation = text("gradient_implementation");
+    if (e.contains("gradient_implementation"))
+      entry.gradient_implementation = text("gradient_implementation");
     if (!e.contains("metrics") || !e["metrics"].is_object())
       throw bad(fmt::format("check '{}' has no \"metrics\" object", name));
     for (const auto& [key, value] : e["metrics"].items()) {
@@ -140,8 +154,10 @@ std::string render_baseline(const GateFile& gate, const std::vector<CheckResult>
     for (const GateMetricInfo& m : gate_metrics()) {
       const std::optional<double> v = measured_value(m.metric, r);
       if (!v) continue;
-      if (m.is_count) metrics[std::string(m.key)] = uint64_t(*v);
-      else metrics[std::string(m.key)] = *v;
+      if (m.is_count)
+        metrics[std::string(m.key)] = uint64_t(*v);
+      else
+        metrics[std::string(m.key)] = *v;
     }
     checks[r.check->name] = {{"function", name_of(r.check->function)},
                              {"format", r.check->format->name},
@@ -207,7 +223,8 @@ std::string measured_text(const CriterionResult& c) {
 std::string bound_text(const CriterionResult& c) {
   const char* op = info_of(c.metric).lower_bound ? ">=" : "<=";
   switch (c.kind) {
-    case CriterionResult::Kind::limit: return fmt::format("{} {}", op, number(c.metric, c.bound));
+    case CriterionResult::Kind::limit:
+      return fmt::format("{} {}", op, number(c.metric, c.bound));
     case CriterionResult::Kind::default_limit:
       return fmt::format("{} {} (default)", op, number(c.metric, c.bound));
     case CriterionResult::Kind::baseline:
@@ -250,12 +267,24 @@ std::vector<WorstList> lists_for_failures(const CheckResult& r) {
   for (const CriterionResult& c : r.criteria) {
     if (c.passed) continue;
     switch (c.metric) {
-      case GateMetric::max_nonfinite: nonfinite = true; break;
-      case GateMetric::max_zero_sign: zero = true; break;
-      case GateMetric::max_abs_error: abs = true; break;
-      case GateMetric::gradient_max_ulp: grad_ulp = true; break;
-      case GateMetric::gradient_max_nonfinite: grad_nonfinite = true; break;
-      default: ulp = true; break;
+      case GateMetric::max_nonfinite:
+        nonfinite = true;
+        break;
+      case GateMetric::max_zero_sign:
+        zero = true;
+        break;
+      case GateMetric::max_abs_error:
+        abs = true;
+        break;
+      case GateMetric::gradient_max_ulp:
+        grad_ulp = true;
+        break;
+      case GateMetric::gradient_max_nonfinite:
+        grad_nonfinite = true;
+        break;
+      default:
+        ulp = true;
+        break;
     }
   }
   std::vector<WorstList> out;
@@ -279,12 +308,13 @@ std::string failure_text(const CheckResult& r, const std::string& indent) {
   std::string s;
   for (const CriterionResult& cr : r.criteria) {
     if (cr.passed) continue;
-    s += fmt::format("{}{} = {} fails {}\n", indent, criterion_name(cr),
-                     measured_text(cr), bound_text(cr));
+    s += fmt::format("{}{} = {} fails {}\n", indent, criterion_name(cr), measured_text(cr),
+                     bound_text(cr));
   }
   for (const WorstList& l : lists_for_failures(r)) {
     s += fmt::format("{}{}:\n", indent, l.title);
-    for (const PointRecord& p : *l.records) s += fmt::format("{}  {}\n", indent, worst_line(*c.format, p));
+    for (const PointRecord& p : *l.records)
+      s += fmt::format("{}  {}\n", indent, worst_line(*c.format, p));
   }
   return s;
 }
@@ -299,12 +329,23 @@ std::string xml_escape(std::string_view s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -319,8 +360,8 @@ size_t failed_count(const std::vector<CheckResult>& results) {
 
 std::string render_gate_table(const GateFile& gate, const std::vector<CheckResult>& results) {
   const size_t failed = failed_count(results);
-  std::string out = fmt::format("gelucheck gate {}: {} checks, {} passed, {} failed\n\n",
-                                gate.path, results.size(), results.size() - failed, failed);
+  std::string out = fmt::format("gelucheck gate {}: {} checks, {} passed, {} failed\n\n", gate.path,
+                                results.size(), results.size() - failed, failed);
   out +=
       "| check | function | format | implementation | inputs | criterion | limit | measured | "
       "result |\n"
@@ -362,18 +403,20 @@ std::string render_gate_junit(const GateFile& gate, const std::vector<CheckResul
   for (const CheckResult& r : results) total += r.seconds;
   const size_t failed = failed_count(results);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"gelucheck gate\" tests=\"{}\" failures=\"{}\" "
-                     "errors=\"0\" time=\"{:.3f}\">\n",
-                     results.size(), failed, total);
-  out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-                     "skipped=\"0\" time=\"{:.3f}\">\n",
-                     xml_escape(gate.path), results.size(), failed, total);
+  out += fmt::format(
+      "<testsuites name=\"gelucheck gate\" tests=\"{}\" failures=\"{}\" "
+      "errors=\"0\" time=\"{:.3f}\">\n",
+      results.size(), failed, total);
+  out += fmt::format(
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+      "skipped=\"0\" time=\"{:.3f}\">\n",
+      xml_escape(gate.path), results.size(), failed, total);
   for (const CheckResult& r : results) {
     const GateCheck& c = *r.check;
-    out += fmt::format("    <testcase name=\"{}\" classname=\"gelucheck.gate.{}.{}\" "
-                       "time=\"{:.3f}\" file=\"{}\">\n",
-                       xml_escape(c.name), name_of(c.function), c.format->name, r.seconds,
-                       xml_escape(gate.path));
+    out += fmt::format(
+        "    <testcase name=\"{}\" classname=\"gelucheck.gate.{}.{}\" "
+        "time=\"{:.3f}\" file=\"{}\">\n",
+        xml_escape(c.name), name_of(c.function), c.format->name, r.seconds, xml_escape(gate.path));
     std::string summary;
     for (const CriterionResult& cr : r.criteria)
       summary += fmt::format("{} = {} {} {}\n", criterion_name(cr), measured_text(cr),
@@ -383,8 +426,7 @@ std::string render_gate_junit(const GateFile& gate, const std::vector<CheckResul
       for (const CriterionResult& cr : r.criteria)
         if (!cr.passed)
           message += fmt::format("{}{} = {} fails {}", message.empty() ? "" : "; ",
-                                 criterion_name(cr), measured_text(cr),
-                                 bound_text(cr));
+                                 criterion_name(cr), measured_text(cr), bound_text(cr));
       out += fmt::format("      <failure type=\"accuracy\" message=\"{}\">{}\n{}</failure>\n",
                          xml_escape(message), xml_escape(check_heading(r)),
                          xml_escape(failure_text(r, "")));
@@ -404,7 +446,8 @@ std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult
     const Format& f = *c.format;
     nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
     for (const GateMetricInfo& m : gate_metrics())
-      if (const std::optional<double> v = measured_value(m.metric, r)) metrics[std::string(m.key)] = *v;
+      if (const std::optional<double> v = measured_value(m.metric, r))
+        metrics[std::string(m.key)] = *v;
     nlohmann::ordered_json criteria = nlohmann::ordered_json::array();
     for (const CriterionResult& cr : r.criteria) {
       nlohmann::ordered_json j = {
@@ -424,12 +467,13 @@ std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult
     auto records = [&](const std::vector<PointRecord>& v) {
       nlohmann::ordered_json a = nlohmann::ordered_json::array();
       for (const PointRecord& p : v) {
-        nlohmann::ordered_json j = {{"x", to_shortest_decimal(f, p.x)},
-                                    {"x_bits", to_hex_bits(f, p.x)},
-                                    {"value", to_shortest_decimal(f, p.y)},
-                                    {"value_bits", to_hex_bits(f, p.y)},
-                                    {"correctly_rounded", to_shortest_decimal(f, p.ref.correctly_rounded)},
-                                    {"correctly_rounded_bits", to_hex_bits(f, p.ref.correctly_rounded)}};
+        nlohmann::ordered_json j = {
+            {"x", to_shortest_decimal(f, p.x)},
+            {"x_bits", to_hex_bits(f, p.x)},
+            {"value", to_shortest_decimal(f, p.y)},
+            {"value_bits", to_hex_bits(f, p.y)},
+            {"correctly_rounded", to_shortest_decimal(f, p.ref.correctly_rounded)},
+            {"correctly_rounded_bits", to_hex_bits(f, p.ref.correctly_rounded)}};
         if (p.outcome == Outcome::finite) {
           j["ulp_error"] = p.ulp_error;
           j["abs_error"] = p.abs_error;
