@@ -9,6 +9,7 @@
 #include "implementations.hpp"
 #include "captured_outputs.hpp"       // make_captured_implementation
 #include "plugin_implementation.hpp"  // make_plugin_implementation
+#include "finite_difference.hpp"      // make_finite_difference
 
 namespace gelucheck {
 namespace {
@@ -20,6 +21,8 @@ const std::vector<ImplementationScheme> kSchemes = {
      &make_plugin_implementation},
     {"file", "file:PATH  outputs captured for every input of the sweep (.npy or raw bits)",
      &make_captured_implementation},
+    {"fd", "fd:IMPLEMENTATION  central finite difference of IMPLEMENTATION's forward (derivatives only)",
+     &make_finite_difference},
 };
 
 }  // namespace

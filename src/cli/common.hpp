@@ -59,5 +59,7 @@ Runner add_table(CLI::App& app);
 Runner add_eval(CLI::App& app);
 Runner add_inputs(CLI::App& app);
 Runner add_gate(CLI::App& app);
+Runner add_gradients(CLI::App& app);
+Runner add_gradcheck(CLI::App& app);
 
 }  // namespace gelucheck::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
       {"eval", cli::add_eval(app)},
       {"inputs", cli::add_inputs(app)},
       {"gate", cli::add_gate(app)},
+      {"gradients", cli::add_gradients(app)},
+      {"gradcheck", cli::add_gradcheck(app)},
   };
   try {
     app.parse(argc, argv);

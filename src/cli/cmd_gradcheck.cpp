@@ -1,0 +1,149 @@
+// gelucheck gradcheck: is a backward right? Exit 0 if every check passes, 1 if one fails, 2 on
+// bad input.
+#include <cmath>
+
+#include <fmt/format.h>  // fmt::print, fmt::format
+
+#include "../derivatives.hpp"
+#include "../gradcheck.hpp"
+#include "../gradient_render.hpp"
+#include "../output_file.hpp"
+#include "common.hpp"
+
+namespace gelucheck::cli {
+
+std::vector<Function> derivatives_or_all(const std::vector<std::string>& names);  // gradients
+
+Runner add_gradcheck(CLI::App& app) {
+  struct Opts {
+    std::vector<std::string> functions, formats, implementations, against;
+    std::string forward, output_kind = "md", output = "-";
+    double envelope_factor = 4, fd_factor = 4, forward_ulps = 1;
+    std::optional<double> atol;
+    size_t worst = 10;
+    DomainOptions domain;
+    EngineOptions engine;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "gradcheck",
+      "Checks backward implementations against the exact derivative and against the central "
+      "finite difference of their own forward; lists the worst inputs of each failing check.\n"
+      "Exit status: 0 every check passes, 1 a check fails, 2 bad input.\n"
+      "exact: an input passes if |error| <= F x max(1/2, kappa/2) ULP (kappa = |x f''/f'|, "
+      "F = --envelope-factor) or |error| <= --atol.\n"
+      "fd: |B - D| <= --fd-factor x (R + T + N) + F/2 ulp(D) + atol, D = (Fwd(x+h) - "
+      "Fwd(x-h))/2h in double, R its rounding bound for a forward within --forward-ulps ULP, T "
+      "its truncation estimate (D at 2h vs h), N the forward's noise (4th difference). Passing fd means: the backward is the derivative of "
+      "the forward it ships with.\n"
+      "Defaults: exhaustive over 16-bit formats, 1000000 random-bits points for fp32.");
+  cmd->add_option("-i,--implementation", o->implementations,
+                  "Backwards to check (comma-separated; catalogue names, fd:IMPL, plugin:..., "
+                  "file:...)")
+      ->delimiter(',')
+      ->required();
+  cmd->add_option("-f,--function", o->functions,
+                  "Derivatives (gelu_erf_grad, gelu_tanh_grad, tanh_grad or their functions; "
+                  "default every one the backward provides)")
+      ->delimiter(',');
+  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
+      ->delimiter(',');
+  cmd->add_option("--against", o->against,
+                  "exact, fd or both (comma-separated; default both; fd is skipped with a note "
+                  "when the backward has no forward and --forward is not given)")
+      ->delimiter(',');
+  cmd->add_option("--forward", o->forward,
+                  "Forward whose finite difference the backward is compared with (default: the "
+                  "backward's own implementation)");
+  cmd->add_option("--envelope-factor", o->envelope_factor,
+                  "Allowed error in units of the envelope max(1/2, kappa/2) ULP")
+      ->capture_default_str();
+  cmd->add_option("--atol", o->atol,
+                  "Absolute error always accepted (default 2^-p: fp32 2^-24, fp16 2^-11, bf16 "
+                  "2^-8, the rounding error a unit-size gradient carries in the format)");
+  cmd->add_option("--fd-factor", o->fd_factor,
+                  "Allowed |B - D| in units of D's error bound R + T + N")
+      ->capture_default_str();
+  cmd->add_option("--forward-ulps", o->forward_ulps,
+                  "Assumed accuracy of the forward in ULP (scales R; raise it for forwards "
+                  "computed in 16-bit arithmetic)")
+      ->capture_default_str();
+  cmd->add_option("--worst", o->worst, "Worst inputs listed per failing check")
+      ->capture_default_str();
+  cmd->add_option("--output", o->output_kind, "md or json")->capture_default_str();
+  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->domain.add_to(*cmd);
+  o->engine.add_to(*cmd);
+  return [o]() {
+    const auto formats = formats_or_all(o->formats);
+    const auto backwards = implementations_or_all(o->implementations);
+    const OutputKind kind = output_kind_named(o->output_kind);
+    if (kind == OutputKind::csv)
+      throw UsageError("gradcheck writes md or json (the worst inputs do not fit one CSV table)");
+    const SweepOptions options = o->engine.sweep_options();
+    auto positive = [](double v, const char* name) {
+      if (!(v > 0) || !std::isfinite(v))
+        throw UsageError(fmt::format("bad {} {}: expected a positive finite number", name, v));
+    };
+    positive(o->envelope_factor, "--envelope-factor");
+    positive(o->fd_factor, "--fd-factor");
+    positive(o->forward_ulps, "--forward-ulps");
+    if (o->atol && (!(*o->atol >= 0) || !std::isfinite(*o->atol)))
+      throw UsageError(fmt::format("bad --atol {}: expected a number >= 0", *o->atol));
+    bool exact = o->against.empty(), fd = o->against.empty();
+    for (const auto& a : o->against) {
+      if (a == "exact") exact = true;
+      else if (a == "fd") fd = true;
+      else if (a == "both") exact = fd = true;
+      else throw UsageError(fmt::format("unknown --against '{}'; valid: exact, fd, both", a));
+    }
+    const bool fd_explicit = !o->against.empty() && fd;
+    const Implementation* forward_override =
+        o->forward.empty() ? nullptr : &implementation_named(o->forward);
+    std::vector<Function> derivatives = derivatives_or_all(o->functions);
+    std::vector<Domain> domains;
+    for (const Format* f : formats) domains.push_back(o->domain.build(*f));
+    GradcheckTolerance tol;
+    tol.envelope_factor = o->envelope_factor;
+    tol.atol = o->atol;
+    tol.fd_factor = o->fd_factor;
+    tol.forward_ulps = o->forward_ulps;
+    OutputFile out(o->output);
+
+    std::vector<GradcheckResult> results;
+    for (const Implementation* b : backwards) {
+      for (Function fn : derivatives) {
+        for (size_t fi = 0; fi < formats.size(); ++fi) {
+          const Format& f = *formats[fi];
+          if (!b->supports(fn, f)) continue;
+          if (exact)
+            results.push_back(gradcheck_exact(fn, domains[fi], *b, tol, o->worst, options));
+          if (!fd) continue;
+          const Implementation& fwd = forward_override ? *forward_override : *b;
+          if (!fwd.supports(primitive_of(fn), f)) {
+            if (fd_explicit)
+              throw UsageError(fmt::format(
+                  "'{}' has no {} in {} to take a finite difference of; give --forward IMPL",
+                  fwd.name, name_of(primitive_of(fn)), f.name));
+            fmt::print(stderr, "gradcheck: note: '{}' has no {} in {}: finite-difference check "
+                               "skipped (give --forward IMPL)\n",
+                       fwd.name, name_of(primitive_of(fn)), f.name);
+            continue;
+          }
+          results.push_back(
+              gradcheck_finite_difference(fn, domains[fi], *b, fwd, tol, o->worst, options));
+        }
+      }
+    }
+    if (results.empty())
+      throw UsageError("no backward given provides the derivatives and formats given; see "
+                       "`gelucheck list`");
+    out.write(render_gradcheck(results, tol, kind));
+    out.commit();
+    for (const auto& r : results)
+      if (!r.passed()) return 1;
+    return 0;
+  };
+}
+
+}  // namespace gelucheck::cli

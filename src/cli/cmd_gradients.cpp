@@ -1,0 +1,139 @@
+// gelucheck gradients: the gradient report (landscape, backward accuracy, tanh form vs exact,
+// gradient flow, log2 histogram) per derivative x format x implementation.
+#include <cmath>
+
+#include <fmt/format.h>  // fmt::format
+
+#include "../derivatives.hpp"
+#include "../gradient_render.hpp"
+#include "../gradients.hpp"
+#include "../output_file.hpp"
+#include "common.hpp"
+
+namespace gelucheck::cli {
+
+namespace {
+std::string section_list() {
+  std::string s;
+  for (GradientSection g : kAllGradientSections) s += (s.empty() ? "" : ", ") + std::string(section_name(g));
+  return s;
+}
+}  // namespace
+
+// Derivatives named directly or through their function (gelu_erf -> gelu_erf_grad); all three
+// when none is given.
+std::vector<Function> derivatives_or_all(const std::vector<std::string>& names) {
+  if (names.empty()) return {std::begin(kDerivativeFunctions), std::end(kDerivativeFunctions)};
+  std::vector<Function> out;
+  for (const auto& n : names) {
+    const Function d = derivative_of(function_named(n));
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  }
+  return out;
+}
+
+Runner add_gradients(CLI::App& app) {
+  struct Opts {
+    std::vector<std::string> functions, formats, implementations, sections, thresholds, sigmas;
+    std::string output_kind = "md", output = "-";
+    DomainOptions domain;
+    EngineOptions engine;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "gradients",
+      "The gradient report, per derivative x format (x implementation):\n"
+      "  landscape   the exact derivative rounded to the format: max/min and where, the zero "
+      "crossing, where f' < 0, where |f'| < each threshold, where it rounds to 0 (exact over "
+      "every value in --range, fp32 included)\n"
+      "  accuracy    each backward: ULP statistics as in `table`, absolute error, and points "
+      "above the envelope max(1/2, kappa/2) ULP, kappa = |x f''/f'| (error the input's rounding "
+      "cannot explain)\n"
+      "  comparison  the tanh-form derivative (correctly rounded) graded as the exact one\n"
+      "  flow        E[g(z)^2] and P(g = 0) for z ~ N(0, sigma^2): exact, and as each format and "
+      "backward produces it\n"
+      "  histogram   counts of inputs per binade of |f'| (for plots; --output csv)\n"
+      "Defaults: every derivative, format, implementation and section; exhaustive over 16-bit "
+      "formats, 1000000 random-bits points for fp32. -f gelu_erf means its derivative.");
+  cmd->add_option("-f,--function", o->functions,
+                  "Derivatives (gelu_erf_grad, gelu_tanh_grad, tanh_grad, or their functions; "
+                  "comma-separated; default all)")
+      ->delimiter(',');
+  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
+      ->delimiter(',');
+  cmd->add_option("-i,--implementation", o->implementations,
+                  "Backwards (comma-separated; default every catalogue entry; fd:IMPL for a "
+                  "finite difference)")
+      ->delimiter(',');
+  cmd->add_option("--section", o->sections,
+                  "Sections (comma-separated: " + section_list() +
+                      "; default all; --output csv takes exactly one)")
+      ->delimiter(',');
+  cmd->add_option("--thresholds", o->thresholds,
+                  "Landscape thresholds on |f'| (numbers or eps = 2^(1-p); default 1e-2,1e-4,eps)")
+      ->delimiter(',');
+  cmd->add_option("--sigma", o->sigmas, "Pre-activation scales for the flow (default 0.5,1,2,4)")
+      ->delimiter(',');
+  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
+  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->domain.add_to(*cmd);
+  o->engine.add_to(*cmd);
+  return [o]() {
+    GradientReportRequest rq;
+    rq.derivatives = derivatives_or_all(o->functions);
+    rq.formats = formats_or_all(o->formats);
+    rq.implementations = implementations_or_all(o->implementations);
+    const OutputKind kind = output_kind_named(o->output_kind);
+    rq.options = o->engine.sweep_options();
+    for (const auto& s : o->sections) {
+      GradientSection g;
+      if (!parse_section(s, g))
+        throw UsageError(fmt::format("unknown section '{}'; valid: {}", s, section_list()));
+      rq.sections.push_back(g);
+    }
+    if (rq.sections.empty()) {
+      if (kind == OutputKind::csv)
+        throw UsageError(fmt::format(
+            "--output csv writes one section; give --section with one of: {}", section_list()));
+      rq.sections.assign(std::begin(kAllGradientSections), std::end(kAllGradientSections));
+    }
+    if (kind == OutputKind::csv && rq.sections.size() != 1)
+      throw UsageError(fmt::format("--output csv writes one section, got {}; use md or json for "
+                                   "several",
+                                   rq.sections.size()));
+    if (!o->thresholds.empty()) {
+      rq.thresholds.clear();
+      for (const auto& t : o->thresholds) {
+        Threshold th;
+        if (!parse_threshold(t, th))
+          throw UsageError(fmt::format(
+              "bad threshold '{}': expected a positive number (e.g. 1e-3) or eps", t));
+        rq.thresholds.push_back(th);
+      }
+    }
+    if (!o->sigmas.empty()) {
+      rq.sigmas.clear();
+      for (const auto& s : o->sigmas) {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !(v > 0) || !std::isfinite(v))
+          throw UsageError(
+              fmt::format("bad sigma '{}': expected a positive finite number, e.g. 0.5", s));
+        rq.sigmas.push_back(v);
+      }
+    }
+    double lo = -INFINITY, hi = INFINITY;
+    if (!o->domain.range.empty()) std::tie(lo, hi) = parse_range(o->domain.range);
+    for (const Format* f : rq.formats) {
+      rq.domains.push_back(o->domain.build(*f));
+      rq.ranges.push_back(finite_ordinals_in(*f, lo, hi));
+    }
+    OutputFile out(o->output);  // fails early on an unwritable path
+    const GradientReport report = make_gradient_report(rq);
+    out.write(render_gradient_report(report, kind));
+    out.commit();
+    return 0;
+  };
+}
+
+}  // namespace gelucheck::cli
