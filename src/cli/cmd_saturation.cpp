@@ -1,0 +1,112 @@
+// gelucheck saturation: where each function reaches its asymptotes, and where each implementation
+// departs from them (premature zeros, cancellation, overflow, late saturation, special inputs).
+#include <cmath>
+
+#include <fmt/format.h>  // fmt::format
+
+#include "../output_file.hpp"
+#include "../saturation.hpp"
+#include "../saturation_render.hpp"
+#include "common.hpp"
+
+namespace gelucheck::cli {
+
+Runner add_saturation(CLI::App& app) {
+  struct Opts {
+    std::vector<std::string> functions, formats, implementations;
+    std::string output_kind = "md", output = "-";
+    EngineOptions engine;
+    double relative_limit_percent = 1.0;
+    int sparse_bits = SaturationOptions{}.sparse_bits;
+    int dense_bits = SaturationOptions{}.dense_bits;
+    std::string dense_range = "0.25:128";
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "saturation",
+      "Saturation and special values, per function x format: the correctly rounded plateaus "
+      "(tanh -> +-1, gelu(x) = x, gelu -> -0, gelu' -> 1 and -> 0, tanh' -> 0, tanh(x) = x near "
+      "0, ...) as exact inputs; each implementation's own plateaus and their distance in inputs; "
+      "premature-zero, cancellation, overflow (with the operation that overflowed) and "
+      "late-saturation zones; where gelu_erf and gelu_tanh round differently; +-0, +-inf, NaN, "
+      "+-min subnormal and +-max for every implementation; one summary line each.\n"
+      "Exhaustive for fp16 and bf16. fp32: a grid in bit space (--fp32-bits, --fp32-dense-bits "
+      "inside --fp32-dense-range) refined exhaustively between every two grid points whose class "
+      "differs, so thresholds are exact; a zone narrower than the grid spacing can be missed. "
+      "Defaults: every function, format and implementation (about 20 s on 2 cores); see "
+      "docs/saturation.md.");
+  cmd->add_option("-f,--function", o->functions, "Functions (comma-separated; default all)")
+      ->delimiter(',');
+  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
+      ->delimiter(',');
+  cmd->add_option("-i,--implementation", o->implementations,
+                  "Implementations (comma-separated; default all)")
+      ->delimiter(',');
+  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
+  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  cmd->add_option("--cancellation", o->relative_limit_percent,
+                  "Cancellation zone: |relative error| above this many percent where the "
+                  "reference is a normal number")
+      ->capture_default_str();
+  cmd->add_option("--fp32-bits", o->sparse_bits,
+                  "fp32 grid: 2^N inputs per binade outside the dense range (1..23; 23 is every "
+                  "input)")
+      ->capture_default_str();
+  cmd->add_option("--fp32-dense-bits", o->dense_bits,
+                  "fp32 grid: 2^N inputs per binade for |x| in the dense range (1..23)")
+      ->capture_default_str();
+  cmd->add_option("--fp32-dense-range", o->dense_range,
+                  "fp32 grid: |x| range LO:HI (0 < LO < HI) sampled with --fp32-dense-bits; "
+                  "where the thresholds of all six functions lie")
+      ->capture_default_str();
+  o->engine.add_to(*cmd);
+  return [o]() {
+    const auto functions = functions_or_all(o->functions);
+    const auto formats = formats_or_all(o->formats);
+    const auto impls = implementations_or_all(o->implementations);
+    const OutputKind kind = output_kind_named(o->output_kind);
+    SaturationOptions options;
+    const SweepOptions sweep = o->engine.sweep_options();
+    options.threads = sweep.threads;
+    options.reference_mode = sweep.reference_mode;
+    if (!(o->relative_limit_percent > 0) || !std::isfinite(o->relative_limit_percent))
+      throw UsageError(fmt::format("bad --cancellation {}: expected a percentage above 0, e.g. 1",
+                                   o->relative_limit_percent));
+    options.relative_error_limit = o->relative_limit_percent / 100;
+    for (const auto& [name, bits] :
+         {std::pair{"--fp32-bits", o->sparse_bits}, {"--fp32-dense-bits", o->dense_bits}})
+      if (bits < 1 || bits > 23)
+        throw UsageError(fmt::format(
+            "bad {} {}: expected 1..23 (log2 of the inputs per binade; 23 is all of them)", name,
+            bits));
+    options.sparse_bits = o->sparse_bits;
+    options.dense_bits = o->dense_bits;
+    const auto [lo, hi] = parse_range(o->dense_range);
+    if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi))
+      throw UsageError(fmt::format(
+          "bad --fp32-dense-range '{}': expected LO:HI with 0 < LO < HI finite, e.g. 0.25:128",
+          o->dense_range));
+    options.dense_lo = lo;
+    options.dense_hi = hi;
+    OutputFile out(o->output);  // fails early on an unwritable path
+
+    std::vector<SaturationReport> reports;
+    for (Function fn : functions) {
+      for (const Format* f : formats) {
+        std::vector<const Implementation*> supported;
+        for (const Implementation* i : impls)
+          if (i->supports(fn, *f)) supported.push_back(i);
+        if (supported.empty()) continue;
+        reports.push_back(analyze_saturation(fn, *f, supported, options));
+      }
+    }
+    if (reports.empty())
+      throw UsageError("no implementation given provides the functions and formats given; see "
+                       "`gelucheck list`");
+    out.write(render_saturation(reports, kind));
+    out.commit();
+    return 0;
+  };
+}
+
+}  // namespace gelucheck::cli
