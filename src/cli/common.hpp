@@ -57,6 +57,7 @@ Runner add_list(CLI::App& app);
 Runner add_sweep(CLI::App& app);
 Runner add_table(CLI::App& app);
 Runner add_eval(CLI::App& app);
+Runner add_saturation(CLI::App& app);
 Runner add_inputs(CLI::App& app);
 Runner add_gate(CLI::App& app);
 Runner add_gradients(CLI::App& app);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       {"sweep", cli::add_sweep(app)},
       {"table", cli::add_table(app)},
       {"eval", cli::add_eval(app)},
+      {"saturation", cli::add_saturation(app)},
       {"inputs", cli::add_inputs(app)},
       {"gate", cli::add_gate(app)},
       {"gradients", cli::add_gradients(app)},
