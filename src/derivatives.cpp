@@ -90,7 +90,8 @@ double sech_squared(double x) {
 // The root of `g` in [a, b] (g(a), g(b) of opposite signs), to the last bit of double.
 template <class G>
 double root_between(G g, double a, double b) {
-  const auto bracket = boost::math::tools::bisect(g, a, b, boost::math::tools::eps_tolerance<double>());
+  const auto bracket =
+      boost::math::tools::bisect(g, a, b, boost::math::tools::eps_tolerance<double>());
   return 0.5 * (bracket.first + bracket.second);
 }
 
@@ -98,20 +99,23 @@ DerivativeShape make_shape(Function derivative) {
   DerivativeShape s;
   switch (derivative) {
     case Function::gelu_erf_grad:
-      s.extrema = {-kSqrt2, kSqrt2};  // phi (2 - x^2) = 0
+      s.extrema = {-kSqrt2, kSqrt2};                      // phi (2 - x^2) = 0
       s.zeros = {root_between(gelu_erf_d1, -1.0, -0.5)};  // f'(-1) < 0 < f'(-0.5)
       break;
     case Function::gelu_tanh_grad: {
       // u' + x u''/2 - x t u'^2 is even in x, positive at 1 and negative at 2 (and at 0 it is
       // c > 0; for x > 2 the negative x t u'^2 term grows fastest), so one root a > 0 and -a.
-      const double a = root_between(
-          [](double x) { return tanh_form_bracket(x, tanh_form_parts(x)); }, 1.0, 2.0);
+      const double a =
+          root_between([](double x) { return tanh_form_bracket(x, tanh_form_parts(x)); }, 1.0, 2.0);
       s.extrema = {-a, a};
       s.zeros = {root_between(gelu_tanh_d1, -1.0, -0.5)};
       break;
     }
-    case Function::tanh_grad: s.extrema = {0.0}; break;
-    default: throw std::logic_error("derivative_shape: not a derivative");
+    case Function::tanh_grad:
+      s.extrema = {0.0};
+      break;
+    default:
+      throw std::logic_error("derivative_shape: not a derivative");
   }
   return s;
 }
@@ -125,37 +129,53 @@ bool is_derivative(Function fn) {
 
 Function primitive_of(Function derivative) {
   switch (derivative) {
-    case Function::gelu_erf_grad: return Function::gelu_erf;
-    case Function::gelu_tanh_grad: return Function::gelu_tanh;
-    case Function::tanh_grad: return Function::tanh;
-    default: throw std::logic_error("primitive_of: not a derivative");
+    case Function::gelu_erf_grad:
+      return Function::gelu_erf;
+    case Function::gelu_tanh_grad:
+      return Function::gelu_tanh;
+    case Function::tanh_grad:
+      return Function::tanh;
+    default:
+      throw std::logic_error("primitive_of: not a derivative");
   }
 }
 
 Function derivative_of(Function fn) {
   switch (fn) {
-    case Function::gelu_erf: return Function::gelu_erf_grad;
-    case Function::gelu_tanh: return Function::gelu_tanh_grad;
-    case Function::tanh: return Function::tanh_grad;
-    default: return fn;
+    case Function::gelu_erf:
+      return Function::gelu_erf_grad;
+    case Function::gelu_tanh:
+      return Function::gelu_tanh_grad;
+    case Function::tanh:
+      return Function::tanh_grad;
+    default:
+      return fn;
   }
 }
 
 double derivative_value(Function derivative, double x) {
   switch (derivative) {
-    case Function::gelu_erf_grad: return gelu_erf_d1(x);
-    case Function::gelu_tanh_grad: return gelu_tanh_d1(x);
-    case Function::tanh_grad: return sech_squared(x);
-    default: throw std::logic_error("derivative_value: not a derivative");
+    case Function::gelu_erf_grad:
+      return gelu_erf_d1(x);
+    case Function::gelu_tanh_grad:
+      return gelu_tanh_d1(x);
+    case Function::tanh_grad:
+      return sech_squared(x);
+    default:
+      throw std::logic_error("derivative_value: not a derivative");
   }
 }
 
 double second_derivative(Function derivative, double x) {
   switch (derivative) {
-    case Function::gelu_erf_grad: return gelu_erf_d2(x);
-    case Function::gelu_tanh_grad: return gelu_tanh_d2(x);
-    case Function::tanh_grad: return -2 * std::tanh(x) * sech_squared(x);
-    default: throw std::logic_error("second_derivative: not a derivative");
+    case Function::gelu_erf_grad:
+      return gelu_erf_d2(x);
+    case Function::gelu_tanh_grad:
+      return gelu_tanh_d2(x);
+    case Function::tanh_grad:
+      return -2 * std::tanh(x) * sech_squared(x);
+    default:
+      throw std::logic_error("second_derivative: not a derivative");
   }
 }
 
@@ -164,10 +184,17 @@ double derivative_condition(Function derivative, double x) {
   if (std::isinf(x)) return 0;  // the derivatives are constant (0 or 1) at infinity
   double k = 0;
   switch (derivative) {
-    case Function::gelu_erf_grad: k = gelu_erf_kappa(x); break;
-    case Function::gelu_tanh_grad: k = gelu_tanh_kappa(x); break;
-    case Function::tanh_grad: k = 2 * std::fabs(x * std::tanh(x)); break;
-    default: throw std::logic_error("derivative_condition: not a derivative");
+    case Function::gelu_erf_grad:
+      k = gelu_erf_kappa(x);
+      break;
+    case Function::gelu_tanh_grad:
+      k = gelu_tanh_kappa(x);
+      break;
+    case Function::tanh_grad:
+      k = 2 * std::fabs(x * std::tanh(x));
+      break;
+    default:
+      throw std::logic_error("derivative_condition: not a derivative");
   }
   return std::isnan(k) ? std::numeric_limits<double>::infinity() : k;  // 0/0 only at a zero of f'
 }
@@ -177,10 +204,14 @@ const DerivativeShape& derivative_shape(Function derivative) {
                                            make_shape(Function::gelu_tanh_grad),
                                            make_shape(Function::tanh_grad)};
   switch (derivative) {
-    case Function::gelu_erf_grad: return shapes[0];
-    case Function::gelu_tanh_grad: return shapes[1];
-    case Function::tanh_grad: return shapes[2];
-    default: throw std::logic_error("derivative_shape: not a derivative");
+    case Function::gelu_erf_grad:
+      return shapes[0];
+    case Function::gelu_tanh_grad:
+      return shapes[1];
+    case Function::tanh_grad:
+      return shapes[2];
+    default:
+      throw std::logic_error("derivative_shape: not a derivative");
   }
 }
 

@@ -47,8 +47,7 @@ double finite_difference_step(Function derivative, const Format& f, double x) {
   return std::exp2(std::round(std::log2(cbrt_3u * length_scale(derivative, x))));
 }
 
-Stencil finite_difference_stencil(Function derivative, const Format& f, uint32_t x,
-                                  int multiple) {
+Stencil finite_difference_stencil(Function derivative, const Format& f, uint32_t x, int multiple) {
   const double h = multiple * finite_difference_step(derivative, f, to_double(f, x));
   return {offset_point(f, x, -h), offset_point(f, x, +h)};
 }

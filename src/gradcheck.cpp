@@ -135,8 +135,10 @@ GradcheckResult gradcheck_exact(Function fn, const Domain& domain, const Impleme
                    g.abs_error = p.abs_error;
                    g.ulp_error = p.ulp_error;
                    g.ratio = std::fabs(p.abs_error) / g.allowed;
-                   if (g.ratio > 1) ++part.failures;
-                   else if (std::fabs(p.abs_error) > by_envelope) ++part.passed_by_atol_only;
+                   if (g.ratio > 1)
+                     ++part.failures;
+                   else if (std::fabs(p.abs_error) > by_envelope)
+                     ++part.passed_by_atol_only;
                  }
                  worst.offer(g);
                }
@@ -194,8 +196,10 @@ GradcheckResult gradcheck_finite_difference(Function fn, const Domain& domain,
                    g.abs_error = b - d[i].value;
                    g.ulp_error = g.abs_error / ulp;
                    g.ratio = std::fabs(g.abs_error) / g.allowed;
-                   if (g.ratio > 1) ++part.failures;
-                   else if (std::fabs(g.abs_error) > g.allowed - atol) ++part.passed_by_atol_only;
+                   if (g.ratio > 1)
+                     ++part.failures;
+                   else if (std::fabs(g.abs_error) > g.allowed - atol)
+                     ++part.passed_by_atol_only;
                  }
                  worst.offer(g);
                }

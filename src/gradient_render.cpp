@@ -44,11 +44,11 @@ Json intervals_json(const Format& f, const std::vector<InputInterval>& v) {
 
 std::string extreme_text(const Landscape& l, const LandscapeExtreme& e) {
   const Format& f = *l.format;
-  std::string s = fmt::format("{} for {}", value_text(f, e.value),
-                              intervals_text(f, l.range, e.attained));
+  std::string s =
+      fmt::format("{} for {}", value_text(f, e.value), intervals_text(f, l.range, e.attained));
   if (e.critical_x)
-    s += fmt::format("; exact {:.12g} at x = {:.17g}", derivative_value(l.derivative, *e.critical_x),
-                     *e.critical_x);
+    s += fmt::format("; exact {:.12g} at x = {:.17g}",
+                     derivative_value(l.derivative, *e.critical_x), *e.critical_x);
   return s;
 }
 
@@ -61,8 +61,8 @@ std::string zeros_text(const Landscape& l) {
     const uint32_t vb = reference(l.derivative, f, z.below).correctly_rounded;
     const uint32_t va = reference(l.derivative, f, z.above).correctly_rounded;
     s += fmt::format("exact {:.17g}; f' = {} at x = {}, f' = {} at x = {}", z.exact_x,
-                     to_shortest_decimal(f, vb), value_text(f, z.below),
-                     to_shortest_decimal(f, va), value_text(f, z.above));
+                     to_shortest_decimal(f, vb), value_text(f, z.below), to_shortest_decimal(f, va),
+                     value_text(f, z.above));
   }
   return s;
 }
@@ -139,9 +139,8 @@ Json landscape_json(const Landscape& l) {
                      {"above_bits", to_hex_bits(f, z.above)}});
   Json below = Json::array();
   for (const ThresholdRegion& t : l.below)
-    below.push_back({{"threshold", t.threshold},
-                     {"label", t.label},
-                     {"inputs", intervals_json(f, t.inputs)}});
+    below.push_back(
+        {{"threshold", t.threshold}, {"label", t.label}, {"inputs", intervals_json(f, t.inputs)}});
   return {{"function", name_of(l.derivative)},
           {"format", f.name},
           {"max", ext(l.max)},
@@ -194,8 +193,8 @@ std::string accuracy_csv_rows(const std::vector<BackwardAccuracy>& rows) {
                        s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0, at(s.max_abs_ulp),
                        s.mean_abs_ulp(), s.rms_ulp(), s.correctly_rounded, s.faithful,
                        s.max_abs_error.seen() ? s.max_abs_error.value : 0.0, at(s.max_abs_error),
-                       e.above, e.worst_ratio.seen() ? e.worst_ratio.value : 0.0,
-                       at(e.worst_ratio), e.kappa_at_worst, s.nonfinite, s.nan, s.zero_sign);
+                       e.above, e.worst_ratio.seen() ? e.worst_ratio.value : 0.0, at(e.worst_ratio),
+                       e.kappa_at_worst, s.nonfinite, s.nan, s.zero_sign);
   }
   return out;
 }
@@ -265,8 +264,8 @@ std::string histogram_csv(const GradientReport& r) {
     size_t lo = h.positive.size(), hi = 0;
     for (size_t b = 0; b < h.positive.size(); ++b)
       if (h.positive[b] || h.negative[b]) lo = std::min(lo, b), hi = b;
-    out += fmt::format("{},{},-inf,{},{},{}\n", name_of(h.derivative), h.format->name, 0,
-                       h.zeros, h.points);
+    out += fmt::format("{},{},-inf,{},{},{}\n", name_of(h.derivative), h.format->name, 0, h.zeros,
+                       h.points);
     for (size_t b = lo; b <= hi && lo < h.positive.size(); ++b)
       out += fmt::format("{},{},{},{},{},{}\n", name_of(h.derivative), h.format->name,
                          h.lowest_bin + int(b), h.negative[b], h.positive[b], h.points);
@@ -278,10 +277,16 @@ Json histogram_json(const Log2Histogram& h) {
   Json bins = Json::array();
   for (size_t b = 0; b < h.positive.size(); ++b)
     if (h.positive[b] || h.negative[b])
-      bins.push_back(
-          {{"log2", h.lowest_bin + int(b)}, {"negative", h.negative[b]}, {"positive", h.positive[b]}});
-  return {{"function", name_of(h.derivative)}, {"format", h.format->name}, {"domain", h.domain},
-          {"points", h.points}, {"zeros", h.zeros}, {"nonfinite", h.nonfinite}, {"bins", bins}};
+      bins.push_back({{"log2", h.lowest_bin + int(b)},
+                      {"negative", h.negative[b]},
+                      {"positive", h.positive[b]}});
+  return {{"function", name_of(h.derivative)},
+          {"format", h.format->name},
+          {"domain", h.domain},
+          {"points", h.points},
+          {"zeros", h.zeros},
+          {"nonfinite", h.nonfinite},
+          {"bins", bins}};
 }
 
 std::string histogram_markdown(const GradientReport& r) {
@@ -318,13 +323,17 @@ std::string intervals_text(const Format& f, OrdinalRange range,
     if (!out.empty()) out += ", ";
     const bool from_start = ordinal(f, i.first) == range.first;
     const bool to_end = ordinal(f, i.last) == range.last;
-    if (from_start && to_end) out += "every input";
-    else if (from_start) out += fmt::format("x <= {}", to_shortest_decimal(f, i.last));
-    else if (to_end) out += fmt::format("x >= {}", to_shortest_decimal(f, i.first));
-    else if (i.first == i.last) out += fmt::format("x = {}", to_shortest_decimal(f, i.first));
+    if (from_start && to_end)
+      out += "every input";
+    else if (from_start)
+      out += fmt::format("x <= {}", to_shortest_decimal(f, i.last));
+    else if (to_end)
+      out += fmt::format("x >= {}", to_shortest_decimal(f, i.first));
+    else if (i.first == i.last)
+      out += fmt::format("x = {}", to_shortest_decimal(f, i.first));
     else
-      out += fmt::format("[{}, {}]", to_shortest_decimal(f, i.first),
-                         to_shortest_decimal(f, i.last));
+      out +=
+          fmt::format("[{}, {}]", to_shortest_decimal(f, i.first), to_shortest_decimal(f, i.last));
   }
   return out;
 }
@@ -351,19 +360,23 @@ std::string gradient_csv_header(GradientSection section) {
 std::string render_gradient_report(const GradientReport& r, OutputKind kind) {
   if (kind == OutputKind::csv) {
     switch (r.sections.at(0)) {
-      case GradientSection::landscape: return landscape_csv(r);
+      case GradientSection::landscape:
+        return landscape_csv(r);
       case GradientSection::accuracy:
         return gradient_csv_header(GradientSection::accuracy) + accuracy_csv_rows(r.accuracy);
       case GradientSection::comparison:
         return gradient_csv_header(GradientSection::comparison) + accuracy_csv_rows(r.comparison);
-      case GradientSection::flow: return flow_csv(r);
-      case GradientSection::histogram: return histogram_csv(r);
+      case GradientSection::flow:
+        return flow_csv(r);
+      case GradientSection::histogram:
+        return histogram_csv(r);
     }
   }
   if (kind == OutputKind::json) {
     Json out = Json::object();
     Json domains = Json::object();
-    for (size_t i = 0; i < r.formats.size(); ++i) domains[std::string(r.formats[i]->name)] = r.domains[i];
+    for (size_t i = 0; i < r.formats.size(); ++i)
+      domains[std::string(r.formats[i]->name)] = r.domains[i];
     out["domains"] = domains;
     for (GradientSection s : r.sections) {
       Json a = Json::array();
@@ -403,7 +416,9 @@ std::string render_gradient_report(const GradientReport& r, OutputKind kind) {
   out += "\n";
   for (GradientSection s : r.sections) {
     switch (s) {
-      case GradientSection::landscape: out += landscape_markdown(r); break;
+      case GradientSection::landscape:
+        out += landscape_markdown(r);
+        break;
       case GradientSection::accuracy:
         if (r.accuracy.empty()) break;
         out +=
@@ -419,8 +434,12 @@ std::string render_gradient_report(const GradientReport& r, OutputKind kind) {
             "as the exact (erf) derivative: the gap no tanh-form backward can close.\n\n" +
             accuracy_markdown_table(r.comparison) + "\n";
         break;
-      case GradientSection::flow: out += flow_markdown(r); break;
-      case GradientSection::histogram: out += histogram_markdown(r); break;
+      case GradientSection::flow:
+        out += flow_markdown(r);
+        break;
+      case GradientSection::histogram:
+        out += histogram_markdown(r);
+        break;
     }
   }
   return out;
@@ -451,8 +470,10 @@ Json point_json(const Format& f, const GradcheckPoint& p, GradcheckAgainst again
             {"ulp_error", p.ulp_error},
             {"allowed", p.allowed},
             {"ratio", std::isinf(p.ratio) ? Json("inf") : Json(p.ratio)}};
-  if (against == GradcheckAgainst::exact) j["kappa"] = p.kappa;
-  else j["fd_error_bound"] = p.fd_error_bound;
+  if (against == GradcheckAgainst::exact)
+    j["kappa"] = p.kappa;
+  else
+    j["fd_error_bound"] = p.fd_error_bound;
   return j;
 }
 
@@ -501,7 +522,8 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
       "forward within {} ULP, T = Richardson truncation estimate, N = noise estimate (4th "
       "difference of the forward). atol = {}.\n\n",
       tol.envelope_factor, tol.fd_factor, 0.5 * tol.envelope_factor, tol.forward_ulps,
-      tol.atol ? fmt::format("{}", *tol.atol) : "2^-p of the format (fp32 2^-24, fp16 2^-11, bf16 2^-8)");
+      tol.atol ? fmt::format("{}", *tol.atol)
+               : "2^-p of the format (fp32 2^-24, fp16 2^-11, bf16 2^-8)");
   out +=
       "| derivative | format | backward | against | verdict | checked | failures | non-finite | "
       "worst error / allowed | at x | FD resolves f' at |\n"
@@ -510,20 +532,21 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
     const Format& f = *c.format;
     const bool any = !c.worst.empty();
     out += fmt::format(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name_of(c.derivative),
-        f.name, c.backward->name, check_label(c), verdict(c), c.checked, c.failures,
-        c.nonfinite_failures, any ? num(c.worst[0].ratio) : "-",
-        any ? value_text(f, c.worst[0].x) : "-",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name_of(c.derivative), f.name,
+        c.backward->name, check_label(c), verdict(c), c.checked, c.failures, c.nonfinite_failures,
+        any ? num(c.worst[0].ratio) : "-", any ? value_text(f, c.worst[0].x) : "-",
         c.against == GradcheckAgainst::exact
             ? "-"
-            : fmt::format("{:.1f}%", c.checked ? 100.0 * double(c.resolved) / double(c.checked) : 0.0));
+            : fmt::format("{:.1f}%",
+                          c.checked ? 100.0 * double(c.resolved) / double(c.checked) : 0.0));
   }
   for (const auto& c : results) {
     if (c.passed() || c.worst.empty()) continue;
     const Format& f = *c.format;
-    out += fmt::format("\n## FAIL: {} in {}, {} against {}\n\n{} of {} inputs fail ({}). Worst:\n\n",
-                       name_of(c.derivative), f.name, c.backward->name, check_label(c), c.failures,
-                       c.checked, c.domain);
+    out +=
+        fmt::format("\n## FAIL: {} in {}, {} against {}\n\n{} of {} inputs fail ({}). Worst:\n\n",
+                    name_of(c.derivative), f.name, c.backward->name, check_label(c), c.failures,
+                    c.checked, c.domain);
     const bool exact = c.against == GradcheckAgainst::exact;
     out += fmt::format(
         "| x | x (hex float) | backward | {} | error | ULP | allowed | error / allowed | {} |\n"
@@ -532,16 +555,17 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
         exact ? "" : "---:|");
     for (const auto& p : c.worst) {
       if (p.ratio <= 1) break;
-      out += fmt::format("| {} | {:a} | {} | {:.9g} | {:.3e} | {} | {:.3e} | {} | {} |\n",
-                         value_text(f, p.x), to_double(f, p.x), value_text(f, p.backward),
-                         p.expected, p.abs_error, num(p.ulp_error), p.allowed, num(p.ratio),
-                         exact ? num(p.kappa)
-                               : num(p.fd_error_bound) + " | " + num(p.forward_ulp_error));
+      out += fmt::format(
+          "| {} | {:a} | {} | {:.9g} | {:.3e} | {} | {:.3e} | {} | {} |\n", value_text(f, p.x),
+          to_double(f, p.x), value_text(f, p.backward), p.expected, p.abs_error, num(p.ulp_error),
+          p.allowed, num(p.ratio),
+          exact ? num(p.kappa) : num(p.fd_error_bound) + " | " + num(p.forward_ulp_error));
     }
     if (!exact)
-      out += "\nA large forward ULP error means the forward, not the backward, is off at x (or "
-             "that it computes another function); check the backward alone with --forward "
-             "correctly_rounded.\n";
+      out +=
+          "\nA large forward ULP error means the forward, not the backward, is off at x (or "
+          "that it computes another function); check the backward alone with --forward "
+          "correctly_rounded.\n";
   }
   return out;
 }

@@ -5,10 +5,10 @@
 #include <limits>
 #include <mutex>
 
+#include <fmt/format.h>                             // fmt::format
 #include <boost/math/quadrature/gauss_kronrod.hpp>  // gauss_kronrod
-#include <boost/math/special_functions/erf.hpp>  // erfc_inv
-#include <boost/multiprecision/mpfr.hpp>         // mpfr_float_backend, number
-#include <fmt/format.h>                          // fmt::format
+#include <boost/math/special_functions/erf.hpp>     // erfc_inv
+#include <boost/multiprecision/mpfr.hpp>            // mpfr_float_backend, number
 
 #include "derivatives.hpp"
 #include "metrics.hpp"
@@ -54,9 +54,9 @@ std::vector<InputInterval> to_intervals(const Format& f,
 }
 
 // Calls body(x, ref) for each chunk of the domain, concurrently; body merges its own results.
-void for_each_chunk(Function fn, const Domain& domain, const SweepOptions& options,
-                    const std::function<void(std::span<const uint32_t>,
-                                             std::span<const RefValue>)>& body) {
+void for_each_chunk(
+    Function fn, const Domain& domain, const SweepOptions& options,
+    const std::function<void(std::span<const uint32_t>, std::span<const RefValue>)>& body) {
   const Format& f = domain.format();
   const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
   const uint64_t n_chunks = (domain.size() + kChunkSize - 1) / kChunkSize;
@@ -101,8 +101,10 @@ std::vector<InputInterval> inputs_where(Function fn, const Format& f, OrdinalRan
                                         const std::function<bool(double)>& pred) {
   std::vector<std::pair<int64_t, int64_t>> hits;
   auto add = [&](int64_t a, int64_t b) {
-    if (!hits.empty() && hits.back().second + 1 == a) hits.back().second = b;
-    else hits.emplace_back(a, b);
+    if (!hits.empty() && hits.back().second + 1 == a)
+      hits.back().second = b;
+    else
+      hits.emplace_back(a, b);
   };
   for (const auto& [a, b] : monotone_pieces(fn, f, range)) {
     const bool pa = pred(cr_value(fn, f, a)), pb = pred(cr_value(fn, f, b));
@@ -115,8 +117,10 @@ std::vector<InputInterval> inputs_where(Function fn, const Format& f, OrdinalRan
         const int64_t mid = lo + (hi - lo) / 2;
         (pred(cr_value(fn, f, mid)) == pa ? lo : hi) = mid;
       }
-      if (pa) add(a, lo);
-      else add(hi, b);
+      if (pa)
+        add(a, lo);
+      else
+        add(hi, b);
     }
   }
   return to_intervals(f, hits);
@@ -175,10 +179,9 @@ Landscape derivative_landscape(Function fn, const Format& f, OrdinalRange range,
 void EnvelopeStats::merge(const EnvelopeStats& o) {
   judged += o.judged;
   above += o.above;
-  if (o.worst_ratio.seen() &&
-      (!worst_ratio.seen() || o.worst_ratio.value > worst_ratio.value ||
-       (o.worst_ratio.value == worst_ratio.value &&
-        o.worst_ratio.x_ordinal < worst_ratio.x_ordinal))) {
+  if (o.worst_ratio.seen() && (!worst_ratio.seen() || o.worst_ratio.value > worst_ratio.value ||
+                               (o.worst_ratio.value == worst_ratio.value &&
+                                o.worst_ratio.x_ordinal < worst_ratio.x_ordinal))) {
     worst_ratio = o.worst_ratio;
     kappa_at_worst = o.kappa_at_worst;
   }
@@ -200,39 +203,39 @@ std::vector<BackwardAccuracy> backward_accuracy(
     kernels.push_back(impl->kernel_for(fn, f));
   }
   std::mutex mutex;
-  for_each_chunk(fn, domain, options, [&](std::span<const uint32_t> x,
-                                          std::span<const RefValue> ref) {
-    const size_t n = x.size();
-    std::vector<double> kappa(n);
-    for (size_t i = 0; i < n; ++i) kappa[i] = derivative_condition(fn, to_double(f, x[i]));
-    std::vector<uint32_t> y(n);
-    std::vector<ErrorStats> stats(n_impl);
-    std::vector<EnvelopeStats> env(n_impl);
-    for (size_t k = 0; k < n_impl; ++k) {
-      if (!kernels[k]) continue;
-      kernels[k](x, y);
-      for (size_t i = 0; i < n; ++i) {
-        const PointRecord p = compare(f, x[i], y[i], ref[i]);
-        stats[k].add(f, p);
-        if (p.outcome != Outcome::finite) continue;
-        ++env[k].judged;
-        const double ratio = std::fabs(p.ulp_error) / std::max(0.5, 0.5 * kappa[i]);
-        if (ratio > 1) ++env[k].above;
-        const int64_t ord = ordinal(f, x[i]);
-        if (!env[k].worst_ratio.seen() || ratio > env[k].worst_ratio.value ||
-            (ratio == env[k].worst_ratio.value && ord < env[k].worst_ratio.x_ordinal)) {
-          env[k].worst_ratio.offer(ratio, x[i], ord);
-          env[k].kappa_at_worst = kappa[i];
+  for_each_chunk(
+      fn, domain, options, [&](std::span<const uint32_t> x, std::span<const RefValue> ref) {
+        const size_t n = x.size();
+        std::vector<double> kappa(n);
+        for (size_t i = 0; i < n; ++i) kappa[i] = derivative_condition(fn, to_double(f, x[i]));
+        std::vector<uint32_t> y(n);
+        std::vector<ErrorStats> stats(n_impl);
+        std::vector<EnvelopeStats> env(n_impl);
+        for (size_t k = 0; k < n_impl; ++k) {
+          if (!kernels[k]) continue;
+          kernels[k](x, y);
+          for (size_t i = 0; i < n; ++i) {
+            const PointRecord p = compare(f, x[i], y[i], ref[i]);
+            stats[k].add(f, p);
+            if (p.outcome != Outcome::finite) continue;
+            ++env[k].judged;
+            const double ratio = std::fabs(p.ulp_error) / std::max(0.5, 0.5 * kappa[i]);
+            if (ratio > 1) ++env[k].above;
+            const int64_t ord = ordinal(f, x[i]);
+            if (!env[k].worst_ratio.seen() || ratio > env[k].worst_ratio.value ||
+                (ratio == env[k].worst_ratio.value && ord < env[k].worst_ratio.x_ordinal)) {
+              env[k].worst_ratio.offer(ratio, x[i], ord);
+              env[k].kappa_at_worst = kappa[i];
+            }
+          }
+          stats[k].flush();
         }
-      }
-      stats[k].flush();
-    }
-    std::lock_guard lock(mutex);
-    for (size_t k = 0; k < n_impl; ++k) {
-      out[k].stats.merge(stats[k]);
-      out[k].envelope.merge(env[k]);
-    }
-  });
+        std::lock_guard lock(mutex);
+        for (size_t k = 0; k < n_impl; ++k) {
+          out[k].stats.merge(stats[k]);
+          out[k].envelope.merge(env[k]);
+        }
+      });
   return out;
 }
 
@@ -262,8 +265,7 @@ BackwardAccuracy tanh_form_vs_exact(const Domain& domain, const SweepOptions& op
 // ---------------------------------------------------------------------------------------------
 // Histogram
 
-Log2Histogram derivative_histogram(Function fn, const Domain& domain,
-                                   const SweepOptions& options) {
+Log2Histogram derivative_histogram(Function fn, const Domain& domain, const SweepOptions& options) {
   const Format& f = domain.format();
   Log2Histogram h;
   h.derivative = fn;
@@ -274,27 +276,27 @@ Log2Histogram derivative_histogram(Function fn, const Domain& domain,
   h.positive.assign(bins, 0);
   h.negative.assign(bins, 0);
   std::mutex mutex;
-  for_each_chunk(fn, domain, options, [&](std::span<const uint32_t> x,
-                                          std::span<const RefValue> ref) {
-    std::vector<uint64_t> pos(bins), neg(bins);
-    uint64_t zeros = 0, nonfinite = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-      const double v = to_double(f, ref[i].correctly_rounded);
-      if (!std::isfinite(v)) {
-        ++nonfinite;
-      } else if (v == 0) {
-        ++zeros;
-      } else {
-        const size_t bin = size_t(std::ilogb(v) - h.lowest_bin);  // v is a format value
-        ++(v > 0 ? pos : neg)[bin];
-      }
-    }
-    std::lock_guard lock(mutex);
-    for (size_t b = 0; b < bins; ++b) h.positive[b] += pos[b], h.negative[b] += neg[b];
-    h.zeros += zeros;
-    h.nonfinite += nonfinite;
-    h.points += x.size();
-  });
+  for_each_chunk(
+      fn, domain, options, [&](std::span<const uint32_t> x, std::span<const RefValue> ref) {
+        std::vector<uint64_t> pos(bins), neg(bins);
+        uint64_t zeros = 0, nonfinite = 0;
+        for (size_t i = 0; i < x.size(); ++i) {
+          const double v = to_double(f, ref[i].correctly_rounded);
+          if (!std::isfinite(v)) {
+            ++nonfinite;
+          } else if (v == 0) {
+            ++zeros;
+          } else {
+            const size_t bin = size_t(std::ilogb(v) - h.lowest_bin);  // v is a format value
+            ++(v > 0 ? pos : neg)[bin];
+          }
+        }
+        std::lock_guard lock(mutex);
+        for (size_t b = 0; b < bins; ++b) h.positive[b] += pos[b], h.negative[b] += neg[b];
+        h.zeros += zeros;
+        h.nonfinite += nonfinite;
+        h.points += x.size();
+      });
   return h;
 }
 
@@ -322,7 +324,8 @@ Real50 mp_derivative(Function fn, const Real50& x) {
       const Real50 ch = cosh(x);
       return 1 / (ch * ch);
     }
-    default: throw std::logic_error("mp_derivative: not a derivative");
+    default:
+      throw std::logic_error("mp_derivative: not a derivative");
   }
 }
 
@@ -345,9 +348,12 @@ double overflow_boundary(const Format& f) {
 }
 
 void add_mass(double p, double g, ExactSum& square, ExactSum& zero, ExactSum& nonfinite) {
-  if (!std::isfinite(g)) nonfinite.add(p);
-  else if (g == 0) zero.add(p);
-  else square.add(p * g * g);
+  if (!std::isfinite(g))
+    nonfinite.add(p);
+  else if (g == 0)
+    zero.add(p);
+  else
+    square.add(p * g * g);
 }
 
 FlowResult flow_16bit(const Format& f, double sigma, const BatchKernel& kernel) {
@@ -395,10 +401,13 @@ FlowResult flow_sampled(const Format& f, double sigma, const BatchKernel& kernel
     double sq = 0, bad = 0;
     for (size_t i = first; i < first + count; ++i) {
       const double z = double(int64_t(i) - m) * dz;
-      const double w = (i == 0 || i == n - 1 ? 0.5 : 1.0) * dz * norm * std::exp(-0.5 * (z / sigma) * (z / sigma));
+      const double w = (i == 0 || i == n - 1 ? 0.5 : 1.0) * dz * norm *
+                       std::exp(-0.5 * (z / sigma) * (z / sigma));
       const double g = to_double(f, y[i]);
-      if (std::isfinite(g)) sq += w * g * g;
-      else bad += w;
+      if (std::isfinite(g))
+        sq += w * g * g;
+      else
+        bad += w;
     }
     std::lock_guard lock(mutex);
     square.add(sq);
@@ -477,11 +486,16 @@ FlowResult format_mean_square_derivative(Function fn, const Format& f, double si
 
 const char* section_name(GradientSection s) {
   switch (s) {
-    case GradientSection::landscape: return "landscape";
-    case GradientSection::accuracy: return "accuracy";
-    case GradientSection::comparison: return "comparison";
-    case GradientSection::flow: return "flow";
-    case GradientSection::histogram: return "histogram";
+    case GradientSection::landscape:
+      return "landscape";
+    case GradientSection::accuracy:
+      return "accuracy";
+    case GradientSection::comparison:
+      return "comparison";
+    case GradientSection::flow:
+      return "flow";
+    case GradientSection::histogram:
+      return "histogram";
   }
   return "?";
 }
@@ -521,10 +535,9 @@ GradientReport make_gradient_report(const GradientReportRequest& rq) {
         r.histograms.push_back(derivative_histogram(fn, rq.domains[fi], rq.options));
     }
   }
-  const bool has_gelu =
-      std::any_of(rq.derivatives.begin(), rq.derivatives.end(), [](Function fn) {
-        return fn == Function::gelu_erf_grad || fn == Function::gelu_tanh_grad;
-      });
+  const bool has_gelu = std::any_of(rq.derivatives.begin(), rq.derivatives.end(), [](Function fn) {
+    return fn == Function::gelu_erf_grad || fn == Function::gelu_tanh_grad;
+  });
   if (wants(GradientSection::comparison) && has_gelu)
     for (const Domain& d : rq.domains) r.comparison.push_back(tanh_form_vs_exact(d, rq.options));
   if (wants(GradientSection::flow)) {

@@ -31,20 +31,20 @@ struct InputInterval {
 };
 
 struct LandscapeExtreme {
-  uint32_t value = 0;                     // the largest (smallest) correctly rounded f'
-  std::vector<InputInterval> attained;    // every input where f' rounds to it
-  std::optional<double> critical_x;       // the exact extremum of f' inside the range, if any
+  uint32_t value = 0;                   // the largest (smallest) correctly rounded f'
+  std::vector<InputInterval> attained;  // every input where f' rounds to it
+  std::optional<double> critical_x;     // the exact extremum of f' inside the range, if any
 };
 
 struct ZeroCrossing {
-  double exact_x = 0;           // the root of f' (double, to the last bit)
+  double exact_x = 0;             // the root of f' (double, to the last bit)
   uint32_t below = 0, above = 0;  // the inputs either side of it
 };
 
 struct ThresholdRegion {
   double threshold = 0;
-  std::string label;                   // "1e-2", "eps = 2^-10"
-  std::vector<InputInterval> inputs;   // where |correctly rounded f'| < threshold
+  std::string label;                  // "1e-2", "eps = 2^-10"
+  std::vector<InputInterval> inputs;  // where |correctly rounded f'| < threshold
 };
 
 struct Landscape {
@@ -119,7 +119,7 @@ struct Log2Histogram {
   Function derivative;
   const Format* format;
   std::string domain;
-  int lowest_bin = 0;  // the format's smallest subnormal exponent
+  int lowest_bin = 0;                        // the format's smallest subnormal exponent
   std::vector<uint64_t> positive, negative;  // index e - lowest_bin
   uint64_t zeros = 0, nonfinite = 0, points = 0;
 };
@@ -139,9 +139,11 @@ Log2Histogram derivative_histogram(Function derivative, const Domain& domain,
 //  - in fp32 (2^32 values): the trapezoid rule on the uniform grid z_i = i 12 sigma / M,
 //    |i| <= M = 2^16, of g(z_i rounded to fp32)^2 phi_sigma(z_i). For a smooth integrand with
 //    Gaussian decay the rule is exact to double precision at this M (checked: 1e-16 relative
-//    for g = f'); fp32's steps in g leave about 1e-9 relative. The zero-gradient mass is made
-//    exact: where g's zero-ness changes between consecutive grid points (or towards +-max), the
-//    fp32 input where it flips is found by bisection and the zero intervals' mass integrated.
+//    for g = f'); fp32's steps in g leave about 1e-9 relative. (A backward that jumps by J in g^2
+//    would cost up to J dz phi_sigma/2 at the jump; the derivatives here are continuous.) The
+//    zero-gradient mass is made exact: where g's zero-ness changes between consecutive grid points
+//    (or towards +-max), the fp32 input where it flips is found by bisection and the zero
+//    intervals' mass integrated.
 
 inline constexpr int64_t kFp32FlowGridHalf = int64_t{1} << 16;
 
@@ -181,8 +183,8 @@ bool parse_section(std::string_view name, GradientSection& out);
 struct GradientReportRequest {
   std::vector<Function> derivatives;
   std::vector<const Format*> formats;
-  std::vector<Domain> domains;        // one per format: accuracy, comparison, histogram
-  std::vector<OrdinalRange> ranges;   // one per format: the landscape (every value in it)
+  std::vector<Domain> domains;       // one per format: accuracy, comparison, histogram
+  std::vector<OrdinalRange> ranges;  // one per format: the landscape (every value in it)
   std::vector<const Implementation*> implementations;
   std::vector<GradientSection> sections;
   std::vector<Threshold> thresholds = default_thresholds();

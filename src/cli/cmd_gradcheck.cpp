@@ -34,7 +34,8 @@ Runner add_gradcheck(CLI::App& app) {
       "F = --envelope-factor) or |error| <= --atol.\n"
       "fd: |B - D| <= --fd-factor x (R + T + N) + F/2 ulp(D) + atol, D = (Fwd(x+h) - "
       "Fwd(x-h))/2h in double, R its rounding bound for a forward within --forward-ulps ULP, T "
-      "its truncation estimate (D at 2h vs h), N the forward's noise (4th difference). Passing fd means: the backward is the derivative of "
+      "its truncation estimate (D at 2h vs h), N the forward's noise (4th difference). Passing fd "
+      "means: the backward is the derivative of "
       "the forward it ships with.\n"
       "Defaults: exhaustive over 16-bit formats, 1000000 random-bits points for fp32.");
   cmd->add_option("-i,--implementation", o->implementations,
@@ -92,10 +93,14 @@ Runner add_gradcheck(CLI::App& app) {
       throw UsageError(fmt::format("bad --atol {}: expected a number >= 0", *o->atol));
     bool exact = o->against.empty(), fd = o->against.empty();
     for (const auto& a : o->against) {
-      if (a == "exact") exact = true;
-      else if (a == "fd") fd = true;
-      else if (a == "both") exact = fd = true;
-      else throw UsageError(fmt::format("unknown --against '{}'; valid: exact, fd, both", a));
+      if (a == "exact")
+        exact = true;
+      else if (a == "fd")
+        fd = true;
+      else if (a == "both")
+        exact = fd = true;
+      else
+        throw UsageError(fmt::format("unknown --against '{}'; valid: exact, fd, both", a));
     }
     const bool fd_explicit = !o->against.empty() && fd;
     const Implementation* forward_override =
@@ -125,8 +130,9 @@ Runner add_gradcheck(CLI::App& app) {
               throw UsageError(fmt::format(
                   "'{}' has no {} in {} to take a finite difference of; give --forward IMPL",
                   fwd.name, name_of(primitive_of(fn)), f.name));
-            fmt::print(stderr, "gradcheck: note: '{}' has no {} in {}: finite-difference check "
-                               "skipped (give --forward IMPL)\n",
+            fmt::print(stderr,
+                       "gradcheck: note: '{}' has no {} in {}: finite-difference check "
+                       "skipped (give --forward IMPL)\n",
                        fwd.name, name_of(primitive_of(fn)), f.name);
             continue;
           }
@@ -136,8 +142,9 @@ Runner add_gradcheck(CLI::App& app) {
       }
     }
     if (results.empty())
-      throw UsageError("no backward given provides the derivatives and formats given; see "
-                       "`gelucheck list`");
+      throw UsageError(
+          "no backward given provides the derivatives and formats given; see "
+          "`gelucheck list`");
     out.write(render_gradcheck(results, tol, kind));
     out.commit();
     for (const auto& r : results)

@@ -15,7 +15,8 @@ namespace gelucheck::cli {
 namespace {
 std::string section_list() {
   std::string s;
-  for (GradientSection g : kAllGradientSections) s += (s.empty() ? "" : ", ") + std::string(section_name(g));
+  for (GradientSection g : kAllGradientSections)
+    s += (s.empty() ? "" : ", ") + std::string(section_name(g));
   return s;
 }
 }  // namespace
@@ -98,16 +99,17 @@ Runner add_gradients(CLI::App& app) {
       rq.sections.assign(std::begin(kAllGradientSections), std::end(kAllGradientSections));
     }
     if (kind == OutputKind::csv && rq.sections.size() != 1)
-      throw UsageError(fmt::format("--output csv writes one section, got {}; use md or json for "
-                                   "several",
-                                   rq.sections.size()));
+      throw UsageError(
+          fmt::format("--output csv writes one section, got {}; use md or json for "
+                      "several",
+                      rq.sections.size()));
     if (!o->thresholds.empty()) {
       rq.thresholds.clear();
       for (const auto& t : o->thresholds) {
         Threshold th;
         if (!parse_threshold(t, th))
-          throw UsageError(fmt::format(
-              "bad threshold '{}': expected a positive number (e.g. 1e-3) or eps", t));
+          throw UsageError(
+              fmt::format("bad threshold '{}': expected a positive number (e.g. 1e-3) or eps", t));
         rq.thresholds.push_back(th);
       }
     }

@@ -1,0 +1,246 @@
+#!/usr/bin/python3
+"""Independent values for gelucheck's gradient report, from mpmath (Debian's python3-mpmath).
+
+Nothing here uses gelucheck's code, formulas or constants; format rounding comes from
+mpmath_reference.py (Python integers). Written from the definitions of the derivatives:
+  gelu_erf_grad  = ncdf(x) + x npdf(x)
+  gelu_tanh_grad = 1/(1 + exp(-2u)) + x/2 sech(u)^2 c (1 + 3 K x^2), u = c (x + K x^3), c = sqrt(2/pi)
+  tanh_grad      = sech(x)^2
+(0.5 (1 + tanh u) = 1/(1 + exp(-2u)) avoids cancellation for x << 0.)
+
+Output lines:
+  extremum FN X_HEX          a root of f'' found by mp.findroot on mp.diff (double nearest)
+  root FN X_HEX              the root of f' (double nearest)
+  value FN FMT max|min BITS  the largest / smallest correctly rounded f' over the format's values
+  interval FN FMT FEATURE FIRST_BITS LAST_BITS
+      the inputs where a feature holds, as maximal runs of consecutive format values; FEATURE is
+      max, min (rounds to that value), negative (rounds below zero), below:1e-2, below:1e-4,
+      below:eps (|rounded f'| < threshold; eps = 2^(1-p)), zero (rounds to +-0)
+  crossing FN FMT BELOW_BITS ABOVE_BITS   the inputs either side of the root of f'
+  kappa FN X_HEX KAPPA_HEX   |x f''(x) / f'(x)|, f'' by mp.diff (numerical, 200 digits)
+  flow FN SIGMA VALUE_HEX    E[f'(z)^2], z ~ N(0, sigma^2), by mp.quad
+
+A feature holds on a format input x iff the real f'(x) is on the right side of a rounding
+boundary B (the midpoint between the two format values around a threshold T; for T itself a
+format value, between T and its predecessor), so each run end is found by bisection over the
+format's values on a piece where f' is monotone, comparing the real f'(x) with B.
+"""
+import argparse
+import os
+import sys
+
+from mpmath import mp, mpf
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mpmath_reference import FORMATS, Fmt, round_to_precision, encode, bits_of_nearest  # noqa
+
+K = mpf(44715) / 10 ** 6
+
+
+def d_gelu_erf(x):
+    return mp.ncdf(x) + x * mp.npdf(x)
+
+
+def d_gelu_tanh(x):
+    c = mp.sqrt(2 / mp.pi)
+    u = c * (x + K * x ** 3)
+    return 1 / (1 + mp.exp(-2 * u)) + x / 2 * mp.sech(u) ** 2 * c * (1 + 3 * K * x ** 2)
+
+
+def d_tanh(x):
+    return mp.sech(x) ** 2
+
+
+DERIVATIVES = {"gelu_erf_grad": d_gelu_erf, "gelu_tanh_grad": d_gelu_tanh, "tanh_grad": d_tanh}
+
+
+def ordinal(fmt, bits):
+    sign = 1 << (fmt.nbits - 1)
+    return -1 - (bits & ~sign) if bits & sign else bits
+
+
+def from_ordinal(fmt, o):
+    return o if o >= 0 else (1 << (fmt.nbits - 1)) | (-1 - o)
+
+
+def value(fmt, o):
+    return fmt.decode(from_ordinal(fmt, o))
+
+
+def rounded(fmt, r):
+    """Bits of the real r rounded to nearest-even in the format."""
+    if r == 0:
+        return 0
+    sign, m, q = round_to_precision(r, fmt.p, fmt.emin - fmt.f)
+    return encode(fmt, sign, m, q)
+
+
+def first_ordinal_at_or_above(fmt, c):
+    """The smallest finite ordinal whose value is >= c."""
+    o = ordinal(fmt, rounded(fmt, c))
+    while o > -fmt.max_finite_bits - 1 and value(fmt, o - 1) >= c:
+        o -= 1
+    while value(fmt, o) < c:
+        o += 1
+    return o
+
+
+def succ(fmt, o):
+    o += 1
+    if o == 0:  # skip from -0 to +0: same value
+        o += 1
+    return o
+
+
+def pred(fmt, o):
+    o -= 1
+    if o == -1:
+        o -= 1
+    return o
+
+
+def midpoint_below(fmt, v_bits):
+    """The rounding boundary between the format value v and the next value below it."""
+    o = ordinal(fmt, v_bits)
+    return (value(fmt, pred(fmt, o)) + value(fmt, o)) / 2
+
+
+def midpoint_above(fmt, v_bits):
+    o = ordinal(fmt, v_bits)
+    return (value(fmt, o) + value(fmt, succ(fmt, o))) / 2
+
+
+def threshold_boundary(fmt, t):
+    """B with: |round(y)| < t  <=>  |y| < B, for t > 0 (ties measure zero)."""
+    hi = rounded(fmt, t)
+    if fmt.decode(hi) < t:
+        hi = from_ordinal(fmt, succ(fmt, ordinal(fmt, hi)))
+    return midpoint_below(fmt, hi)
+
+
+def runs(fmt, pieces, holds):
+    """Maximal runs of ordinals where holds(o) is true, given that holds is monotone on each
+    piece (lo, hi): bisection for the change on each piece, then adjacent runs merged."""
+    out = []
+    for lo, hi in pieces:
+        a, b = holds(lo), holds(hi)
+        if a and b:
+            run = (lo, hi)
+        elif not a and not b:
+            continue
+        else:
+            l, h = lo, hi
+            while h - l > 1:
+                mid = (l + h) // 2
+                if holds(mid) == a:
+                    l = mid
+                else:
+                    h = mid
+            run = (lo, l) if a else (h, hi)
+        if out and out[-1][1] + 1 == run[0]:
+            out[-1] = (out[-1][0], run[1])
+        else:
+            out.append(run)
+    return out
+
+
+def critical_points(name):
+    d = DERIVATIVES[name]
+    if name == "tanh_grad":
+        return [mpf(0)], []
+    second = lambda x: mp.diff(d, x)  # noqa: E731
+    a = mp.findroot(second, mpf("1.4"))
+    b = mp.findroot(second, mpf("-1.4"))
+    z = mp.findroot(d, mpf("-0.75"))
+    return sorted([a, b]), [z]
+
+
+def landscape(name, fmt, lines):
+    d = DERIVATIVES[name]
+    extrema, zeros = critical_points(name)
+    top = fmt.max_finite_bits
+    cuts = sorted(extrema + zeros)
+    pieces, start = [], -top - 1
+    for c in cuts:
+        o = first_ordinal_at_or_above(fmt, c)
+        if o > start:
+            pieces.append((start, o - 1))
+        start = max(start, o)
+    pieces.append((start, top))
+
+    cache = {}
+
+    def fp(o):
+        if o not in cache:
+            cache[o] = d(value(fmt, o))
+        return cache[o]
+
+    ends = sorted({o for p in pieces for o in p})
+    vals = [rounded(fmt, fp(o)) for o in ends]
+    vmax = max(vals, key=lambda b: fmt.decode(b))
+    vmin = min(vals, key=lambda b: fmt.decode(b))
+    lines.append(f"value {name} {fmt.name} max {vmax:#x}")
+    lines.append(f"value {name} {fmt.name} min {vmin:#x}")
+
+    def emit(feature, holds):
+        for a, b in runs(fmt, pieces, holds):
+            lines.append(f"interval {name} {fmt.name} {feature} {from_ordinal(fmt, a):#x} "
+                         f"{from_ordinal(fmt, b):#x}")
+
+    b_max = midpoint_below(fmt, vmax)
+    emit("max", lambda o: fp(o) > b_max)
+    b_min = midpoint_above(fmt, vmin)
+    emit("min", lambda o: fp(o) < b_min)
+    half_tiny = mp.ldexp(1, fmt.emin - fmt.f - 1)
+    emit("negative", lambda o: fp(o) < -half_tiny)
+    for label, t in (("1e-2", mpf("1e-2")), ("1e-4", mpf("1e-4")),
+                     ("eps", mp.ldexp(1, 1 - fmt.p))):
+        bound = threshold_boundary(fmt, t)
+        emit(f"below:{label}", lambda o, bound=bound: abs(fp(o)) < bound)
+    emit("zero", lambda o: abs(fp(o)) < half_tiny)
+    for z in zeros:
+        above = first_ordinal_at_or_above(fmt, z)
+        lines.append(f"crossing {name} {fmt.name} {from_ordinal(fmt, above - 1):#x} "
+                     f"{from_ordinal(fmt, above):#x}")
+
+
+def kappa(name, x):
+    d = DERIVATIVES[name]
+    with mp.workdps(200):
+        return abs(x * mp.diff(d, x) / d(x))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    mp.prec = 256
+    lines = []
+    for name in DERIVATIVES:
+        extrema, zeros = critical_points(name)
+        for c in extrema:
+            lines.append(f"extremum {name} {float(c).hex()}")
+        for z in zeros:
+            lines.append(f"root {name} {float(z).hex()}")
+        for fname in FORMATS:
+            landscape(name, Fmt(fname), lines)
+        # Large positive x stays below 10: there f' = 1 - tiny, and a 200-digit numerical
+        # derivative resolves f'' only down to ~1e-190 (at x = 20 the tanh form's is 5e-256).
+        for x in ("-40.5", "-31", "-12", "-5.25", "-1.5", "-0.5", "-0.0625", "0.375", "1", "2.5",
+                  "6", "9"):
+            xv = mpf(float(x))
+            lines.append(f"kappa {name} {float(xv).hex()} {float(kappa(name, xv)).hex()}")
+        for sigma in ("0.5", "1", "2", "4"):
+            s = mpf(sigma)
+            with mp.workdps(30):
+                e = mp.quad(lambda z: DERIVATIVES[name](z) ** 2 * mp.npdf(z, 0, s),
+                            [-mp.inf, -2, 0, 2, mp.inf])
+            lines.append(f"flow {name} {sigma} {float(e).hex()}")
+    with open(args.out + ".tmp", "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    os.replace(args.out + ".tmp", args.out)
+    print(f"wrote {len(lines)} lines to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
