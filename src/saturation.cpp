@@ -7,6 +7,7 @@
 #include <mutex>
 #include <numeric>
 #include <tuple>
+#include <type_traits>
 
 #include <fmt/format.h>  // fmt::format
 
@@ -210,32 +211,30 @@ Columns evaluate(const Context& c, std::vector<int64_t> ords) {
   return out;
 }
 
-// Merges two evaluations whose ordinals are disjoint.
-Columns merge(Columns a, Columns b) {
-  const size_t n = a.size() + b.size();
-  std::vector<std::pair<int64_t, size_t>> order;  // (ordinal, source index; >= a.size(): b)
-  order.reserve(n);
-  for (size_t i = 0; i < a.size(); ++i) order.push_back({a.ord[i], i});
-  for (size_t i = 0; i < b.size(); ++i) order.push_back({b.ord[i], a.size() + i});
-  std::sort(order.begin(), order.end());
-  Columns out;
-  const size_t n_impl = a.y.size();
-  out.y.assign(n_impl, {});
-  out.op.assign(n_impl, {});
-  auto pick = [&](auto member, size_t src) {
-    return src < a.size() ? (a.*member)[src] : (b.*member)[src - a.size()];
-  };
-  for (const auto& [o, src] : order) {
-    out.ord.push_back(o);
-    out.x.push_back(pick(&Columns::x, src));
-    out.ref.push_back(pick(&Columns::ref, src));
-    if (!a.partner.empty()) out.partner.push_back(pick(&Columns::partner, src));
-    for (size_t k = 0; k < n_impl; ++k) {
-      out.y[k].push_back(src < a.size() ? a.y[k][src] : b.y[k][src - a.size()]);
-      out.op[k].push_back(src < a.size() ? a.op[k][src] : b.op[k][src - a.size()]);
-    }
+// Merges two evaluations, each in increasing ordinal order, with disjoint ordinals.
+Columns merge(const Columns& a, const Columns& b) {
+  const size_t n = a.size() + b.size(), n_impl = a.y.size();
+  // source[j]: where output j comes from (true: b)
+  std::vector<bool> from_b(n);
+  for (size_t i = 0, j = 0, out = 0; out < n; ++out) {
+    const bool take_b = i == a.size() || (j < b.size() && b.ord[j] < a.ord[i]);
+    from_b[out] = take_b;
+    (take_b ? j : i) += 1;
   }
-  (void)n;
+  auto interleave = [&](const auto& va, const auto& vb) {
+    std::remove_cvref_t<decltype(va)> out(n);
+    for (size_t i = 0, j = 0, k = 0; k < n; ++k) out[k] = from_b[k] ? vb[j++] : va[i++];
+    return out;
+  };
+  Columns out;
+  out.ord = interleave(a.ord, b.ord);
+  out.x = interleave(a.x, b.x);
+  out.ref = interleave(a.ref, b.ref);
+  if (!a.partner.empty()) out.partner = interleave(a.partner, b.partner);
+  for (size_t k = 0; k < n_impl; ++k) {
+    out.y.push_back(interleave(a.y[k], b.y[k]));
+    out.op.push_back(interleave(a.op[k], b.op[k]));
+  }
   return out;
 }
 
@@ -551,7 +550,7 @@ Columns refine(const Context& c, Columns col) {
   for (size_t i : gaps)
     for (int64_t o = col.ord[i] + 1; o < col.ord[i + 1]; ++o) extra.push_back(o);
   if (extra.empty()) return col;
-  return merge(std::move(col), evaluate(c, std::move(extra)));
+  return merge(col, evaluate(c, std::move(extra)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -633,7 +632,8 @@ bool is_failure(ZoneKind k) {
 }
 
 // Largest |ULP error| of implementation k over the evaluated inputs in [lo, hi] (ordinals);
-// infinite where it is not finite.
+// infinite where it is not finite. Shown next to each measured alternative for a failure zone:
+// another implementation (not the reference) with no failure zone meeting it.
 double max_abs_ulp(const Context& c, const Columns& col, size_t k, int64_t lo, int64_t hi) {
   double worst = 0;
   for (size_t i = index_of_ordinal(col, lo); i < col.size() && col.ord[i] <= hi; ++i) {
@@ -653,9 +653,6 @@ bool has_failure_in(const ImplementationSaturation& s, const Format& f, uint32_t
   return false;
 }
 
-// A measured alternative for a failure zone: another implementation (not the reference) with no
-// failure zone there and within this many ULPs at every input of the zone.
-constexpr double kAlternativeUlps = 1.0;
 
 // Whether a zone on this side of zero already accounts for a moved tail threshold.
 bool explained_by_zone(const ImplementationSaturation& s, bool negative) {
@@ -687,12 +684,12 @@ std::string summary_line(const Context& c, const Columns& col, const SaturationR
         std::vector<std::string> better;
         for (size_t o = 0; o < r.implementations.size(); ++o)
           if (o != k && !r.implementations[o].implementation->is_reference &&
-              !has_failure_in(r.implementations[o], f, z.first, z.last) &&
-              max_abs_ulp(c, col, o, ordinal(f, z.first), ordinal(f, z.last)) <= kAlternativeUlps)
-            better.push_back(r.implementations[o].implementation->name);
+              !has_failure_in(r.implementations[o], f, z.first, z.last))
+            better.push_back(fmt::format(
+                "{} (max {:.3g} ULP)", r.implementations[o].implementation->name,
+                max_abs_ulp(c, col, o, ordinal(f, z.first), ordinal(f, z.last))));
         if (!better.empty())
-          sentence += fmt::format(" - no such zone and within {:g} ULP there: {}", kAlternativeUlps,
-                                  fmt::join(better, ", "));
+          sentence += fmt::format(" - no failure zone there in {}", fmt::join(better, ", "));
       }
       parts.push_back(std::move(sentence));
     }
