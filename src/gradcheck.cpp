@@ -7,6 +7,7 @@
 
 #include "derivatives.hpp"
 #include "finite_difference.hpp"
+#include "gradients.hpp"  // envelope_ulps
 #include "metrics.hpp"
 #include "reference.hpp"
 
@@ -121,10 +122,11 @@ GradcheckResult gradcheck_exact(Function fn, const Domain& domain, const Impleme
                  g.x = x[i];
                  g.backward = y[i];
                  g.expected = ref[i].exact;
-                 g.kappa = derivative_condition(fn, to_double(f, x[i]));
+                 const double xv = to_double(f, x[i]);
+                 g.kappa = derivative_condition(fn, xv);
                  const double ulp = std::ldexp(1.0, ref[i].ulp_log2);
                  const double by_envelope =
-                     tol.envelope_factor * std::max(0.5, 0.5 * g.kappa) * ulp;
+                     tol.envelope_factor * envelope_ulps(fn, f, xv, ref[i].ulp_log2, g.kappa) * ulp;
                  g.allowed = std::max(by_envelope, atol);
                  if (p.outcome != Outcome::finite) {
                    g.abs_error = g.ulp_error = std::numeric_limits<double>::quiet_NaN();

@@ -1,7 +1,8 @@
 // Gradient check: is a backward right? Each input of a domain is judged against
 //  - the exact derivative (reference(), correctly rounded), with a condition-aware tolerance: the
 //    error may reach `envelope_factor` times the envelope max(1/2, kappa/2) ULP, kappa =
-//    |x f''/f'| (what rounding the input alone explains), or `atol` in absolute value;
+//    |x f''/f'| (what rounding the input alone explains; capped where kappa u is large, see
+//    envelope_ulps in gradients.hpp), or `atol` in absolute value;
 //  - the central finite difference D of a forward (finite_difference.hpp), with a tolerance
 //    built from D's own error: |B - D| <= fd_factor (R + T + N) + envelope_factor/2 ulp(D) +
 //    atol, R the rounding bound for a forward within `forward_ulps` ULP, T the Richardson

@@ -292,9 +292,11 @@ Json histogram_json(const Log2Histogram& h) {
 std::string histogram_markdown(const GradientReport& r) {
   if (r.histograms.empty()) return "";
   std::string out =
-      "## Histogram of log2 |f'(x)|\n\nShare of inputs per binade of the correctly rounded "
-      "derivative (full data: `--section histogram --output csv`).\n\n"
-      "| derivative | format | f' = 0 | [2^-inf, 2^-20) | [2^-20, 2^-10) | [2^-10, 2^-4) | "
+      "## Histogram of log2 |f'(x)|\n\nShare of the inputs (the domain above: for the default "
+      "domains uniform over the format's values, so inputs near 0 weigh heavily) by the size of "
+      "the correctly rounded derivative; one row per binade with `--section histogram --output "
+      "csv`.\n\n"
+      "| derivative | format | f' = 0 | (0, 2^-20) | [2^-20, 2^-10) | [2^-10, 2^-4) | "
       "[2^-4, 2^0) | [2^0, 2^1) | negative |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const Log2Histogram& h : r.histograms) {
     double band[5] = {0, 0, 0, 0, 0};
@@ -423,7 +425,9 @@ std::string render_gradient_report(const GradientReport& r, OutputKind kind) {
         if (r.accuracy.empty()) break;
         out +=
             "## Accuracy of each backward\n\nULP error against the exact derivative rounded "
-            "once; the envelope max(1/2, kappa/2) ULP, kappa = |x f''(x)/f'(x)|, is the error "
+            "once; the envelope max(1/2, kappa/2) ULP, kappa = |x f''(x)/f'(x)| (kappa/2 capped by "
+            "the "
+            "change of f' over x(1 +- 2^-p) where kappa 2^-p is not small), is the error "
             "the input's own rounding explains: points above it are the implementation's.\n\n" +
             accuracy_markdown_table(r.accuracy) + "\n";
         break;

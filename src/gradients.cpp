@@ -187,8 +187,17 @@ void EnvelopeStats::merge(const EnvelopeStats& o) {
   }
 }
 
-double envelope_ulps(Function fn, double x) {
-  return std::max(0.5, 0.5 * derivative_condition(fn, x));
+double envelope_ulps(Function fn, const Format& f, double x, int ulp_log2, double kappa) {
+  if (!std::isfinite(x)) return 0.5;
+  const double u = std::ldexp(1.0, -f.precision());
+  const double at = derivative_value(fn, x);
+  const double change = std::max(std::fabs(derivative_value(fn, x * (1 + u)) - at),
+                                 std::fabs(derivative_value(fn, x * (1 - u)) - at));
+  return std::max(0.5, std::min(0.5 * kappa, std::ldexp(change, -ulp_log2)));
+}
+
+double envelope_ulps(Function fn, const Format& f, double x, int ulp_log2) {
+  return envelope_ulps(fn, f, x, ulp_log2, derivative_condition(fn, x));
 }
 
 std::vector<BackwardAccuracy> backward_accuracy(
@@ -206,8 +215,12 @@ std::vector<BackwardAccuracy> backward_accuracy(
   for_each_chunk(
       fn, domain, options, [&](std::span<const uint32_t> x, std::span<const RefValue> ref) {
         const size_t n = x.size();
-        std::vector<double> kappa(n);
-        for (size_t i = 0; i < n; ++i) kappa[i] = derivative_condition(fn, to_double(f, x[i]));
+        std::vector<double> kappa(n), envelope(n);
+        for (size_t i = 0; i < n; ++i) {
+          const double xv = to_double(f, x[i]);
+          kappa[i] = derivative_condition(fn, xv);
+          envelope[i] = envelope_ulps(fn, f, xv, ref[i].ulp_log2, kappa[i]);
+        }
         std::vector<uint32_t> y(n);
         std::vector<ErrorStats> stats(n_impl);
         std::vector<EnvelopeStats> env(n_impl);
@@ -219,7 +232,7 @@ std::vector<BackwardAccuracy> backward_accuracy(
             stats[k].add(f, p);
             if (p.outcome != Outcome::finite) continue;
             ++env[k].judged;
-            const double ratio = std::fabs(p.ulp_error) / std::max(0.5, 0.5 * kappa[i]);
+            const double ratio = std::fabs(p.ulp_error) / envelope[i];
             if (ratio > 1) ++env[k].above;
             const int64_t ord = ordinal(f, x[i]);
             if (!env[k].worst_ratio.seen() || ratio > env[k].worst_ratio.value ||

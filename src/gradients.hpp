@@ -81,17 +81,26 @@ std::vector<InputInterval> inputs_where(Function derivative, const Format& f, Or
 // error is inherent in the function up to max(1/2, kappa/2) ULP (kappa = |x f''/f'|, the
 // derivative's condition number: the input alone, rounded to the format, can move f' that far);
 // beyond it, the implementation added the error.
+//
+// kappa/2 ULP linearizes f' over the input's rounding interval [x(1 - u), x(1 + u)], u = 2^-p,
+// which fails where kappa u is not small: in the tanh form's left tail kappa ~ 6 c k |x|^3 is
+// 1e114 at x = -3e38, and kappa/2 ULP would excuse any value where f' is 0 everywhere around
+// x. So the envelope is capped by the change f' actually has there,
+//     max(1/2, min(kappa/2, max_s |f'(x(1 + s u)) - f'(x)| / ulp)),   s = +-1,
+// evaluated in double. To first order that change is kappa u |f'| = kappa/2 to kappa ULP (u|f'|
+// is 1/2 to 1 ULP), so the cap only binds where the linearization is wrong.
 
 struct EnvelopeStats {
   uint64_t judged = 0;  // finite points
-  uint64_t above = 0;   // |ULP error| > max(1/2, kappa/2)
-  Extreme worst_ratio;  // largest |ULP error| / max(1/2, kappa/2), and where
+  uint64_t above = 0;   // |ULP error| > envelope
+  Extreme worst_ratio;  // largest |ULP error| / envelope, and where
   double kappa_at_worst = 0;
   void merge(const EnvelopeStats& o);
 };
 
-// max(1/2, kappa/2): the envelope in ULP at an input.
-double envelope_ulps(Function derivative, double x);
+// The envelope in ULP at an input x of format f, for a reference whose ULP is 2^ulp_log2.
+double envelope_ulps(Function derivative, const Format& f, double x, int ulp_log2);
+double envelope_ulps(Function derivative, const Format& f, double x, int ulp_log2, double kappa);
 
 struct BackwardAccuracy {
   Function derivative;

@@ -380,6 +380,26 @@ TEST_CASE("envelope: correctly rounded is inside it, the wrong backward far outs
   CHECK(acc[1].envelope.worst_ratio.value > 100);
 }
 
+TEST_CASE("envelope is kappa/2 ULP where that linearization holds, capped where it does not",
+          "[gradients][accuracy]") {
+  // Moderate inputs: kappa u << 1, the change of f' over x(1 +- u) is kappa u |f'| >= kappa/2
+  // ULP to first order, so the envelope is max(1/2, kappa/2).
+  for (Function fn : kDerivativeFunctions) {
+    for (double x : {-3.0, -1.25, 0.625, 2.5}) {
+      const RefValue r = reference(fn, fp16, round_to_format(fp16, x));
+      const double kappa = derivative_condition(fn, x);
+      INFO(name_of(fn) << " x = " << x << " kappa " << kappa);
+      CHECK(envelope_ulps(fn, fp16, x, r.ulp_log2) ==
+            Approx(std::max(0.5, kappa / 2)).epsilon(1e-3));
+    }
+  }
+  // The tanh form's left tail: f' is 0 in double all around x = -1e30 (e^-(2 c k 1e90)), while
+  // kappa ~ 6 c k x^3 = 2e89: the envelope stays at 1/2 ULP instead of 1e89.
+  const double x = -1e30;
+  CHECK(derivative_condition(Function::gelu_tanh_grad, x) > 1e89);
+  CHECK(envelope_ulps(Function::gelu_tanh_grad, bf16, x, bf16.min_subnormal_log2()) == 0.5);
+}
+
 TEST_CASE("tanh form vs exact: the gap is mpmath's max |f'_tanh - f'_erf| to within rounding",
           "[gradients][comparison]") {
   // mpmath (findroot on the derivative of the difference, 30 digits):
