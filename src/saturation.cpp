@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -18,10 +17,14 @@ namespace gelucheck {
 
 const char* approach_name(Approach a) {
   switch (a) {
-    case Approach::positive_tail: return "x -> +inf";
-    case Approach::negative_tail: return "x -> -inf";
-    case Approach::zero_positive: return "x -> +0";
-    case Approach::zero_negative: return "x -> -0";
+    case Approach::positive_tail:
+      return "x -> +inf";
+    case Approach::negative_tail:
+      return "x -> -inf";
+    case Approach::zero_positive:
+      return "x -> +0";
+    case Approach::zero_negative:
+      return "x -> -0";
   }
   return "";
 }
@@ -33,15 +36,24 @@ bool is_negative_side(Approach a) {
 
 const char* zone_name(ZoneKind k) {
   switch (k) {
-    case ZoneKind::premature_zero: return "premature_zero";
-    case ZoneKind::underflow_zero: return "underflow_zero";
-    case ZoneKind::cancellation: return "cancellation";
-    case ZoneKind::overflow_nan: return "overflow_nan";
-    case ZoneKind::overflow_inf: return "overflow_inf";
-    case ZoneKind::intermediate_overflow: return "intermediate_overflow";
-    case ZoneKind::late_saturation: return "late_saturation";
-    case ZoneKind::zero_sign: return "zero_sign";
-    case ZoneKind::forms_differ: return "forms_differ";
+    case ZoneKind::premature_zero:
+      return "premature_zero";
+    case ZoneKind::underflow_zero:
+      return "underflow_zero";
+    case ZoneKind::cancellation:
+      return "cancellation";
+    case ZoneKind::overflow_nan:
+      return "overflow_nan";
+    case ZoneKind::overflow_inf:
+      return "overflow_inf";
+    case ZoneKind::intermediate_overflow:
+      return "intermediate_overflow";
+    case ZoneKind::late_saturation:
+      return "late_saturation";
+    case ZoneKind::zero_sign:
+      return "zero_sign";
+    case ZoneKind::forms_differ:
+      return "forms_differ";
   }
   return "";
 }
@@ -80,11 +92,16 @@ std::vector<Asymptote> asymptotes_of(Function fn) {
 
 std::optional<Function> other_gelu_form(Function fn) {
   switch (fn) {
-    case Function::gelu_erf: return Function::gelu_tanh;
-    case Function::gelu_tanh: return Function::gelu_erf;
-    case Function::gelu_erf_grad: return Function::gelu_tanh_grad;
-    case Function::gelu_tanh_grad: return Function::gelu_erf_grad;
-    default: return std::nullopt;
+    case Function::gelu_erf:
+      return Function::gelu_tanh;
+    case Function::gelu_tanh:
+      return Function::gelu_erf;
+    case Function::gelu_erf_grad:
+      return Function::gelu_tanh_grad;
+    case Function::gelu_tanh_grad:
+      return Function::gelu_erf_grad;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -150,9 +167,9 @@ struct Columns {
   std::vector<int64_t> ord;
   std::vector<uint32_t> x;
   std::vector<RefValue> ref;
-  std::vector<uint32_t> partner;            // the other GELU form's correctly rounded value
-  std::vector<std::vector<uint32_t>> y;     // [implementation][point]
-  std::vector<std::vector<uint8_t>> op;     // first overflowing operation, interned
+  std::vector<uint32_t> partner;         // the other GELU form's correctly rounded value
+  std::vector<std::vector<uint32_t>> y;  // [implementation][point]
+  std::vector<std::vector<uint8_t>> op;  // first overflowing operation, interned
   size_t size() const { return ord.size(); }
 };
 
@@ -163,7 +180,7 @@ struct Context {
   std::vector<const Implementation*> impls;
   std::vector<BatchKernel> kernels;
   std::vector<std::function<const char*(uint32_t)>> traces;
-  const RefValue* table = nullptr;          // 16-bit formats: every pattern's reference
+  const RefValue* table = nullptr;  // 16-bit formats: every pattern's reference
   const RefValue* partner_table = nullptr;
   SaturationOptions options;
   std::vector<Asymptote> asymptotes;
@@ -278,7 +295,8 @@ uint32_t classify(const Context& c, uint32_t x, uint32_t y, const RefValue& r) {
     flags |= kZero;
     if (crv != 0)
       flags |= std::fabs(crv) >= std::ldexp(1.0, f.emin()) ? kPrematureZero : kUnderflowZero;
-    else if (std::signbit(yv) != std::signbit(crv)) flags |= kZeroSign;
+    else if (std::signbit(yv) != std::signbit(crv))
+      flags |= kZeroSign;
   }
   if (const auto rel = relative_error(f, x, y, r);
       rel && std::fabs(*rel) > c.options.relative_error_limit)
@@ -344,10 +362,18 @@ LocatedPlateau locate_plateau(const Format& f, const Columns& col, const Asympto
   size_t anchor = 0;
   int step = 1;
   switch (a.approach) {
-    case Approach::positive_tail: anchor = col.size() - 1, step = -1; break;
-    case Approach::negative_tail: anchor = 0, step = 1; break;
-    case Approach::zero_positive: anchor = index_of_ordinal(col, 0), step = 1; break;
-    case Approach::zero_negative: anchor = index_of_ordinal(col, -1), step = -1; break;
+    case Approach::positive_tail:
+      anchor = col.size() - 1, step = -1;
+      break;
+    case Approach::negative_tail:
+      anchor = 0, step = 1;
+      break;
+    case Approach::zero_positive:
+      anchor = index_of_ordinal(col, 0), step = 1;
+      break;
+    case Approach::zero_negative:
+      anchor = index_of_ordinal(col, -1), step = -1;
+      break;
   }
   LocatedPlateau out;
   out.step = step;
@@ -380,10 +406,14 @@ bool on_plateau(const Format& f, const Asymptote& a, const Plateau& p, int64_t o
   if (!p.exists) return false;
   const int64_t b = ordinal(f, p.x);
   switch (a.approach) {
-    case Approach::positive_tail: return o >= b;
-    case Approach::negative_tail: return o <= b;
-    case Approach::zero_positive: return o >= 0 && o <= b;
-    case Approach::zero_negative: return o < 0 && o >= b;
+    case Approach::positive_tail:
+      return o >= b;
+    case Approach::negative_tail:
+      return o <= b;
+    case Approach::zero_positive:
+      return o >= 0 && o <= b;
+    case Approach::zero_negative:
+      return o < 0 && o >= b;
   }
   return false;
 }
@@ -513,8 +543,10 @@ Columns refine(const Context& c, Columns col) {
     if (i + 1 < col.size() && col.ord[i + 1] - col.ord[i] > 1) gaps.push_back(i);
   };
   auto fill_beside = [&](size_t i, int step) {
-    if (step > 0) fill_after(i);
-    else if (i > 0) fill_after(i - 1);
+    if (step > 0)
+      fill_after(i);
+    else if (i > 0)
+      fill_after(i - 1);
   };
   std::vector<Plateau> reference;
   for (const Asymptote& a : c.asymptotes) {
@@ -590,38 +622,45 @@ std::string inputs_text(const Zone& z) {
   return fmt::format("{}{} input{}", z.estimated ? "~" : "", z.inputs, z.inputs == 1 ? "" : "s");
 }
 
-std::string zone_sentence(const Format& f, const Zone& z, const SaturationReport& r,
-                          double limit) {
+std::string zone_sentence(const Format& f, const Zone& z, const SaturationReport& r, double limit) {
   const std::string where = interval_text(f, z.first, z.last);
   const std::string n = inputs_text(z);
-  const std::string op = z.operation.empty() ? "" : fmt::format("; first overflow in '{}'", z.operation);
+  const std::string op =
+      z.operation.empty() ? "" : fmt::format("; first overflow in '{}'", z.operation);
   switch (z.kind) {
     case ZoneKind::premature_zero:
-      return fmt::format("returns 0 for {} where the exact value is a normal number ({}; values "
-                         "up to {:.3g} lost)",
-                         where, n, z.worst);
+      return fmt::format(
+          "returns 0 for {} where the exact value is a normal number ({}; values "
+          "up to {:.3g} lost)",
+          where, n, z.worst);
     case ZoneKind::underflow_zero:
-      return fmt::format("returns 0 for {} where the correctly rounded value is subnormal ({}; "
-                         "up to {:.3g})",
-                         where, n, z.worst);
+      return fmt::format(
+          "returns 0 for {} where the correctly rounded value is subnormal ({}; "
+          "up to {:.3g})",
+          where, n, z.worst);
     case ZoneKind::cancellation:
       return fmt::format("relative error above {:g}% for {} ({}; worst {:.3g}% at x = {})",
                          100 * limit, where, n, 100 * z.worst, to_shortest_decimal(f, z.worst_x));
-    case ZoneKind::overflow_nan: return fmt::format("NaN for {} ({}{})", where, n, op);
-    case ZoneKind::overflow_inf: return fmt::format("infinite for {} ({}{})", where, n, op);
+    case ZoneKind::overflow_nan:
+      return fmt::format("NaN for {} ({}{})", where, n, op);
+    case ZoneKind::overflow_inf:
+      return fmt::format("infinite for {} ({}{})", where, n, op);
     case ZoneKind::intermediate_overflow:
       return fmt::format("'{}' overflows for {} but the result stays finite ({})", z.operation,
                          where, n);
     case ZoneKind::late_saturation: {
       std::string label;
       for (size_t a = 0; a < r.asymptotes.size(); ++a)
-        if (is_tail(r.asymptotes[a].approach) && is_negative_side(r.asymptotes[a].approach) == z.negative)
+        if (is_tail(r.asymptotes[a].approach) &&
+            is_negative_side(r.asymptotes[a].approach) == z.negative)
           label = std::string(r.asymptotes[a].label);
       return fmt::format("not yet at {} for {} where the reference is ({}; up to {:.3g} ULP off)",
                          label, where, n, z.worst);
     }
-    case ZoneKind::zero_sign: return fmt::format("zero of the wrong sign for {} ({})", where, n);
-    case ZoneKind::forms_differ: return "";
+    case ZoneKind::zero_sign:
+      return fmt::format("zero of the wrong sign for {} ({})", where, n);
+    case ZoneKind::forms_differ:
+      return "";
   }
   return "";
 }
@@ -653,7 +692,6 @@ bool has_failure_in(const ImplementationSaturation& s, const Format& f, uint32_t
   return false;
 }
 
-
 // Whether a zone on this side of zero already accounts for a moved tail threshold.
 bool explained_by_zone(const ImplementationSaturation& s, bool negative) {
   for (const Zone& z : s.zones)
@@ -672,10 +710,9 @@ std::string summary_line(const Context& c, const Columns& col, const SaturationR
   if (s.implementation->is_reference) return "the correctly rounded reference (thresholds above)";
   std::vector<std::string> parts;
   constexpr ZoneKind order[] = {ZoneKind::premature_zero, ZoneKind::underflow_zero,
-                                ZoneKind::cancellation,
-                                ZoneKind::overflow_nan,   ZoneKind::overflow_inf,
-                                ZoneKind::late_saturation, ZoneKind::zero_sign,
-                                ZoneKind::intermediate_overflow};
+                                ZoneKind::cancellation,   ZoneKind::overflow_nan,
+                                ZoneKind::overflow_inf,   ZoneKind::late_saturation,
+                                ZoneKind::zero_sign,      ZoneKind::intermediate_overflow};
   for (ZoneKind kind : order) {
     for (const Zone& z : s.zones) {
       if (z.kind != kind) continue;
@@ -685,9 +722,9 @@ std::string summary_line(const Context& c, const Columns& col, const SaturationR
         for (size_t o = 0; o < r.implementations.size(); ++o)
           if (o != k && !r.implementations[o].implementation->is_reference &&
               !has_failure_in(r.implementations[o], f, z.first, z.last))
-            better.push_back(fmt::format(
-                "{} (max {:.3g} ULP)", r.implementations[o].implementation->name,
-                max_abs_ulp(c, col, o, ordinal(f, z.first), ordinal(f, z.last))));
+            better.push_back(
+                fmt::format("{} (max {:.3g} ULP)", r.implementations[o].implementation->name,
+                            max_abs_ulp(c, col, o, ordinal(f, z.first), ordinal(f, z.last))));
         if (!better.empty())
           sentence += fmt::format(" - no failure zone there in {}", fmt::join(better, ", "));
       }
@@ -700,16 +737,16 @@ std::string summary_line(const Context& c, const Columns& col, const SaturationR
     if (!r.reference[a].exists) continue;
     if (!p.exists) {
       parts.push_back(fmt::format("never settles at {} ({}: ends at {})", as.label,
-                                  approach_name(as.approach), to_shortest_decimal(f, p.anchor_value)));
+                                  approach_name(as.approach),
+                                  to_shortest_decimal(f, p.anchor_value)));
     } else if (s.distances[a] && *s.distances[a] != 0 &&
                !explained_by_zone(s, is_negative_side(as.approach))) {
       const int64_t d = *s.distances[a];
       const char* how = is_tail(as.approach) ? (d > 0 ? "later" : "earlier")
                                              : (d > 0 ? "farther from 0" : "closer to 0");
-      parts.push_back(fmt::format("{} ({}) from x = {}, {} input{} {} than the reference",
-                                  as.label, approach_name(as.approach),
-                                  to_shortest_decimal(f, p.x), std::llabs(d),
-                                  std::llabs(d) == 1 ? "" : "s", how));
+      parts.push_back(fmt::format("{} ({}) from x = {}, {} input{} {} than the reference", as.label,
+                                  approach_name(as.approach), to_shortest_decimal(f, p.x),
+                                  std::llabs(d), std::llabs(d) == 1 ? "" : "s", how));
     }
   }
   std::vector<std::string> wrong;
@@ -718,7 +755,8 @@ std::string summary_line(const Context& c, const Columns& col, const SaturationR
       wrong.push_back(fmt::format("f({}) = {} (expected {})", r.specials[i].name,
                                   to_shortest_decimal(f, s.specials[i].actual),
                                   to_shortest_decimal(f, r.special_expected[i])));
-  if (!wrong.empty()) parts.push_back("special inputs: " + fmt::format("{}", fmt::join(wrong, ", ")));
+  if (!wrong.empty())
+    parts.push_back("special inputs: " + fmt::format("{}", fmt::join(wrong, ", ")));
   if (parts.empty())
     return "matches the reference: every threshold at the same input, no zones, every special "
            "input right";
@@ -769,8 +807,8 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
         "then every grid gap next to a threshold or a zone end evaluated in full ({} more "
         "inputs): thresholds and zone ends are exact inputs; a zone that opens and closes "
         "between two grid points is missed, and counts marked ~ are estimated from the grid",
-        options.sparse_bits, options.dense_bits, options.dense_lo, options.dense_hi,
-        r.grid_points, col.size() - r.grid_points);
+        options.sparse_bits, options.dense_bits, options.dense_lo, options.dense_hi, r.grid_points,
+        col.size() - r.grid_points);
   }
   r.evaluated = col.size();
 
@@ -801,7 +839,8 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
     ImplementationSaturation s;
     s.implementation = c.impls[k];
     for (size_t a = 0; a < c.asymptotes.size(); ++a) {
-      s.plateaus.push_back(find_plateau(f, col, c.asymptotes[a], [&](size_t i) { return col.y[k][i]; }));
+      s.plateaus.push_back(
+          find_plateau(f, col, c.asymptotes[a], [&](size_t i) { return col.y[k][i]; }));
       if (s.plateaus[a].exists && r.reference[a].exists)
         s.distances.push_back(
             outward_distance(f, c.asymptotes[a].approach, r.reference[a].x, s.plateaus[a].x));

@@ -61,9 +61,9 @@ std::vector<Asymptote> asymptotes_of(Function fn);
 // tails, +-0 near zero), whose value equals A(x) (as numbers: -0 == +0; zero signs are checked
 // separately). For a tail, `x` is the first input from which the value stays put.
 struct Plateau {
-  bool exists = false;  // false: the value at the anchor is not A(anchor)
-  uint32_t x = 0;       // the plateau's boundary away from the anchor
-  uint64_t inputs = 0;  // inputs on the plateau, anchor and boundary included
+  bool exists = false;        // false: the value at the anchor is not A(anchor)
+  uint32_t x = 0;             // the plateau's boundary away from the anchor
+  uint64_t inputs = 0;        // inputs on the plateau, anchor and boundary included
   uint32_t anchor_value = 0;  // the value at the anchor (what it ends at, when !exists)
 };
 
@@ -78,7 +78,8 @@ enum class ZoneKind : uint8_t {
   cancellation,           // |relative error| > limit, y finite non-zero, reference normal
   overflow_nan,           // y is NaN for a finite input (reference finite)
   overflow_inf,           // y is +-inf where the reference is finite
-  intermediate_overflow,  // an operation overflowed (finite operands, inf/NaN result) but y is finite
+  intermediate_overflow,  // an operation overflowed (finite operands, inf/NaN result) but y is
+                          // finite
   late_saturation,        // inside the reference's tail plateau, y finite and not A(x)
   zero_sign,              // y and the correctly rounded value are zeros of opposite sign
   forms_differ,           // (form comparison) the two functions round to different values
@@ -89,8 +90,8 @@ const char* zone_name(ZoneKind k);
 // operation).
 struct Zone {
   ZoneKind kind;
-  bool negative = false;  // x < 0 (-0 included); zones never straddle zero
-  std::string operation;  // the first operation that overflowed, when traced
+  bool negative = false;         // x < 0 (-0 included); zones never straddle zero
+  std::string operation;         // the first operation that overflowed, when traced
   uint32_t first = 0, last = 0;  // lowest and highest input in the zone
   uint64_t inputs = 0;           // inputs of this kind between first and last
   uint64_t span = 0;             // all inputs between first and last
@@ -146,9 +147,9 @@ struct SaturationReport {
   const Format* format;
   bool exhaustive = true;
   double relative_error_limit = 0.01;  // the cancellation threshold used
-  std::string method;          // how the inputs were visited, in one sentence
-  uint64_t grid_points = 0;    // inputs on the initial grid
-  uint64_t evaluated = 0;      // inputs evaluated (grid + refinement)
+  std::string method;                  // how the inputs were visited, in one sentence
+  uint64_t grid_points = 0;            // inputs on the initial grid
+  uint64_t evaluated = 0;              // inputs evaluated (grid + refinement)
   std::vector<Asymptote> asymptotes;
   std::vector<Plateau> reference;  // the correctly rounded plateaus, per asymptote
   std::vector<SpecialInput> specials;

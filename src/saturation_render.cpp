@@ -9,10 +9,14 @@ std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) 
   if (!p.exists) return fmt::format("never (ends at {})", to_shortest_decimal(f, p.anchor_value));
   const std::string x = value_with_bits(f, p.x);
   switch (a.approach) {
-    case Approach::positive_tail: return "x >= " + x;
-    case Approach::negative_tail: return "x <= " + x;
-    case Approach::zero_positive: return "+0 <= x <= " + x;
-    case Approach::zero_negative: return x + " <= x <= -0";
+    case Approach::positive_tail:
+      return "x >= " + x;
+    case Approach::negative_tail:
+      return "x <= " + x;
+    case Approach::zero_positive:
+      return "+0 <= x <= " + x;
+    case Approach::zero_negative:
+      return x + " <= x <= -0";
   }
   return x;
 }
@@ -26,18 +30,21 @@ std::string distance_text(const std::optional<int64_t>& d) {
 
 std::string worst_text(const Zone& z) {
   switch (z.kind) {
-    case ZoneKind::cancellation: return fmt::format("{:.3g}% rel", 100 * z.worst);
+    case ZoneKind::cancellation:
+      return fmt::format("{:.3g}% rel", 100 * z.worst);
     case ZoneKind::premature_zero:
-    case ZoneKind::underflow_zero: return fmt::format("{:.3g} lost", z.worst);
-    case ZoneKind::late_saturation: return fmt::format("{:.3g} ULP", z.worst);
-    default: return "";
+    case ZoneKind::underflow_zero:
+      return fmt::format("{:.3g} lost", z.worst);
+    case ZoneKind::late_saturation:
+      return fmt::format("{:.3g} ULP", z.worst);
+    default:
+      return "";
   }
 }
 
 bool worst_applies(ZoneKind k) {
   return k == ZoneKind::cancellation || k == ZoneKind::premature_zero ||
-         k == ZoneKind::underflow_zero ||
-         k == ZoneKind::late_saturation;
+         k == ZoneKind::underflow_zero || k == ZoneKind::late_saturation;
 }
 
 std::string forms_sentence(const SaturationReport& r) {
@@ -48,8 +55,9 @@ std::string forms_sentence(const SaturationReport& r) {
                        name_of(r.function), name_of(fc.other));
   std::vector<std::string> parts;
   for (const Zone& z : fc.zones)
-    parts.push_back(fmt::format("{}{} of the {} inputs in [{}, {}]", z.estimated ? "~" : "", z.inputs, z.span,
-                                value_with_bits(f, z.first), value_with_bits(f, z.last)));
+    parts.push_back(fmt::format("{}{} of the {} inputs in [{}, {}]", z.estimated ? "~" : "",
+                                z.inputs, z.span, value_with_bits(f, z.first),
+                                value_with_bits(f, z.last)));
   return fmt::format("{} and {} round to different values at {}; identically everywhere else.",
                      name_of(r.function), name_of(fc.other), fmt::join(parts, " and "));
 }
@@ -73,16 +81,19 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
     const Format& f = *r.format;
     out += fmt::format("\n## {}, {}\n\nInputs: {}.\n\n", name_of(r.function), f.name, r.method);
 
-    out += "Reference plateaus (correctly rounded):\n\n| asymptote | approach | plateau | inputs on it |\n"
-           "|---|---|---|---:|\n";
+    out +=
+        "Reference plateaus (correctly rounded):\n\n| asymptote | approach | plateau | inputs on "
+        "it |\n"
+        "|---|---|---|---:|\n";
     for (size_t a = 0; a < r.asymptotes.size(); ++a)
       out += fmt::format("| {} | {} | {} | {} |\n", r.asymptotes[a].label,
                          approach_name(r.asymptotes[a].approach),
                          plateau_text(f, r.asymptotes[a], r.reference[a]), r.reference[a].inputs);
     if (r.forms) out += "\n" + forms_sentence(r) + "\n";
 
-    out += "\nPlateaus by implementation (Δ in inputs, + = farther from zero than the reference):\n\n"
-           "| implementation |";
+    out +=
+        "\nPlateaus by implementation (Δ in inputs, + = farther from zero than the reference):\n\n"
+        "| implementation |";
     for (const Asymptote& a : r.asymptotes)
       out += fmt::format(" {} ({}) |", a.label, approach_name(a.approach));
     out += "\n|---|";
@@ -101,15 +112,13 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
     std::string zones;
     for (const ImplementationSaturation& s : r.implementations)
       for (const Zone& z : s.zones)
-        zones += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                             s.implementation->name, zone_name(z.kind),
-                             value_with_bits(f, z.first), value_with_bits(f, z.last),
-                             fmt::format("{}{}", z.estimated ? "~" : "", z.inputs), z.span,
-                             fmt::format("{}{}", z.estimated ? "~" : "", z.runs),
-                             worst_applies(z.kind)
-                                 ? worst_text(z) + " at " + to_shortest_decimal(f, z.worst_x)
-                                 : "",
-                             z.operation.empty() ? "" : "`" + z.operation + "`");
+        zones += fmt::format(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.implementation->name,
+            zone_name(z.kind), value_with_bits(f, z.first), value_with_bits(f, z.last),
+            fmt::format("{}{}", z.estimated ? "~" : "", z.inputs), z.span,
+            fmt::format("{}{}", z.estimated ? "~" : "", z.runs),
+            worst_applies(z.kind) ? worst_text(z) + " at " + to_shortest_decimal(f, z.worst_x) : "",
+            z.operation.empty() ? "" : "`" + z.operation + "`");
     if (zones.empty()) {
       out += "\nZones: none in any implementation.\n";
     } else {
@@ -121,8 +130,9 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
       out += zones;
     }
 
-    out += "\nSpecial inputs (first row: the expected, correctly rounded value; ✗ marks a wrong "
-           "one):\n\n| implementation |";
+    out +=
+        "\nSpecial inputs (first row: the expected, correctly rounded value; ✗ marks a wrong "
+        "one):\n\n| implementation |";
     for (const SpecialInput& si : r.specials) out += fmt::format(" f({}) |", si.name);
     out += "\n|---|";
     for (size_t i = 0; i < r.specials.size(); ++i) out += "---|";
@@ -168,12 +178,30 @@ std::string csv(const std::vector<SaturationReport>& reports) {
   for (const SaturationReport& r : reports) {
     const Format& f = *r.format;
     auto emit = [&](const CsvRow& c) {
-      const std::string fields[] = {std::string(name_of(r.function)), std::string(f.name),
-                                    c.implementation, c.section, c.item, c.approach, c.x_first,
-                                    c.x_first_bits, c.x_last, c.x_last_bits, c.inputs, c.span,
-                                    c.runs, c.distance, c.worst, c.worst_x, c.worst_x_bits,
-                                    c.actual, c.actual_bits, c.expected, c.expected_bits,
-                                    c.verdict, c.operation, c.text};
+      const std::string fields[] = {std::string(name_of(r.function)),
+                                    std::string(f.name),
+                                    c.implementation,
+                                    c.section,
+                                    c.item,
+                                    c.approach,
+                                    c.x_first,
+                                    c.x_first_bits,
+                                    c.x_last,
+                                    c.x_last_bits,
+                                    c.inputs,
+                                    c.span,
+                                    c.runs,
+                                    c.distance,
+                                    c.worst,
+                                    c.worst_x,
+                                    c.worst_x_bits,
+                                    c.actual,
+                                    c.actual_bits,
+                                    c.expected,
+                                    c.expected_bits,
+                                    c.verdict,
+                                    c.operation,
+                                    c.text};
       std::string line;
       for (size_t i = 0; i < std::size(fields); ++i) line += (i ? "," : "") + csv_field(fields[i]);
       out += line + "\n";
@@ -343,9 +371,12 @@ std::string json(const std::vector<SaturationReport>& reports) {
 
 std::string render_saturation(const std::vector<SaturationReport>& reports, OutputKind kind) {
   switch (kind) {
-    case OutputKind::markdown: return markdown(reports);
-    case OutputKind::csv: return csv(reports);
-    case OutputKind::json: return json(reports);
+    case OutputKind::markdown:
+      return markdown(reports);
+    case OutputKind::csv:
+      return csv(reports);
+    case OutputKind::json:
+      return json(reports);
   }
   return {};
 }

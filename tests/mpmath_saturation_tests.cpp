@@ -34,8 +34,10 @@ std::vector<Line> load_lines() {
     Line l;
     std::string bits;
     s >> l.kind;
-    if (l.kind == "plateau") s >> l.function >> l.format >> l.where >> bits;
-    else s >> l.function >> l.other >> l.format >> l.where >> bits;
+    if (l.kind == "plateau")
+      s >> l.function >> l.format >> l.where >> bits;
+    else
+      s >> l.function >> l.other >> l.format >> l.where >> bits;
     l.bits = static_cast<uint32_t>(std::stoul(bits, nullptr, 16));
     out.push_back(l);
   }

@@ -255,8 +255,10 @@ TEST_CASE("renderers: JSON parses, CSV rows have the header's width", "[saturati
     size_t fields = 1;
     bool quoted = false;
     for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) ++fields;
+      if (c == '"')
+        quoted = !quoted;
+      else if (c == ',' && !quoted)
+        ++fields;
     }
     if (!width) width = fields;
     CHECK(fields == width);

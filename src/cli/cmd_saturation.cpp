@@ -101,8 +101,9 @@ Runner add_saturation(CLI::App& app) {
       }
     }
     if (reports.empty())
-      throw UsageError("no implementation given provides the functions and formats given; see "
-                       "`gelucheck list`");
+      throw UsageError(
+          "no implementation given provides the functions and formats given; see "
+          "`gelucheck list`");
     out.write(render_saturation(reports, kind));
     out.commit();
     return 0;
