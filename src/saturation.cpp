@@ -111,15 +111,19 @@ int64_t outward_distance(const Format& f, Approach a, uint32_t reference_x, uint
 }
 
 std::vector<SpecialInput> special_inputs(const Format& f) {
-  return {{"+0", 0},
-          {"-0", f.sign_mask()},
-          {"+inf", f.infinity_bits()},
-          {"-inf", f.sign_mask() | f.infinity_bits()},
-          {"NaN", f.nan_bits()},
-          {"+min subnormal", f.min_subnormal_bits()},
-          {"-min subnormal", f.sign_mask() | f.min_subnormal_bits()},
-          {"+max", f.max_finite_bits()},
-          {"-max", f.sign_mask() | f.max_finite_bits()}};
+  std::vector<SpecialInput> out;
+  out.push_back({"+0", 0});
+  out.push_back({"-0", f.sign_mask()});
+  if (f.has_infinity()) {
+    out.push_back({"+inf", f.infinity_bits()});
+    out.push_back({"-inf", f.sign_mask() | f.infinity_bits()});
+  }
+  out.push_back({"NaN", f.nan_bits()});
+  out.push_back({"+min subnormal", f.min_subnormal_bits()});
+  out.push_back({"-min subnormal", f.sign_mask() | f.min_subnormal_bits()});
+  out.push_back({"+max", f.max_finite_bits()});
+  out.push_back({"-max", f.sign_mask() | f.max_finite_bits()});
+  return out;
 }
 
 uint64_t ImplementationSaturation::count(ZoneKind k) const {

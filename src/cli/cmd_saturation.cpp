@@ -27,13 +27,15 @@ Runner add_saturation(CLI::App& app) {
       "Saturation and special values, per function x format: the correctly rounded plateaus "
       "(tanh -> +-1, gelu(x) = x, gelu -> -0, gelu' -> 1 and -> 0, tanh' -> 0, tanh(x) = x near "
       "0, ...) as exact inputs; each implementation's own plateaus and their distance in inputs; "
-      "premature-zero, cancellation, overflow (with the operation that overflowed) and "
-      "late-saturation zones; where gelu_erf and gelu_tanh round differently; +-0, +-inf, NaN, "
+      "premature-zero, underflow-to-zero, cancellation, overflow (with the operation that "
+      "overflowed), late-saturation and zero-sign zones; where gelu_erf and gelu_tanh round "
+      "differently; +-0, +-inf, NaN, "
       "+-min subnormal and +-max for every implementation; one summary line each.\n"
       "Exhaustive for fp16 and bf16. fp32: a grid in bit space (--fp32-bits, --fp32-dense-bits "
-      "inside --fp32-dense-range) refined exhaustively between every two grid points whose class "
-      "differs, so thresholds are exact; a zone narrower than the grid spacing can be missed. "
-      "Defaults: every function, format and implementation (about 20 s on 2 cores); see "
+      "inside --fp32-dense-range), every gap next to a threshold or a zone end then evaluated in "
+      "full, so thresholds and zone ends are exact inputs; a zone narrower than the grid spacing "
+      "can be missed and counts inside zones (~) are estimates. "
+      "Defaults: every function, format and implementation (about 12 s on 2 cores); see "
       "docs/saturation.md.");
   cmd->add_option("-f,--function", o->functions, "Functions (comma-separated; default all)")
       ->delimiter(',');
