@@ -264,10 +264,10 @@ std::string histogram_csv(const GradientReport& r) {
     size_t lo = h.positive.size(), hi = 0;
     for (size_t b = 0; b < h.positive.size(); ++b)
       if (h.positive[b] || h.negative[b]) lo = std::min(lo, b), hi = b;
-    out += fmt::format("{},{},-inf,{},{},{}\n", name_of(h.derivative), h.format->name, 0, h.zeros,
+    out += fmt::format("{},{},-inf,0,0,{},{}\n", name_of(h.derivative), h.format->name, h.zeros,
                        h.points);
     for (size_t b = lo; b <= hi && lo < h.positive.size(); ++b)
-      out += fmt::format("{},{},{},{},{},{}\n", name_of(h.derivative), h.format->name,
+      out += fmt::format("{},{},{},{},{},0,{}\n", name_of(h.derivative), h.format->name,
                          h.lowest_bin + int(b), h.negative[b], h.positive[b], h.points);
   }
   return out;
@@ -354,7 +354,9 @@ std::string gradient_csv_header(GradientSection section) {
       return "function,sigma,format,implementation,mean_square,exact_mean_square,zero_mass,"
              "nonfinite_mass\n";
     case GradientSection::histogram:
-      return "function,format,log2_lower,negative,positive,points\n";
+      // One row per binade [2^log2_lower, 2^(log2_lower+1)) of |f'|, and a row log2_lower = -inf
+      // counting f' = 0 (column zero).
+      return "function,format,log2_lower,negative,positive,zero,points\n";
   }
   return "";
 }

@@ -544,7 +544,11 @@ TEST_CASE("gradients: csv needs one section; bad sections, sigmas, thresholds ex
   CHECK(run_cli("gradients -t fp16 --section landscape --thresholds 1e-2,x").status == 2);
   const Run csv = run_cli("gradients -t fp16 -f tanh --section histogram --output csv");
   CHECK(csv.status == 0);
-  CHECK(csv.output.rfind("function,format,log2_lower,negative,positive,points\n", 0) == 0);
+  CHECK(csv.output.rfind("function,format,log2_lower,negative,positive,zero,points\n", 0) == 0);
+  const Landscape l =
+      derivative_landscape(Function::tanh_grad, fp16, all_finite(fp16), default_thresholds());
+  CHECK(csv.output.find(fmt::format("\ntanh_grad,fp16,-inf,0,0,{},63488\n",
+                                    count_inputs(fp16, l.underflow))) != std::string::npos);
   const Run md = run_cli("gradients -t fp16 -f gelu_erf --section landscape");
   CHECK(md.status == 0);
   CHECK(md.output.find("maximum: 1.129 (0x3c84)") != std::string::npos);
