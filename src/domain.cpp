@@ -169,8 +169,10 @@ void Domain::fill(uint64_t first, size_t count, uint32_t* out) const {
       return;
     }
     case GridKind::random_bits: {
-      const auto n = static_cast<unsigned __int128>(ordinals_.size());
+      __extension__ typedef unsigned __int128 u128;  // 64x64 -> 128-bit product (g++)
+      const auto n = static_cast<u128>(ordinals_.size());
       for (size_t i = 0; i < count; ++i) {
+        // floor(draw * n / 2^64): uniform over [0, n) to within n/2^64.
         const auto k = static_cast<int64_t>((splitmix64(seed_, first + i) * n) >> 64);
         out[i] = from_ordinal(f, ordinals_.first + k);
       }

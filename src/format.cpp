@@ -56,21 +56,6 @@ uint32_t encode_value(const Format& f, double v) {
 }
 }  // namespace
 
-double to_double(const Format& f, uint32_t bits) {
-  const uint64_t sign = uint64_t((bits & f.sign_mask()) != 0) << 63;
-  const uint32_t exponent_field = (bits & f.exponent_mask()) >> f.fraction_bits;
-  const uint64_t fraction = bits & f.fraction_mask();
-  if (is_nan(f, bits)) return std::bit_cast<double>(sign | 0x7ff8000000000000);
-  if (is_infinite(f, bits)) return std::bit_cast<double>(sign | 0x7ff0000000000000);
-  if (exponent_field == 0) {
-    const double m = static_cast<double>(fraction) * pow2(f.min_subnormal_log2());
-    return sign ? -m : m;
-  }
-  return std::bit_cast<double>(sign |
-                               (uint64_t(int(exponent_field) - f.bias() + 1023) << 52) |
-                               (fraction << (52 - f.fraction_bits)));
-}
-
 double round_to_precision(double x, int precision, int min_quantum_log2, int sticky) {
   if (x == 0 || !std::isfinite(x)) return x;
   const double a = std::fabs(x);
@@ -89,29 +74,14 @@ double round_to_precision(double x, int precision, int min_quantum_log2, int sti
 }
 
 double round_value(const Format& f, double x) {
-  // Round-to-nearest-even on the double's bit pattern: drop `shift` low bits of the 53-bit
-  // significand; a carry out of the fraction moves into the exponent, which is the right result.
-  const uint64_t db = std::bit_cast<uint64_t>(x);
-  const uint64_t sign = db & 0x8000000000000000;
-  uint64_t mag = db & 0x7fffffffffffffff;
-  if (mag >= 0x7ff0000000000000) return x;  // inf, NaN
-  const int e = int(mag >> 52) - 1023;       // double subnormals are far below every format
-  if (mag < (uint64_t{1} << 52)) return std::bit_cast<double>(sign);
-  const int shift = 52 - f.fraction_bits + std::max(0, f.emin() - e);
-  if (shift >= 53) {
-    // |x| < 2^(e+1) <= min_subnormal: 0 or min_subnormal; exactly half of it ties to 0 (even).
-    const bool up = shift == 53 && (mag & ((uint64_t{1} << 52) - 1)) != 0;
-    return std::bit_cast<double>(sign | (up ? uint64_t(f.min_subnormal_log2() + 1023) << 52 : 0));
-  }
-  const uint64_t lsb = shift < 52 ? (mag >> shift) & 1 : 1;  // shift 52: only the hidden bit
-  mag = (mag + (uint64_t{1} << (shift - 1)) - 1 + lsb) & ~((uint64_t{1} << shift) - 1);
-  double r = std::bit_cast<double>(mag);
-  if (r > to_double(f, f.max_finite_bits()))
-    r = f.has_infinity() ? INFINITY : std::numeric_limits<double>::quiet_NaN();
-  return std::bit_cast<double>(sign | std::bit_cast<uint64_t>(r));
+  if (!std::isfinite(x)) return x;
+  const double r = round_bits(x, f.precision(), f.min_subnormal_log2(), nullptr);
+  if (std::fabs(r) > to_double(f, f.max_finite_bits()))
+    return f.has_infinity() ? std::copysign(INFINITY, x) : std::numeric_limits<double>::quiet_NaN();
+  return r;
 }
 
-uint32_t round_to_format(const Format& f, double x, int sticky) {
+uint32_t round_to_format_general(const Format& f, double x, int sticky) {
   if (sticky == 0 || !std::isfinite(x)) return encode_value(f, round_value(f, x));
   return encode_value(f, round_to_precision(x, f.precision(), f.min_subnormal_log2(), sticky));
 }
@@ -122,16 +92,6 @@ std::optional<uint32_t> exact_bits(const Format& f, double x) {
   if (is_nan(f, b)) return std::nullopt;
   if (to_double(f, b) != x) return std::nullopt;
   return b;
-}
-
-int64_t ordinal(const Format& f, uint32_t bits) {
-  const int64_t magnitude = bits & ~f.sign_mask();
-  return is_negative(f, bits) ? -1 - magnitude : magnitude;
-}
-
-uint32_t from_ordinal(const Format& f, int64_t ord) {
-  if (ord >= 0) return static_cast<uint32_t>(ord);
-  return f.sign_mask() | static_cast<uint32_t>(-1 - ord);
 }
 
 int64_t max_finite_ordinal(const Format& f) { return f.max_finite_bits(); }

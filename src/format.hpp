@@ -7,6 +7,7 @@
 // exactly representable as a double, which is how values are converted for arithmetic.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -120,14 +121,67 @@ inline bool is_negative(const Format& f, uint32_t bits) { return (bits & f.sign_
 inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mask()) == 0; }
 
 // --- conversions ----------------------------------------------------------------------------
-// Exact: every value of a supported format is a double.
-double to_double(const Format& f, uint32_t bits);
+// Exact: every value of a supported format is a double. Inline: it is on every hot path.
+inline double to_double(const Format& f, uint32_t bits) {
+  if (f.exponent_bits == 8 && f.fraction_bits == 23)
+    return static_cast<double>(std::bit_cast<float>(bits));  // binary32: the hardware's float
+  const uint64_t sign = uint64_t((bits & f.sign_mask()) != 0) << 63;
+  const uint32_t exponent_field = (bits & f.exponent_mask()) >> f.fraction_bits;
+  const uint64_t fraction = bits & f.fraction_mask();
+  if (exponent_field == 0) {  // subnormal: fraction * 2^min_subnormal_log2, both exact
+    const double m = static_cast<double>(fraction) *
+                     std::bit_cast<double>(uint64_t(f.min_subnormal_log2() + 1023) << 52);
+    return sign ? -m : m;
+  }
+  if (int(exponent_field) == f.max_exponent_field() &&
+      (f.specials == Specials::ieee || fraction == f.fraction_mask())) {
+    return std::bit_cast<double>(sign | (fraction || f.specials == Specials::nan_only
+                                             ? 0x7ff8000000000000
+                                             : 0x7ff0000000000000));
+  }
+  return std::bit_cast<double>(sign | (uint64_t(int(exponent_field) - f.bias() + 1023) << 52) |
+                               (fraction << (52 - f.fraction_bits)));
+}
+
+// Rounds x to nearest-even at `precision` significant bits, the quantum never below
+// 2^min_quantum_log2, on x's bit pattern: the dropped bits are added as a half-quantum minus one
+// plus the kept last bit, and a carry out of the fraction moves into the exponent, which is the
+// right result. Sets *tie when x lay exactly halfway (the even neighbour is returned). x must be
+// finite; double subnormals (far below every format) round to zero.
+[[gnu::always_inline]] inline double round_bits(double x, int precision, int min_quantum_log2,
+                                                bool* tie) {
+  const uint64_t db = std::bit_cast<uint64_t>(x);
+  const uint64_t sign = db & 0x8000000000000000;
+  uint64_t mag = db & 0x7fffffffffffffff;
+  if (mag < (uint64_t{1} << 52)) return std::bit_cast<double>(sign);
+  const int e = int(mag >> 52) - 1023;  // x in [2^e, 2^(e+1))
+  const int q = e - (precision - 1) > min_quantum_log2 ? e - (precision - 1) : min_quantum_log2;
+  const int shift = q - (e - 52);  // low significand bits dropped
+  if (shift <= 0) return x;
+  if (shift >= 53) {
+    // The quantum is above x: 0, or 2^q when x is above half of it (x = 2^(q-1) is a tie -> 0).
+    const bool above_half = shift == 53 && (mag & ((uint64_t{1} << 52) - 1)) != 0;
+    if (shift == 53 && !above_half && tie) *tie = true;
+    return std::bit_cast<double>(sign | (above_half ? uint64_t(q + 1023) << 52 : 0));
+  }
+  const uint64_t dropped_mask = (uint64_t{1} << shift) - 1;
+  const uint64_t half = uint64_t{1} << (shift - 1);
+  if (tie && (mag & dropped_mask) == half) *tie = true;
+  const uint64_t lsb = shift < 52 ? (mag >> shift) & 1 : 1;  // shift 52: only the hidden bit
+  mag = (mag + half - 1 + lsb) & ~dropped_mask;
+  return std::bit_cast<double>(sign | mag);
+}
 
 // Rounds x to the nearest value of the format, ties to even, with gradual underflow; overflow
 // gives infinity (or NaN for formats without infinity). `sticky` breaks exact ties: it is the
 // sign of a quantity, far smaller than x's last bit, that was dropped from x (so x stands for
 // x + tiny*sticky). This is how a double-double is rounded exactly.
-uint32_t round_to_format(const Format& f, double x, int sticky = 0);
+uint32_t round_to_format_general(const Format& f, double x, int sticky);
+inline uint32_t round_to_format(const Format& f, double x, int sticky = 0) {
+  if (f.exponent_bits == 8 && f.fraction_bits == 23 && sticky == 0)
+    return std::bit_cast<uint32_t>(static_cast<float>(x));  // binary32: the hardware's rounding
+  return round_to_format_general(f, x, sticky);
+}
 
 // The value round_to_format gives, as a double (+-inf on overflow, NaN for NaN).
 double round_value(const Format& f, double x);
@@ -142,8 +196,13 @@ std::optional<uint32_t> exact_bits(const Format& f, double x);
 // --- order and neighbours -------------------------------------------------------------------
 // Ordinal of a non-NaN value: strictly increasing in value, with -0 directly below +0.
 // +0 -> 0, +min_subnormal -> 1, -0 -> -1, -min_subnormal -> -2.
-int64_t ordinal(const Format& f, uint32_t bits);
-uint32_t from_ordinal(const Format& f, int64_t ord);
+inline int64_t ordinal(const Format& f, uint32_t bits) {
+  const int64_t magnitude = bits & ~f.sign_mask();
+  return (bits & f.sign_mask()) ? -1 - magnitude : magnitude;
+}
+inline uint32_t from_ordinal(const Format& f, int64_t ord) {
+  return ord >= 0 ? static_cast<uint32_t>(ord) : f.sign_mask() | static_cast<uint32_t>(-1 - ord);
+}
 int64_t max_finite_ordinal(const Format& f);
 // Next value up/down (treating -0 and +0 as adjacent); saturates at +-infinity/max.
 uint32_t next_up(const Format& f, uint32_t bits);

@@ -1,5 +1,6 @@
 #include "metrics.hpp"
 
+#include <bit>
 #include <cmath>
 
 namespace gelucheck {
@@ -42,7 +43,8 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   p.faithful = yv == cr || (ref.side != 0 && yv == neighbour(f, ref.correctly_rounded, ref.side));
   p.zero_sign = yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
   p.abs_error = yv - ref.exact;
-  p.ulp_error = std::ldexp(p.abs_error, -ref.ulp_log2);
+  // 2^-ulp_log2 built from its bits (ulp_log2 is within a double's normal exponents).
+  p.ulp_error = p.abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
   if (ref.exact != 0) {
     p.rel_error = p.abs_error / std::fabs(ref.exact);
   } else {

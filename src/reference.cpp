@@ -3,7 +3,9 @@
 #include <sleef.h>  // Sleef_erf_u10, Sleef_erfc_u15, Sleef_exp_u10, Sleef_tanh_u10
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -44,22 +46,20 @@ DD two_sum(double a, double b) {
 int sign_of(double v) { return v > 0 ? 1 : v < 0 ? -1 : 0; }
 int sign_of(DD v) { return v.hi != 0 ? sign_of(v.hi) : sign_of(v.lo); }
 
-bool is_power_of_two(double a) {
-  int e;
-  return std::frexp(std::fabs(a), &e) == 0.5;
-}
-
 // floor(log2|v|) of a non-zero double-double.
 int binade_of(DD v) {
-  int e = std::ilogb(v.hi);
-  if (is_power_of_two(v.hi) && sign_of(v.lo) == -sign_of(v.hi)) e -= 1;
+  const uint64_t mag = std::bit_cast<uint64_t>(v.hi) & 0x7fffffffffffffff;
+  if (mag < (uint64_t{1} << 52)) return std::ilogb(v.hi);  // double subnormal: not on hot paths
+  int e = int(mag >> 52) - 1023;
+  const bool power_of_two = (mag & ((uint64_t{1} << 52) - 1)) == 0;
+  if (power_of_two && sign_of(v.lo) == -sign_of(v.hi)) e -= 1;
   return e;
 }
 
 // Decides the reference from an interval [a, b] known to contain r. Every fact the RefValue
 // carries must come out the same at both ends, otherwise nothing is decided. Rounding is
 // monotone, so a fact shared by both ends holds for every point between them, r included.
-std::optional<RefValue> decide(const Format& f, DD a, DD b) {
+std::optional<RefValue> decide_with_ties(const Format& f, DD a, DD b) {
   RefValue out;
   const int sa = sign_of(a), sb = sign_of(b);
   if (sa == 0 && sb == 0) {  // r is exactly zero: a and b are the same signed zero
@@ -91,6 +91,34 @@ std::optional<RefValue> decide(const Format& f, DD a, DD b) {
   const double qa = round_to_precision(a.hi, grid_precision, grid_floor, sign_of(a.lo));
   const double qb = round_to_precision(b.hi, grid_precision, grid_floor, sign_of(b.lo));
   if (qa != qb) return std::nullopt;
+  out.exact = qa == 0 ? std::copysign(0.0, double(sa)) : qa;
+  return out;
+}
+
+// The same decision without tie handling, on bit patterns: every rounding that lands exactly
+// halfway (where the low part of the double-double would have to break the tie) hands the
+// interval to decide_with_ties, which gives the same answer in the other cases.
+std::optional<RefValue> decide(const Format& f, DD a, DD b) {
+  const int sa = sign_of(a), sb = sign_of(b);
+  if (sa != sb || sa == 0) return decide_with_ties(f, a, b);
+  bool tie = false;
+  const double ra = round_bits(a.hi, f.precision(), f.min_subnormal_log2(), &tie);
+  const double rb = round_bits(b.hi, f.precision(), f.min_subnormal_log2(), &tie);
+  const int grid_precision = f.precision() + kUlpResolutionBits;
+  const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
+  const double qa = round_bits(a.hi, grid_precision, grid_floor, &tie);
+  const double qb = round_bits(b.hi, grid_precision, grid_floor, &tie);
+  if (tie || std::fabs(ra) > to_double(f, f.max_finite_bits())) return decide_with_ties(f, a, b);
+  if (ra != rb || qa != qb) return std::nullopt;
+  const int ea = std::max(binade_of(a), f.emin()), eb = std::max(binade_of(b), f.emin());
+  if (ea != eb) return std::nullopt;
+  auto side = [ra](DD v) { return v.hi != ra ? sign_of(v.hi - ra) : sign_of(v.lo); };
+  const int side_a = side(a);
+  if (side_a != side(b)) return std::nullopt;
+  RefValue out;
+  out.correctly_rounded = round_to_format(f, ra);  // ra is a value of the format, or overflows
+  out.side = int8_t(side_a);
+  out.ulp_log2 = int16_t(ea - f.precision() + 1);
   out.exact = qa == 0 ? std::copysign(0.0, double(sa)) : qa;
   return out;
 }
@@ -168,52 +196,230 @@ struct TailBound {
   double log2_delta;  // D
 };
 
+// A and the sign of delta, for |x| >= 1 (the table above).
+struct TailShape {
+  double asymptote;
+  int delta_sign;
+};
+
+TailShape tail_shape(Function fn, double x) {
+  switch (fn) {
+    case Function::gelu_erf:
+    case Function::gelu_tanh: return x > 0 ? TailShape{x, -1} : TailShape{0, -1};
+    case Function::gelu_erf_grad:
+    case Function::gelu_tanh_grad: return x > 0 ? TailShape{1, 1} : TailShape{0, -1};
+    case Function::tanh: return x > 0 ? TailShape{1, -1} : TailShape{-1, 1};
+    case Function::tanh_grad: return TailShape{0, 1};
+  }
+  return {0, 0};
+}
+
 std::optional<TailBound> tail_bound(Function fn, double x) {
   const double ax = std::fabs(x);
   if (ax < 1) return std::nullopt;
+  const TailShape shape = tail_shape(fn, x);
   const double gauss = -0.5 * x * x * kLog2E;  // log2 e^(-x^2/2)
   const double z = 2 * kSqrt2OverPi * (x + kTanhFormCubic * x * x * x);
   const double dz = 2 * kSqrt2OverPi * (1 + 3 * kTanhFormCubic * x * x);
+  double log2_delta = 0;
   switch (fn) {
-    case Function::gelu_erf:
-      return x > 0 ? TailBound{x, -1, gauss} : TailBound{0, -1, gauss};
-    case Function::gelu_tanh:
-      return x > 0 ? TailBound{x, -1, std::log2(ax) - z * kLog2E}
-                   : TailBound{0, -1, std::log2(ax) + z * kLog2E};
-    case Function::gelu_erf_grad:
-      return x > 0 ? TailBound{1, 1, std::log2(ax) + gauss}
-                   : TailBound{0, -1, std::log2(ax) + gauss};
-    case Function::gelu_tanh_grad:
-      return x > 0 ? TailBound{1, 1, std::log2(ax * dz) - z * kLog2E}
-                   : TailBound{0, -1, std::log2(ax * dz) + z * kLog2E};
-    case Function::tanh:
-      return TailBound{x > 0 ? 1.0 : -1.0, x > 0 ? -1 : 1, 1 - 2 * ax * kLog2E};
-    case Function::tanh_grad: return TailBound{0, 1, 2 - 2 * ax * kLog2E};
+    case Function::gelu_erf: log2_delta = gauss; break;
+    case Function::gelu_tanh: log2_delta = std::log2(ax) - std::fabs(z) * kLog2E; break;
+    case Function::gelu_erf_grad: log2_delta = std::log2(ax) + gauss; break;
+    case Function::gelu_tanh_grad: log2_delta = std::log2(ax * dz) - std::fabs(z) * kLog2E; break;
+    case Function::tanh: log2_delta = 1 - 2 * ax * kLog2E; break;
+    case Function::tanh_grad: log2_delta = 2 - 2 * ax * kLog2E; break;
   }
-  return std::nullopt;
+  return TailBound{shape.asymptote, shape.delta_sign, log2_delta};
 }
 
-std::optional<RefValue> tail(Function fn, const Format& f, double x) {
+bool tail_holds(Function fn, const Format& f, double x) {
   const auto t = tail_bound(fn, x);
-  if (!t) return std::nullopt;
+  if (!t) return false;
   const double A = t->asymptote;
   const int finest_step_log2 =
       (A == 0 ? f.min_subnormal_log2() : ulp_log2(f, A) - 1) - kUlpResolutionBits;
-  if (!(t->log2_delta + 1 < finest_step_log2 - 2)) return std::nullopt;
+  return t->log2_delta + 1 < finest_step_log2 - 2;
+}
+
+// The reference where tail_holds: only the asymptote and the side of delta matter.
+RefValue tail_value(Function fn, const Format& f, double x) {
+  const TailShape t = tail_shape(fn, x);
+  const double A = t.asymptote;
   RefValue out;
   if (A == 0) {
-    out.correctly_rounded = t->delta_sign < 0 ? f.sign_mask() : 0;
-    out.exact = t->delta_sign < 0 ? -0.0 : 0.0;
+    out.correctly_rounded = t.delta_sign < 0 ? f.sign_mask() : 0;
+    out.exact = t.delta_sign < 0 ? -0.0 : 0.0;
     out.ulp_log2 = int16_t(f.min_subnormal_log2());
   } else {
     out.correctly_rounded = round_to_format(f, A);  // A is a value of the format
     out.exact = A;
-    int e = std::ilogb(A);
-    if (is_power_of_two(A) && t->delta_sign == -sign_of(A)) e -= 1;  // r is just inside A
+    // r is just inside A when delta points towards zero: one binade lower at a power of two.
+    const int e = binade_of(DD{A, double(t.delta_sign)});
     out.ulp_log2 = int16_t(std::max(e, f.emin()) - f.precision() + 1);
   }
-  out.side = int8_t(t->delta_sign);
+  out.side = int8_t(t.delta_sign);
   return out;
+}
+
+std::optional<RefValue> tail(Function fn, const Format& f, double x) {
+  if (!tail_holds(fn, f, x)) return std::nullopt;
+  return tail_value(fn, f, x);
+}
+
+// The inputs from which the tail holds all the way out, per function and format, so that the
+// per-input test is a comparison. The bound D(x) decreases for |x| >= 1 (each D above is a
+// Gaussian or exponential exponent plus at most a logarithm, and its derivative is negative
+// there) while the tolerance is constant or grows with |x|: the exact predicate is monotone.
+// Bisection over the format's values finds an input T where the computed predicate holds; since
+// the computed D is within the predicate's one-bit margin of the true D, the true bound holds
+// at T and so at every input beyond T. Inputs beyond T whose own computed test would have been
+// inconclusive get the same result from the interval tiers.
+struct TailThresholds {
+  double positive = INFINITY;   // tail for x >= positive
+  double negative = -INFINITY;  // tail for x <= negative
+};
+
+TailThresholds compute_tail_thresholds(Function fn, const Format& f) {
+  TailThresholds t;
+  auto first_holding = [&](int64_t lo, int64_t hi, bool upward) -> std::optional<double> {
+    // Ordinals [lo, hi]; the predicate holds from some point towards the far end (hi when
+    // upward, lo otherwise).
+    const int64_t far = upward ? hi : lo;
+    if (!tail_holds(fn, f, to_double(f, from_ordinal(f, far)))) return std::nullopt;
+    int64_t fail = upward ? lo - 1 : hi + 1, hold = far;  // predicate(hold) true
+    while (std::abs(hold - fail) > 1) {
+      const int64_t mid = fail + (hold - fail) / 2;
+      if (tail_holds(fn, f, to_double(f, from_ordinal(f, mid)))) hold = mid;
+      else fail = mid;
+    }
+    return to_double(f, from_ordinal(f, hold));
+  };
+  const int64_t one = ordinal(f, f.one_bits()), max = max_finite_ordinal(f);
+  const int64_t minus_one = ordinal(f, f.sign_mask() | f.one_bits());
+  const int64_t minus_max = ordinal(f, f.sign_mask() | f.max_finite_bits());
+  if (auto p = first_holding(one, max, true)) t.positive = *p;
+  if (auto n = first_holding(minus_max, minus_one, false)) t.negative = *n;
+  return t;
+}
+
+const TailThresholds& tail_thresholds(Function fn, const Format& f) {
+  constexpr size_t kFormats = std::size(BuiltinFormats::formats);
+  static std::once_flag once[all_functions.size()][kFormats];
+  static TailThresholds cache[all_functions.size()][kFormats];
+  for (size_t i = 0; i < kFormats; ++i) {
+    if (BuiltinFormats::formats[i] != &f) continue;
+    std::call_once(once[size_t(fn)][i],
+                   [&] { cache[size_t(fn)][i] = compute_tail_thresholds(fn, f); });
+    return cache[size_t(fn)][i];
+  }
+  thread_local TailThresholds other;  // a format outside the built-in list: no shortcut
+  other = compute_tail_thresholds(fn, f);
+  return other;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2b. Head: near zero each function is A + delta with A in {x/2, x, 1/2, 1} exact in double and
+// delta of known sign, bounded by (for 0 < |x| <= 2^-8; t = x/sqrt 2, u = sqrt(2/pi)(x + 0.044715
+// x^3), |erf t| <= 2|t|/sqrt(pi), |tanh u| <= |u| <= 0.8|x|, sigma(z) sigma(-z) <= 1/4):
+//   gelu_erf:   r = x/2 + x erf(t)/2,             0 < delta <= x^2/sqrt(2 pi) < x^2/2
+//   gelu_tanh:  r = x/2 + x tanh(u)/2,            0 < delta <= 0.4 x^2 < x^2/2
+//   gelu_erf_grad:  r = 1/2 + erf(t)/2 + x phi,   sign(x) delta > 0, |delta| <= 0.8|x|
+//   gelu_tanh_grad: r = 1/2 + tanh(u)/2 + x z' sigma(z) sigma(-z), sign(x) delta > 0, |delta| < |x|
+//   tanh:       r = x + delta,                    -sign(x) delta > 0, |delta| < |x|^3/3
+//   tanh_grad:  r = 1 - tanh^2 x,                 -x^2 <= delta < 0
+// With log2|x| <= ilogb(x) + 1 the bound D is an exact non-decreasing staircase in |x|, while the
+// tolerance (a quarter of the finest grid step at A) is constant or grows like |x|, more slowly
+// than D - so the rule holds on an interval around zero, found once by bisection. A need not be
+// a value of the format (x/2 for an odd subnormal x): the decision procedure rounds A with the
+// sign of delta breaking the tie, which is what the exact value does.
+
+struct HeadBound {
+  double anchor;
+  int delta_sign;
+  int log2_delta;  // |delta| < 2^log2_delta
+};
+
+std::optional<HeadBound> head_bound(Function fn, double x) {
+  const double ax = std::fabs(x);
+  if (!(ax > 0 && ax <= 0x1p-8)) return std::nullopt;
+  const int lx = std::ilogb(ax) + 1;  // |x| < 2^lx
+  const int sx = x > 0 ? 1 : -1;
+  switch (fn) {
+    case Function::gelu_erf:
+    case Function::gelu_tanh: return HeadBound{0.5 * x, 1, 2 * lx - 1};
+    case Function::gelu_erf_grad:
+    case Function::gelu_tanh_grad: return HeadBound{0.5, sx, lx};
+    case Function::tanh: return HeadBound{x, -sx, 3 * lx};
+    case Function::tanh_grad: return HeadBound{1, -1, 2 * lx};
+  }
+  return std::nullopt;
+}
+
+bool head_holds(Function fn, const Format& f, double x) {
+  const auto h = head_bound(fn, x);
+  if (!h) return false;
+  return h->log2_delta < ulp_log2(f, h->anchor) - 1 - kUlpResolutionBits - 2;
+}
+
+RefValue head_value(Function fn, const Format& f, double x) {
+  const HeadBound h = *head_bound(fn, x);
+  // r = A + (tiny of delta's sign): a degenerate double-double interval carries exactly that.
+  const DD r{h.anchor, h.delta_sign * std::fabs(h.anchor) * 0x1p-80};
+  if (round_bits(h.anchor, f.precision(), f.min_subnormal_log2(), nullptr) != h.anchor)
+    return *decide(f, r, r);  // A between two values of the format (x/2 for an odd subnormal)
+  // A is a value of the format (hence on the grid): r rounds to A, lies on delta's side of it,
+  // in A's binade or, at a power of two with delta towards zero, the one below.
+  RefValue out;
+  out.correctly_rounded = round_to_format(f, h.anchor);
+  out.side = int8_t(h.delta_sign);
+  out.ulp_log2 = int16_t(std::max(binade_of(r), f.emin()) - f.precision() + 1);
+  out.exact = h.anchor;
+  return out;
+}
+
+// Largest |x| up to which the head rule holds, on each side (bisection over the format's
+// values between the smallest subnormal and 2^-8).
+struct HeadThresholds {
+  double positive = 0, negative = 0;  // head for 0 < x <= positive and negative <= x < 0
+};
+
+HeadThresholds compute_head_thresholds(Function fn, const Format& f) {
+  HeadThresholds h;
+  const uint32_t top = round_to_format(f, 0x1p-8);
+  for (int sign : {1, -1}) {
+    const uint32_t s = sign > 0 ? 0 : f.sign_mask();
+    int64_t hold = 0, fail = int64_t(top) + 1;  // magnitudes as bit patterns; 0: none holds
+    if (!head_holds(fn, f, to_double(f, s | 1))) continue;
+    hold = 1;
+    if (head_holds(fn, f, to_double(f, s | top))) {
+      hold = top;
+    } else {
+      fail = top;
+      while (fail - hold > 1) {
+        const int64_t mid = hold + (fail - hold) / 2;
+        if (head_holds(fn, f, to_double(f, s | uint32_t(mid)))) hold = mid;
+        else fail = mid;
+      }
+    }
+    (sign > 0 ? h.positive : h.negative) = to_double(f, s | uint32_t(hold));
+  }
+  return h;
+}
+
+const HeadThresholds& head_thresholds(Function fn, const Format& f) {
+  constexpr size_t kFormats = std::size(BuiltinFormats::formats);
+  static std::once_flag once[all_functions.size()][kFormats];
+  static HeadThresholds cache[all_functions.size()][kFormats];
+  for (size_t i = 0; i < kFormats; ++i) {
+    if (BuiltinFormats::formats[i] != &f) continue;
+    std::call_once(once[size_t(fn)][i],
+                   [&] { cache[size_t(fn)][i] = compute_head_thresholds(fn, f); });
+    return cache[size_t(fn)][i];
+  }
+  thread_local HeadThresholds other;
+  other = compute_head_thresholds(fn, f);
+  return other;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +435,20 @@ struct FastValue {
   double a, d, b;
 };
 
+// erf and tanh near zero, where SLEEF's general path is costly and two series terms are exact
+// to double precision: erf t = (2/sqrt pi)(t - t^3/3 + t^5/10 - ...), tanh y = y - y^3/3 +
+// 2y^5/15 - ...; for |t| < 2^-14 the first omitted term is below 2^-59 relative, and the four
+// roundings add at most 4u: within the budget L of a SLEEF call.
+constexpr double kTwoOverSqrtPi = 0x1.20dd750429b6dp+0;  // 2/sqrt(pi)
+double erf_fast(double t) {
+  if (std::fabs(t) < 0x1p-14) return kTwoOverSqrtPi * (t - t * (t * t) * (1.0 / 3));
+  return Sleef_erf_u10(t);
+}
+double tanh_fast(double y) {
+  if (std::fabs(y) < 0x1p-14) return y - y * (y * y) * (1.0 / 3);
+  return Sleef_tanh_u10(y);
+}
+
 FastValue fast_gelu_erf(double x) {
   const double t = x * kInvSqrt2;                     // relative error <= 2u
   const double erfc_err = L + 2 * u * (x * x + 1);    // 2u times condition <= x^2 + 1
@@ -237,7 +457,7 @@ FastValue fast_gelu_erf(double x) {
     return {x, d, 2 * (erfc_err + u) * std::fabs(d)};
   }
   if (x > -1) {
-    const double d = 0.5 * x * Sleef_erf_u10(t);      // r = x/2 + x erf(x/sqrt 2)/2
+    const double d = 0.5 * x * erf_fast(t);           // r = x/2 + x erf(x/sqrt 2)/2
     return {0.5 * x, d, 2 * (L + 3 * u) * std::fabs(d)};
   }
   const double d = 0.5 * x * Sleef_erfc_u15(-t);      // r = x Q(|x|)
@@ -253,7 +473,7 @@ FastValue fast_gelu_tanh(double x) {
     return {x, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
   }
   if (x > -1) {
-    const double d = 0.5 * x * Sleef_tanh_u10(kSqrt2OverPi * s);  // x sigma(z) - x/2
+    const double d = 0.5 * x * tanh_fast(kSqrt2OverPi * s);  // x sigma(z) - x/2
     return {0.5 * x, d, 2 * (L + 8 * u) * std::fabs(d)};
   }
   const double d = x / (1 + Sleef_exp_u10(-z));       // r = x sigma(z)
@@ -282,7 +502,7 @@ FastValue fast_tanh(double x) {
 FastValue fast_tanh_grad(double x) {
   const double ax = std::fabs(x);
   if (ax < 1) {
-    const double t = Sleef_tanh_u10(x);
+    const double t = tanh_fast(x);
     const double d = -t * t;                          // 1 - tanh^2
     return {1, d, 2 * (2 * L + u) * std::fabs(d)};
   }
@@ -304,7 +524,7 @@ FastValue fast_gelu_erf_grad(double x) {
     return {1, d, 2 * err};
   }
   if (x > -1) {
-    const double h = 0.5 * Sleef_erf_u10(t);          // Phi(x) - 1/2, same sign as x phi
+    const double h = 0.5 * erf_fast(t);               // Phi(x) - 1/2, same sign as x phi
     const double d = h + xphi;
     const double err = (L + 2 * u) * std::fabs(h) + xphi_err * std::fabs(xphi) + u * std::fabs(d);
     return {0.5, d, 2 * err};
@@ -331,7 +551,7 @@ FastValue fast_gelu_tanh_grad(double x) {
     return {1, d, 2 * err};
   }
   if (x > -1) {
-    const double h = 0.5 * Sleef_tanh_u10(kSqrt2OverPi * s);  // sigma(z) - 1/2
+    const double h = 0.5 * tanh_fast(kSqrt2OverPi * s);  // sigma(z) - 1/2
     const double k = x * dz * sp * sn;
     const double d = h + k;                       // same signs
     const double err = (L + 8 * u) * std::fabs(h) + (2 * sig_err + 11 * u) * std::fabs(k) +
@@ -482,16 +702,21 @@ ReferenceCounters& reference_counters() {
   return counters;
 }
 
-RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode mode) {
-  const double x = to_double(f, x_bits);
-  auto& counters = reference_counters();
-  if (auto r = special(fn, f, x)) {
+namespace {
+RefValue reference_at(Function fn, const Format& f, double x, ReferenceMode mode,
+                      const TailThresholds& tails, const HeadThresholds& heads,
+                      ReferenceCounters& counters) {
+  if (!std::isfinite(x) || x == 0) {
     ++counters.special;
-    return *r;
+    return *special(fn, f, x);
   }
-  if (auto r = tail(fn, f, x)) {
+  if (x >= tails.positive || x <= tails.negative) {
     ++counters.tail;
-    return *r;
+    return tail_value(fn, f, x);
+  }
+  if (x <= heads.positive && x >= heads.negative) {
+    ++counters.head;
+    return head_value(fn, f, x);
   }
   if (mode == ReferenceMode::tiered) {
     if (auto r = fast_tier(fn, f, x)) {
@@ -501,14 +726,24 @@ RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode 
   }
   return mpfr_tier(fn, f, x);
 }
+}  // namespace
+
+RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode mode) {
+  return reference_at(fn, f, to_double(f, x_bits), mode, tail_thresholds(fn, f),
+                      head_thresholds(fn, f), reference_counters());
+}
 
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode) {
-  for (size_t i = 0; i < x_bits.size(); ++i) out[i] = reference(fn, f, x_bits[i], mode);
+  const TailThresholds& tails = tail_thresholds(fn, f);
+  const HeadThresholds& heads = head_thresholds(fn, f);
+  ReferenceCounters& counters = reference_counters();
+  for (size_t i = 0; i < x_bits.size(); ++i)
+    out[i] = reference_at(fn, f, to_double(f, x_bits[i]), mode, tails, heads, counters);
 }
 
 std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, double x) {
-  if (special(fn, f, x) || tail(fn, f, x)) return std::nullopt;
+  if (special(fn, f, x) || tail(fn, f, x) || head_holds(fn, f, x)) return std::nullopt;
   const FastValue v = fast_value(fn, x);
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
   // 533 bits: d can be 2^-298 |a| (tanh_grad at the smallest fp32 subnormal), and must itself

@@ -4,7 +4,8 @@
 // How a value is decided (reference.cpp has the derivations):
 //  1. special inputs (NaN, +-inf, +-0) have exact or limiting values;
 //  2. in the tails, where f is provably within a quarter of the finest grid below of its
-//     asymptote (0, x or 1), the value follows from an analytic bound;
+//     asymptote (0, x or 1), and near zero, where it is that close to x/2, x, 1/2 or 1, the
+//     value follows from an analytic bound;
 //  3. otherwise an interval that provably holds f(x) is computed, first in double (a fast
 //     formula with a stated error bound), then with MPFR at 68, 134, 267, ... 2128 bits, until
 //     every fact below is the same at both ends of the interval.
@@ -45,7 +46,7 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
 
 // How each value was decided, counted per thread since the last reset (for benchmarks).
 struct ReferenceCounters {
-  uint64_t special = 0, tail = 0, fast = 0, mpfr = 0, mpfr_max_bits = 0;
+  uint64_t special = 0, tail = 0, head = 0, fast = 0, mpfr = 0, mpfr_max_bits = 0;
 };
 ReferenceCounters& reference_counters();
 

@@ -3,6 +3,7 @@
 #include <mpfr.h>  // mpfr_sum: the exact sum rounded once
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 
@@ -55,7 +56,8 @@ double ExactSum::value() const {
 int UlpHistogram::bin_of(double abs_ulp) {
   if (abs_ulp == 0) return 0;
   if (!(abs_ulp < INFINITY)) return kBins - 1;
-  return std::clamp(std::ilogb(abs_ulp) + 12, 1, kBins - 1);
+  const int e = int((std::bit_cast<uint64_t>(abs_ulp) >> 52) & 0x7ff) - 1023;  // floor(log2)
+  return std::clamp(e + 12, 1, kBins - 1);
 }
 
 double UlpHistogram::lower_edge(int bin) { return bin == 0 ? 0.0 : std::ldexp(1.0, bin - 12); }
@@ -83,6 +85,35 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
   max_abs_error.offer(std::fabs(p.abs_error), p.x, ord);
   max_rel_error.offer(std::fabs(p.rel_error), p.x, ord);
   histogram.add(a);
+}
+
+void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
+  if (y != ref.correctly_rounded || !std::isfinite(ref.exact)) {
+    add(f, compare(f, x, y, ref));
+    return;
+  }
+  // Correctly rounded and finite: faithful, no zero-sign mismatch; the error is what compare()
+  // computes, and the ordinal is needed only when an extreme might change.
+  ++points;
+  ++correctly_rounded;
+  ++faithful;
+  ++finite;
+  const double abs_error = to_double(f, y) - ref.exact;
+  const double e = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+  const double a = std::fabs(e);
+  pending_abs_ += a;
+  pending_sq_ += a * a;
+  ++pending_count_;
+  histogram.add(a);
+  const double abs_abs = std::fabs(abs_error);
+  const double abs_exact = std::fabs(ref.exact);
+  const int64_t ord = ordinal(f, x);
+  max_abs_ulp.offer(a, x, ord);
+  if (e > 0) max_ulp.offer(e, x, ord);
+  if (e < 0) max_neg_ulp.offer(-e, x, ord);
+  max_abs_error.offer(abs_abs, x, ord);
+  const double rel = abs_exact != 0 ? abs_abs / abs_exact : (abs_error == 0 ? 0.0 : INFINITY);
+  max_rel_error.offer(rel, x, ord);
 }
 
 void ErrorStats::flush() {

@@ -76,6 +76,8 @@ struct ErrorStats {
   UlpHistogram histogram;
 
   void add(const Format& f, const PointRecord& p);
+  // The same as add(f, compare(f, x, y, ref)), faster when y is the correctly rounded value.
+  void add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
   void flush();  // moves pending plain-double sums into the exact sums
   void merge(const ErrorStats& other);
 

@@ -66,7 +66,7 @@ TEST_CASE("the fast tier's error bound holds against MPFR", "[reference][exhaust
     INFO(fmt::format("{}: {} inputs, worst ratio {:.3g} at {}", name_of(fn), checked, worst,
                      worst_at));
     CHECK(violations == 0);
-    CHECK(checked > 50000);
+    CHECK(checked > 20000);  // inputs outside the special values, tails and head
   }
 }
 
