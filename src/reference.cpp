@@ -362,8 +362,22 @@ bool head_holds(Function fn, const Format& f, double x) {
   return h->log2_delta < ulp_log2(f, h->anchor) - 1 - kUlpResolutionBits - 2;
 }
 
+// A and the sign of delta near zero (the table above), without the bound.
+HeadBound head_shape(Function fn, double x) {
+  const int sx = x > 0 ? 1 : -1;
+  switch (fn) {
+    case Function::gelu_erf:
+    case Function::gelu_tanh: return {0.5 * x, 1, 0};
+    case Function::gelu_erf_grad:
+    case Function::gelu_tanh_grad: return {0.5, sx, 0};
+    case Function::tanh: return {x, -sx, 0};
+    case Function::tanh_grad: return {1, -1, 0};
+  }
+  return {0, 0, 0};
+}
+
 RefValue head_value(Function fn, const Format& f, double x) {
-  const HeadBound h = *head_bound(fn, x);
+  const HeadBound h = head_shape(fn, x);
   // r = A + (tiny of delta's sign): a degenerate double-double interval carries exactly that.
   const DD r{h.anchor, h.delta_sign * std::fabs(h.anchor) * 0x1p-80};
   if (round_bits(h.anchor, f.precision(), f.min_subnormal_log2(), nullptr) != h.anchor)
@@ -578,12 +592,52 @@ FastValue fast_value(Function fn, double x) {
   return {0, 0, INFINITY};
 }
 
+// The common case of decide(), for r = a + d with |d - d*| <= b, in a few operations: q, the
+// nearest point of the 2^-10 ULP grid to a + d, decides everything when the whole interval lies
+// strictly inside q's grid cell (|a + d - q| + b below half the grid step at q) and q is neither
+// a power of two nor a midpoint of the format nor zero. Then no rounding boundary of the format
+// (its midpoints), of the grid (its cell edges) or of a binade (powers of two, grid points
+// themselves) lies in the interval: every point of it rounds to q on the grid and to round(q)
+// in the format, and has q's binade. Anything else goes to decide().
+std::optional<RefValue> decide_in_grid_cell(const Format& f, double a, double d, double b) {
+  const DD s = two_sum(a, d);
+  const int grid_precision = f.precision() + kUlpResolutionBits;
+  const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
+  const double q = round_bits(s.hi, grid_precision, grid_floor, nullptr);
+  const uint64_t qbits = std::bit_cast<uint64_t>(q) & 0x7fffffffffffffff;
+  if (qbits < (uint64_t{1} << 52) || (qbits & ((uint64_t{1} << 52) - 1)) == 0) return std::nullopt;
+  const int e = int(qbits >> 52) - 1023;
+  const int ulp = std::max(e, f.emin()) - f.precision() + 1;
+  const double half_step = std::bit_cast<double>(uint64_t(ulp - kUlpResolutionBits - 1 + 1023) << 52);
+  // s.hi - q is exact (Sterbenz: both lie within one grid step); adding s.lo, then b, rounds by
+  // at most 2u of the result, which the factor (1 - 2^-50) covers.
+  const double dist = (s.hi - q) + s.lo;
+  if (!(std::fabs(dist) + b < half_step * (1 - 0x1p-50))) return std::nullopt;
+  bool midpoint = false;
+  const double c = round_bits(q, f.precision(), f.min_subnormal_log2(), &midpoint);
+  if (midpoint || std::fabs(c) > to_double(f, f.max_finite_bits())) return std::nullopt;
+  int side;
+  if (q != c) {
+    side = q > c ? 1 : -1;
+  } else {
+    if (!(std::fabs(dist) > b * (1 + 0x1p-50))) return std::nullopt;  // |dist| rounds by <= u
+    side = dist > 0 ? 1 : -1;
+  }
+  RefValue out;
+  out.correctly_rounded = round_to_format(f, c);
+  out.side = int8_t(side);
+  out.ulp_log2 = int16_t(ulp);
+  out.exact = q;
+  return out;
+}
+
 std::optional<RefValue> fast_tier(Function fn, const Format& f, double x) {
   const FastValue v = fast_value(fn, x);
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
   // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by the
   // smallest subnormal against underflow in the formulas.
   const double b = v.b + (std::fabs(v.d) + v.b) * 0x1p-51 + 0x1p-1070;
+  if (auto r = decide_in_grid_cell(f, v.a, v.d, b)) return r;
   return decide(f, two_sum(v.a, v.d - b), two_sum(v.a, v.d + b));
 }
 

@@ -53,13 +53,6 @@ double ExactSum::value() const {
   return v;
 }
 
-int UlpHistogram::bin_of(double abs_ulp) {
-  if (abs_ulp == 0) return 0;
-  if (!(abs_ulp < INFINITY)) return kBins - 1;
-  const int e = int((std::bit_cast<uint64_t>(abs_ulp) >> 52) & 0x7ff) - 1023;  // floor(log2)
-  return std::clamp(e + 12, 1, kBins - 1);
-}
-
 double UlpHistogram::lower_edge(int bin) { return bin == 0 ? 0.0 : std::ldexp(1.0, bin - 12); }
 
 void ErrorStats::add(const Format& f, const PointRecord& p) {
@@ -114,6 +107,79 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   max_abs_error.offer(abs_abs, x, ord);
   const double rel = abs_exact != 0 ? abs_abs / abs_exact : (abs_error == 0 ? 0.0 : INFINITY);
   max_rel_error.offer(rel, x, ord);
+}
+
+void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
+                           std::span<const uint32_t> y, std::span<const RefValue> ref) {
+  constexpr size_t kBlock = 256;
+  double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
+  uint32_t at[kBlock];
+  for (size_t start = 0; start < x.size(); start += kBlock) {
+    const size_t end = std::min(x.size(), start + kBlock);
+    // Pass 1: correctly rounded finite points are gathered; the rest take the general path.
+    size_t m = 0;
+    for (size_t i = start; i < end; ++i) {
+      const RefValue& r = ref[i];
+      if (y[i] != r.correctly_rounded || !std::isfinite(r.exact)) {
+        add(f, compare(f, x[i], y[i], r));
+        continue;
+      }
+      abs_err[m] = to_double(f, y[i]) - r.exact;
+      err[m] = abs_err[m] * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+      abs_exact[m] = std::fabs(r.exact);
+      at[m++] = uint32_t(i);
+    }
+    points += m;
+    correctly_rounded += m;
+    faithful += m;
+    finite += m;
+    pending_count_ += uint32_t(m);
+    // Pass 2: sums (four interleaved partial sums, added in a fixed order, so a result depends
+    // only on the block's contents), histogram, and the five block maxima in one sweep.
+    double sa[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
+    double best_abs = -INFINITY, best_pos = -INFINITY, best_neg = -INFINITY,
+           best_abs_err = -INFINITY, best_rel = -INFINITY;
+    for (size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(err[j]);
+      sa[j & 3] += a;
+      sq[j & 3] += a * a;
+      histogram.add(a);
+      const double pos = err[j] > 0 ? err[j] : -INFINITY, neg = err[j] < 0 ? -err[j] : -INFINITY;
+      const double ae = std::fabs(abs_err[j]);
+      best_abs = a > best_abs ? a : best_abs;
+      best_pos = pos > best_pos ? pos : best_pos;
+      best_neg = neg > best_neg ? neg : best_neg;
+      best_abs_err = ae > best_abs_err ? ae : best_abs_err;
+    }
+    pending_abs_ += (sa[0] + sa[1]) + (sa[2] + sa[3]);
+    pending_sq_ += (sq[0] + sq[1]) + (sq[2] + sq[3]);
+    auto rel_of = [&](size_t j) {
+      const double ae = std::fabs(abs_err[j]);
+      return abs_exact[j] != 0 ? ae / abs_exact[j] : (ae == 0 ? 0.0 : INFINITY);
+    };
+    // The relative error's maximum is needed only if it can beat the running one: a block whose
+    // absolute errors are all zero has relative errors all zero.
+    if (best_abs_err > 0 || max_rel_error.value < 0) {
+      for (size_t j = 0; j < m; ++j) {
+        const double r = rel_of(j);
+        best_rel = r > best_rel ? r : best_rel;
+      }
+    } else if (m > 0) {
+      best_rel = 0;
+    }
+    // Pass 3: for each block maximum that can change the running extreme, the smallest input
+    // ordinal attaining it (the tie rule of Extreme).
+    auto offer = [&](Extreme& ext, double best, auto value_of) {
+      if (m == 0 || best == -INFINITY || best < ext.value) return;
+      for (size_t j = 0; j < m; ++j)
+        if (value_of(j) == best) ext.offer(best, x[at[j]], ordinal(f, x[at[j]]));
+    };
+    offer(max_abs_ulp, best_abs, [&](size_t j) { return std::fabs(err[j]); });
+    offer(max_ulp, best_pos, [&](size_t j) { return err[j] > 0 ? err[j] : -INFINITY; });
+    offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
+    offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
+    offer(max_rel_error, best_rel, rel_of);
+  }
 }
 
 void ErrorStats::flush() {

@@ -6,7 +6,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
+#include <cmath>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,7 +56,12 @@ struct Extreme {
 struct UlpHistogram {
   static constexpr int kBins = 300;
   std::array<uint64_t, kBins> counts{};
-  static int bin_of(double abs_ulp);
+  static int bin_of(double abs_ulp) {
+    if (abs_ulp == 0) return 0;
+    if (!(abs_ulp < INFINITY)) return kBins - 1;
+    const int e = int((std::bit_cast<uint64_t>(abs_ulp) >> 52) & 0x7ff) - 1023;  // floor(log2)
+    return e + 12 < 1 ? 1 : e + 12 > kBins - 1 ? kBins - 1 : e + 12;
+  }
   static double lower_edge(int bin);  // 0 for bin 0
   void add(double abs_ulp) { ++counts[size_t(bin_of(abs_ulp))]; }
   void merge(const UlpHistogram& o) {
@@ -78,6 +86,9 @@ struct ErrorStats {
   void add(const Format& f, const PointRecord& p);
   // The same as add(f, compare(f, x, y, ref)), faster when y is the correctly rounded value.
   void add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
+  // The same for a batch, in passes over blocks that the compiler can vectorize.
+  void add_batch(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
+                 std::span<const RefValue> ref);
   void flush();  // moves pending plain-double sums into the exact sums
   void merge(const ErrorStats& other);
 
