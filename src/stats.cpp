@@ -7,6 +7,8 @@
 #include <cassert>
 #include <cmath>
 
+#include <fmt/format.h>  // fmt::format
+
 namespace gelucheck {
 
 void ExactSum::add(double x) {
@@ -53,12 +55,54 @@ double ExactSum::value() const {
   return v;
 }
 
+void BinadeStats::merge(const BinadeStats& o) {
+  points += o.points;
+  correctly_rounded += o.correctly_rounded;
+  finite += o.finite;
+  max_abs_ulp.merge(o.max_abs_ulp);
+  sum_abs_ulp.add(o.sum_abs_ulp);
+}
+
+int binade_key(const Format& f, uint32_t x) {
+  const int field = int((x & f.exponent_mask()) >> f.fraction_bits);
+  const int key = field == 0 ? 1 : field + 1;
+  return is_negative(f, x) ? -key : key;
+}
+
+std::string binade_range(const Format& f, int key) {
+  const char* sign = key < 0 ? "-" : "";
+  const int field = std::abs(key) - 1;
+  if (field == 0)
+    return key < 0 ? fmt::format("(-2^{}, -0]", f.emin()) : fmt::format("[0, 2^{})", f.emin());
+  if (field == f.max_exponent_field()) return fmt::format("{}inf/nan", sign);
+  const int e = field - f.bias();
+  return key < 0 ? fmt::format("(-2^{}, -2^{}]", e + 1, e) : fmt::format("[2^{}, 2^{})", e, e + 1);
+}
+
+BinadeStats& ErrorStats::binade(const Format& f, uint32_t x) {
+  const int key = binade_key(f, x);
+  if (!binade_cache_.entry || key != binade_cache_.key) {
+    binade_cache_.entry = &binades[key];  // map nodes are stable
+    binade_cache_.key = key;
+  }
+  return *binade_cache_.entry;
+}
+
 double UlpHistogram::lower_edge(int bin) { return bin == 0 ? 0.0 : std::ldexp(1.0, bin - 12); }
 
 void ErrorStats::add(const Format& f, const PointRecord& p) {
   ++points;
   if (p.correctly_rounded) ++correctly_rounded;
   if (p.faithful) ++faithful;
+  BinadeStats& b = binade(f, p.x);
+  ++b.points;
+  if (p.correctly_rounded) ++b.correctly_rounded;
+  if (p.outcome == Outcome::finite) {
+    ++b.finite;
+    const double a = std::fabs(p.ulp_error);
+    b.pending_abs += a;
+    if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, p.x, ordinal(f, p.x));
+  }
   switch (p.outcome) {
     case Outcome::nonfinite: ++nonfinite; return;
     case Outcome::nan: ++nan; return;
@@ -114,6 +158,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
   constexpr size_t kBlock = 256;
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
   uint32_t at[kBlock];
+  int key[kBlock];
   for (size_t start = 0; start < x.size(); start += kBlock) {
     const size_t end = std::min(x.size(), start + kBlock);
     // Pass 1: correctly rounded finite points are gathered; the rest take the general path.
@@ -127,6 +172,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       abs_err[m] = to_double(f, y[i]) - r.exact;
       err[m] = abs_err[m] * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
       abs_exact[m] = std::fabs(r.exact);
+      key[m] = binade_key(f, x[i]);
       at[m++] = uint32_t(i);
     }
     points += m;
@@ -153,6 +199,34 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     }
     pending_abs_ += (sa[0] + sa[1]) + (sa[2] + sa[3]);
     pending_sq_ += (sq[0] + sq[1]) + (sq[2] + sq[3]);
+    // Per-binade statistics over runs of inputs of one binade (in an exhaustive sweep a block
+    // is one run).
+    for (size_t j = 0; j < m;) {
+      size_t run_end = j + 1;
+      while (run_end < m && key[run_end] == key[j]) ++run_end;
+      BinadeStats& b = binade(f, x[at[j]]);
+      double sum = 0, best = -INFINITY;
+      for (size_t i = j; i < run_end; ++i) {
+        const double a = std::fabs(err[i]);
+        sum += a;
+        best = a > best ? a : best;
+      }
+      b.points += run_end - j;
+      b.correctly_rounded += run_end - j;
+      b.finite += run_end - j;
+      b.pending_abs += sum;
+      if (best >= b.max_abs_ulp.value) {
+        int64_t best_ord = INT64_MAX;
+        uint32_t best_x = 0;
+        for (size_t i = j; i < run_end; ++i) {
+          if (std::fabs(err[i]) != best) continue;
+          const int64_t ord = ordinal(f, x[at[i]]);
+          if (ord < best_ord) best_ord = ord, best_x = x[at[i]];
+        }
+        b.max_abs_ulp.offer(best, best_x, best_ord);
+      }
+      j = run_end;
+    }
     auto rel_of = [&](size_t j) {
       const double ae = std::fabs(abs_err[j]);
       return abs_exact[j] != 0 ? ae / abs_exact[j] : (ae == 0 ? 0.0 : INFINITY);
@@ -171,8 +245,14 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     // ordinal attaining it (the tie rule of Extreme).
     auto offer = [&](Extreme& ext, double best, auto value_of) {
       if (m == 0 || best == -INFINITY || best < ext.value) return;
-      for (size_t j = 0; j < m; ++j)
-        if (value_of(j) == best) ext.offer(best, x[at[j]], ordinal(f, x[at[j]]));
+      int64_t best_ord = INT64_MAX;
+      uint32_t best_x = 0;
+      for (size_t j = 0; j < m; ++j) {
+        if (value_of(j) != best) continue;
+        const int64_t ord = ordinal(f, x[at[j]]);
+        if (ord < best_ord) best_ord = ord, best_x = x[at[j]];
+      }
+      ext.offer(best, best_x, best_ord);
     };
     offer(max_abs_ulp, best_abs, [&](size_t j) { return std::fabs(err[j]); });
     offer(max_ulp, best_pos, [&](size_t j) { return err[j] > 0 ? err[j] : -INFINITY; });
@@ -183,6 +263,10 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
 }
 
 void ErrorStats::flush() {
+  for (auto& [key, b] : binades) {
+    b.sum_abs_ulp.add(b.pending_abs);
+    b.pending_abs = 0;
+  }
   sum_abs_ulp.add(pending_abs_);
   sum_sq_ulp.add(pending_sq_);
   pending_abs_ = pending_sq_ = 0;
@@ -206,6 +290,7 @@ void ErrorStats::merge(const ErrorStats& o) {
   max_abs_error.merge(o.max_abs_error);
   max_rel_error.merge(o.max_rel_error);
   histogram.merge(o.histogram);
+  for (const auto& [key, b] : o.binades) binades[key].merge(b);
 }
 
 double ErrorStats::mean_abs_ulp() const {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -69,6 +70,21 @@ struct UlpHistogram {
   }
 };
 
+// Statistics of the inputs of one binade: inputs x with the same sign and exponent field
+// (key = +-(exponent field + 1); the subnormals and zeros of each sign share key +-1).
+struct BinadeStats {
+  uint64_t points = 0;
+  uint64_t correctly_rounded = 0;
+  uint64_t finite = 0;
+  Extreme max_abs_ulp;
+  ExactSum sum_abs_ulp;
+  double pending_abs = 0;  // plain sum since the last flush
+  void merge(const BinadeStats& o);
+};
+int binade_key(const Format& f, uint32_t x);
+// The inputs' range of a binade key, e.g. "[1, 2)" or "(-2^-126, -0]".
+std::string binade_range(const Format& f, int key);
+
 struct ErrorStats {
   uint64_t points = 0;
   uint64_t finite = 0;             // outcome finite: in the ULP statistics
@@ -82,6 +98,7 @@ struct ErrorStats {
   Extreme max_ulp, max_neg_ulp;  // largest positive error, and largest negative (as -value)
   Extreme max_abs_error, max_rel_error;
   UlpHistogram histogram;
+  std::map<int, BinadeStats> binades;
 
   void add(const Format& f, const PointRecord& p);
   // The same as add(f, compare(f, x, y, ref)), faster when y is the correctly rounded value.
@@ -99,6 +116,19 @@ struct ErrorStats {
  private:
   double pending_abs_ = 0, pending_sq_ = 0;
   uint32_t pending_count_ = 0;
+  BinadeStats& binade(const Format& f, uint32_t x);
+  // The last binade used (inputs come in runs of one binade); never copied with the object.
+  struct BinadeCache {
+    int key = 0;
+    BinadeStats* entry = nullptr;
+    BinadeCache() = default;
+    BinadeCache(const BinadeCache&) {}
+    BinadeCache& operator=(const BinadeCache&) {
+      entry = nullptr;
+      return *this;
+    }
+  } binade_cache_;
+  friend struct StatsCodec;
 };
 
 }  // namespace gelucheck
