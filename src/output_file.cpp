@@ -34,7 +34,11 @@ void unregister_temp(const char* p) {
   }
 }
 
+std::atomic<bool> deferring{false};
+std::atomic<bool> interrupted{false};
+
 extern "C" void remove_temps_and_reraise(int sig) {
+  if (deferring.load() && !interrupted.exchange(true)) return;  // first one: stop cleanly
   for (auto& slot : open_temps)
     if (const char* p = slot.load()) unlink(p);
   signal(sig, SIG_DFL);
@@ -42,6 +46,10 @@ extern "C" void remove_temps_and_reraise(int sig) {
 }
 
 }  // namespace
+
+void defer_interrupts(bool defer) { deferring = defer; }
+bool interrupt_requested() { return interrupted.load(); }
+const std::atomic<bool>& interrupt_flag() { return interrupted; }
 
 void install_output_cleanup_handlers() {
   struct sigaction sa {};

@@ -3,6 +3,7 @@
 // its temporary files and leaves any earlier file at the target untouched.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -29,7 +30,12 @@ class OutputFile {
   bool committed_ = false;
 };
 
-// Installs SIGINT/SIGTERM handlers that delete open temporary files, then re-raise.
+// Installs SIGINT/SIGTERM handlers that delete open temporary files, then re-raise; while
+// interrupts are deferred (a sweep that can checkpoint), the first signal only sets
+// interrupt_requested() and the program stops cleanly; a second one ends it at once.
 void install_output_cleanup_handlers();
+void defer_interrupts(bool defer);
+bool interrupt_requested();
+const std::atomic<bool>& interrupt_flag();
 
 }  // namespace gelucheck

@@ -789,11 +789,18 @@ RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode 
 
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode) {
-  const TailThresholds& tails = tail_thresholds(fn, f);
-  const HeadThresholds& heads = head_thresholds(fn, f);
-  ReferenceCounters& counters = reference_counters();
+  const TailThresholds tails = tail_thresholds(fn, f);
+  const HeadThresholds heads = head_thresholds(fn, f);
+  ReferenceCounters counters;  // local: the stores to out[] would otherwise pin them in memory
   for (size_t i = 0; i < x_bits.size(); ++i)
     out[i] = reference_at(fn, f, to_double(f, x_bits[i]), mode, tails, heads, counters);
+  ReferenceCounters& total = reference_counters();
+  total.special += counters.special;
+  total.tail += counters.tail;
+  total.head += counters.head;
+  total.fast += counters.fast;
+  total.mpfr += counters.mpfr;
+  total.mpfr_max_bits += counters.mpfr_max_bits;
 }
 
 std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, double x) {

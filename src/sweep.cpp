@@ -60,9 +60,61 @@ const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode
   return slot->data();
 }
 
+void ChunkSet::add(uint64_t begin, uint64_t end) {
+  if (begin >= end) return;
+  std::vector<Interval> out;
+  out.reserve(intervals_.size() + 1);
+  for (const Interval& i : intervals_) {
+    if (i.second < begin || i.first > end) {
+      out.push_back(i);
+    } else {  // overlapping or adjacent: absorb
+      begin = std::min(begin, i.first);
+      end = std::max(end, i.second);
+    }
+  }
+  out.emplace_back(begin, end);
+  std::sort(out.begin(), out.end());
+  intervals_ = std::move(out);
+}
+
+void ChunkSet::add(const ChunkSet& other) {
+  for (const Interval& i : other.intervals_) add(i.first, i.second);
+}
+
+bool ChunkSet::contains(uint64_t chunk) const {
+  auto it = std::upper_bound(intervals_.begin(), intervals_.end(), Interval{chunk, UINT64_MAX});
+  return it != intervals_.begin() && std::prev(it)->second > chunk;
+}
+
+bool ChunkSet::overlaps(const ChunkSet& other) const {
+  for (const Interval& a : intervals_)
+    for (const Interval& b : other.intervals_)
+      if (a.first < b.second && b.first < a.second) return true;
+  return false;
+}
+
+uint64_t ChunkSet::count() const {
+  uint64_t n = 0;
+  for (const Interval& i : intervals_) n += i.second - i.first;
+  return n;
+}
+
+uint64_t chunk_count(const Domain& domain) { return (domain.size() + kChunkSize - 1) / kChunkSize; }
+
+ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n) {
+  // floor(chunks * k / n) without overflow: chunks < 2^32 / 2^14 here, n small.
+  return {chunks * k / n, chunks * (k + 1) / n};
+}
+
 std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
                                   std::span<const Implementation* const> implementations,
                                   const SweepOptions& options, const RecordSink& sink) {
+  return sweep_chunks(fn, domain, implementations, options, sink).stats;
+}
+
+SweepResult sweep_chunks(Function fn, const Domain& domain,
+                         std::span<const Implementation* const> implementations,
+                         const SweepOptions& options, const RecordSink& sink) {
   const Format& f = domain.format();
   const size_t n_impl = implementations.size();
   std::vector<BatchKernel> kernels(n_impl);
@@ -70,14 +122,32 @@ std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
   for (size_t i = 0; i < n_impl; ++i) kernels[i] = implementations[i]->kernel_for(fn, f);
   const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
 
-  const uint64_t n_chunks = (domain.size() + kChunkSize - 1) / kChunkSize;
+  const uint64_t all_chunks = chunk_count(domain);
+  const uint64_t begin = std::min(options.first_chunk, all_chunks);
+  const uint64_t end = std::min(options.end_chunk, all_chunks);
   std::mutex mutex;
   std::vector<ErrorStats> totals(n_impl);
+  std::vector<uint8_t> finished(end - begin, 0);
   // In-order delivery to the sink: finished chunks wait here until their turn.
   std::map<uint64_t, std::vector<std::vector<PointRecord>>> waiting;
-  uint64_t next_to_emit = 0;
+  uint64_t next_to_emit = std::min(options.first_chunk, chunk_count(domain));
 
-  parallel_for(n_chunks, options.threads, [&](uint64_t chunk) {
+  parallel_for(end - begin, options.threads, [&](uint64_t slot) {
+    const uint64_t chunk = begin + slot;
+    if (options.done && options.done->contains(chunk)) {
+      if (sink) {  // keep the in-order delivery moving past chunks done earlier
+        std::lock_guard lock(mutex);
+        waiting.emplace(chunk, std::vector<std::vector<PointRecord>>(n_impl));
+        for (auto it = waiting.find(next_to_emit); it != waiting.end();
+             it = waiting.find(next_to_emit)) {
+          for (size_t k = 0; k < n_impl; ++k) sink(k, it->second[k]);
+          waiting.erase(it);
+          ++next_to_emit;
+        }
+      }
+      return;
+    }
+    if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
     const uint64_t first = chunk * kChunkSize;
     const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
     // Per-thread buffers, reused: fresh 400 kB allocations per chunk cost page faults.
@@ -112,6 +182,8 @@ std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
     }
     std::lock_guard lock(mutex);
     for (size_t k = 0; k < n_impl; ++k) totals[k].merge(stats[k]);
+    finished[slot] = 1;
+    if (options.on_chunk) options.on_chunk(n);
     if (sink) {
       waiting.emplace(chunk, std::move(records));
       for (auto it = waiting.find(next_to_emit); it != waiting.end();
@@ -122,7 +194,19 @@ std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
       }
     }
   });
-  return totals;
+  SweepResult result;
+  result.stats = std::move(totals);
+  for (uint64_t slot = 0; slot < finished.size();) {
+    if (!finished[slot]) {
+      ++slot;
+      continue;
+    }
+    uint64_t run = slot;
+    while (run < finished.size() && finished[run]) ++run;
+    result.completed.add(begin + slot, begin + run);
+    slot = run;
+  }
+  return result;
 }
 
 }  // namespace gelucheck

@@ -70,6 +70,63 @@ nlohmann::ordered_json extreme_json(const Format& f, const Extreme& e) {
   return {{"value", e.value}, {"x", to_shortest_decimal(f, e.x)}, {"x_bits", to_hex_bits(f, e.x)}};
 }
 
+nlohmann::ordered_json histogram_json(const UlpHistogram& h) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (int b = 0; b < UlpHistogram::kBins; ++b) {
+    if (!h.counts[size_t(b)]) continue;
+    out.push_back({{"abs_ulp_from", UlpHistogram::lower_edge(b)},
+                   {"abs_ulp_below", b == 0 ? 0x1p-11 : UlpHistogram::lower_edge(b + 1)},
+                   {"count", h.counts[size_t(b)]}});
+  }
+  return out;
+}
+
+double binade_mean(const BinadeStats& b) {
+  return b.finite ? b.sum_abs_ulp.value() / double(b.finite) : 0.0;
+}
+
+nlohmann::ordered_json binades_json(const Format& f, const ErrorStats& s) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& [key, b] : s.binades) {
+    out.push_back({{"inputs", binade_range(f, key)},
+                   {"points", b.points},
+                   {"correctly_rounded", b.correctly_rounded},
+                   {"max_abs_ulp", extreme_json(f, b.max_abs_ulp)},
+                   {"mean_abs_ulp", binade_mean(b)}});
+  }
+  return out;
+}
+
+std::string markdown_breakdown(const std::vector<TableRow>& rows) {
+  std::string out;
+  for (const TableRow& r : rows) {
+    const Format& f = *r.format;
+    out += fmt::format("\n### {} / {} / {}: by input binade\n\n", name_of(r.function), f.name,
+                       r.implementation->name);
+    out += "| inputs | points | correctly rounded | max abs ULP | at x | mean abs ULP |\n"
+           "|---|---:|---:|---:|---|---:|\n";
+    for (const auto& [key, b] : r.stats.binades) {
+      out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", binade_range(f, key), b.points,
+                         percent(b.points ? double(b.correctly_rounded) / double(b.points) : 0),
+                         b.max_abs_ulp.seen() ? ulp_text(b.max_abs_ulp.value) : "-",
+                         b.max_abs_ulp.seen() ? value_with_bits(f, b.max_abs_ulp.x) : "-",
+                         ulp_text(binade_mean(b)));
+    }
+    out += "\n| abs ULP error in | points |\n|---|---:|\n";
+    for (int b = 0; b < UlpHistogram::kBins; ++b) {
+      const uint64_t n = r.stats.histogram.counts[size_t(b)];
+      if (!n) continue;
+      if (b == 0) out += fmt::format("| 0 (exact to 2^-11) | {} |\n", n);
+      else if (b == UlpHistogram::kBins - 1)
+        out += fmt::format("| [{}, inf) | {} |\n", ulp_text(UlpHistogram::lower_edge(b)), n);
+      else
+        out += fmt::format("| [{}, {}) | {} |\n", ulp_text(UlpHistogram::lower_edge(b)),
+                           ulp_text(UlpHistogram::lower_edge(b + 1)), n);
+    }
+  }
+  return out;
+}
+
 std::string json(const std::vector<TableRow>& rows) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const TableRow& r : rows) {
@@ -92,16 +149,18 @@ std::string json(const std::vector<TableRow>& rows) {
                    {"faithful", s.faithful},
                    {"nonfinite", s.nonfinite},
                    {"nan", s.nan},
-                   {"zero_sign", s.zero_sign}});
+                   {"zero_sign", s.zero_sign},
+                   {"histogram", histogram_json(s.histogram)},
+                   {"binades", binades_json(f, s)}});
   }
   return out.dump(2) + "\n";
 }
 
 }  // namespace
 
-std::string render_table(const std::vector<TableRow>& rows, OutputKind kind) {
+std::string render_table(const std::vector<TableRow>& rows, OutputKind kind, bool breakdown) {
   switch (kind) {
-    case OutputKind::markdown: return markdown(rows);
+    case OutputKind::markdown: return markdown(rows) + (breakdown ? markdown_breakdown(rows) : "");
     case OutputKind::csv: return csv(rows);
     case OutputKind::json: return json(rows);
   }

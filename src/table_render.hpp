@@ -23,7 +23,10 @@ struct TableRow {
 enum class OutputKind { markdown, csv, json };
 bool parse_output_kind(std::string_view name, OutputKind& out);
 
-std::string render_table(const std::vector<TableRow>& rows, OutputKind kind);
+// `breakdown` adds, per row, the per-binade statistics and the histogram of |ULP error|
+// (Markdown sections; JSON always has them; CSV never, one row per sweep).
+std::string render_table(const std::vector<TableRow>& rows, OutputKind kind,
+                         bool breakdown = false);
 
 // Shared by every renderer: a value of a format as "decimal (0xbits)".
 std::string value_with_bits(const Format& f, uint32_t bits);
