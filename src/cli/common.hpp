@@ -62,5 +62,6 @@ Runner add_inputs(CLI::App& app);
 Runner add_gate(CLI::App& app);
 Runner add_gradients(CLI::App& app);
 Runner add_gradcheck(CLI::App& app);
+Runner add_report(CLI::App& app);
 
 }  // namespace gelucheck::cli

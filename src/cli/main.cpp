@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       {"gate", cli::add_gate(app)},
       {"gradients", cli::add_gradients(app)},
       {"gradcheck", cli::add_gradcheck(app)},
+      {"report", cli::add_report(app)},
   };
   try {
     app.parse(argc, argv);
