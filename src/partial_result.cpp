@@ -135,7 +135,7 @@ void PartialResult::add(PartialRow row) {
   rows.push_back(std::move(row));
 }
 
-void write_partial(const std::string& path, const PartialResult& p) {
+std::string partial_to_text(const PartialResult& p) {
   Json rows = Json::array();
   for (const PartialRow& r : p.rows) {
     Json completed = Json::array();
@@ -150,8 +150,12 @@ void write_partial(const std::string& path, const PartialResult& p) {
                     {"stats", stats_to_json(*r.format, r.stats)}});
   }
   const Json doc = {{"gelucheck_partial", 1}, {"chunk_size", kChunkSize}, {"rows", rows}};
+  return doc.dump(1) + "\n";
+}
+
+void write_partial(const std::string& path, const PartialResult& p) {
   OutputFile out(path);
-  out.write(doc.dump(1) + "\n");
+  out.write(partial_to_text(p));
   out.commit();
 }
 

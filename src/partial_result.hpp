@@ -47,6 +47,7 @@ struct PartialResult {
 nlohmann::json stats_to_json(const Format& f, const ErrorStats& s);
 ErrorStats stats_from_json(const Format& f, const nlohmann::json& j);  // throws on bad input
 
+std::string partial_to_text(const PartialResult& p);
 void write_partial(const std::string& path, const PartialResult& p);
 // Reads and validates a partial file; throws UsageError naming the file and the problem.
 PartialResult read_partial(const std::string& path);

@@ -168,17 +168,12 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
     std::vector<std::vector<PointRecord>> records(sink ? n_impl : 0);
     for (size_t k = 0; k < n_impl; ++k) {
       kernels[k](x, y);
-      if (sink) records[k].reserve(n);
-      if (sink) {
-        for (size_t i = 0; i < n; ++i) {
-          const PointRecord p = compare(f, x[i], y[i], ref[i]);
-          stats[k].add(f, p);
-          records[k].push_back(p);
-        }
-      } else {
-        stats[k].add_batch(f, x, y, ref);
-      }
+      stats[k].add_batch(f, x, y, ref);
       stats[k].flush();
+      if (sink) {
+        records[k].resize(n);
+        for (size_t i = 0; i < n; ++i) records[k][i] = compare(f, x[i], y[i], ref[i]);
+      }
     }
     std::lock_guard lock(mutex);
     for (size_t k = 0; k < n_impl; ++k) totals[k].merge(stats[k]);

@@ -2,6 +2,8 @@
 // user reads, and the report files. Gate files are written by each test into its own directory.
 #include <catch2/catch.hpp>
 
+#include "cli_run.hpp"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -17,42 +19,7 @@ using namespace std::string_literals;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Run run(const std::string& args) {
-  const std::string command = fmt::format("{} {} 2>&1", GELUCHECK_BINARY, args);
-  Run r;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
-
-// A fresh directory per test case (CTest runs test cases in parallel processes).
-std::string test_dir(const std::string& name) {
-  const std::string d = std::string(GELUCHECK_TEST_DATA_DIR) + "/gate_" + name;
-  std::filesystem::remove_all(d);
-  std::filesystem::create_directories(d);
-  return d;
-}
-
-std::string write(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-  return path;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using namespace cli_test;
 
 const std::string kPlugin = GELUCHECK_TEST_PLUGIN;
 
@@ -72,7 +39,7 @@ max_ulp = 0.51
 }  // namespace
 
 TEST_CASE("gate: a passing gate exits 0 and writes JUnit and JSON", "[gate]") {
-  const std::string d = test_dir("pass");
+  const std::string d = test_dir("gate_pass");
   const std::string gate = write(d + "/gate.toml", kPassingCheck);
   const Run r = run(fmt::format("gate {} --junit {}/j.xml --json {}/r.json", gate, d, d));
   INFO(r.output);
@@ -96,7 +63,7 @@ TEST_CASE("gate: a passing gate exits 0 and writes JUnit and JSON", "[gate]") {
 
 TEST_CASE("gate: a failing check exits 1 naming the check, the limit and the worst inputs",
           "[gate]") {
-  const std::string d = test_dir("fail");
+  const std::string d = test_dir("gate_fail");
   // zero_f32 returns +0. Graded as tanh over bf16 [0.75, 1], tanh(x) lies in [tanh 0.75, tanh 1]
   // = [0.635, 0.762] (mpmath), inside the binade [1/2, 1) where ulp = 2^(-1-7) = 2^-8, so the
   // error is -256 tanh(x) ULP, largest in magnitude at x = 1: 256 tanh(1) = 194.968103924675811;
@@ -134,7 +101,7 @@ min_correctly_rounded = 0.5
 }
 
 TEST_CASE("gate: non-finite results fail by default and are listed", "[gate]") {
-  const std::string d = test_dir("nonfinite");
+  const std::string d = test_dir("gate_nonfinite");
   // NaN where 4 < |x| <= 8: 128 bf16 values per sign (the binade [4, 8) holds 2^7).
   const std::string gate = write(d + "/gate.toml", fmt::format(R"(
 [[check]]
@@ -154,7 +121,7 @@ max_ulp = 1e30
 }
 
 TEST_CASE("gate: the backward is gated by gradient_* limits", "[gate][gradient]") {
-  const std::string d = test_dir("gradient");
+  const std::string d = test_dir("gate_gradient");
   // Forward tanh by tanhf (within 0.51 ULP, see kPassingCheck); backward tanh_grad = sech^2 by
   // zero_f32. Over bf16 [1.5, 1.625], sech^2 falls from 0.180707 to 0.143734 (mpmath), inside
   // [1/8, 1/4) where ulp = 2^(-3-7) = 2^-10, so |error| = 1024 sech^2(x), largest at x = 1.5:
@@ -184,7 +151,7 @@ gradient_max_ulp = 1
 }
 
 TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", "[gate]") {
-  const std::string d = test_dir("malformed");
+  const std::string d = test_dir("gate_malformed");
   const std::string head = "[[check]]\nfunction = \"gelu_erf\"\nformat = \"bf16\"\n";
   struct Case {
     std::string text, expected;
@@ -235,7 +202,7 @@ TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", 
 }
 
 TEST_CASE("gate: missing plugins and symbols exit 2 with the gate file's line", "[gate]") {
-  const std::string d = test_dir("plugin");
+  const std::string d = test_dir("gate_plugin");
   const std::string head = "[[check]]\nfunction = \"tanh\"\nformat = \"bf16\"\nmax_ulp = 1\n";
   // Plugin paths are relative to the gate file.
   Run r = run("gate " + write(d + "/g.toml", head + "implementation = \"plugin:libnone.so:f\"\n"));
@@ -252,7 +219,7 @@ TEST_CASE("gate: missing plugins and symbols exit 2 with the gate file's line", 
 
 TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before anything runs",
           "[gate][captured]") {
-  const std::string d = test_dir("captured");
+  const std::string d = test_dir("gate_captured");
   // Inputs of bf16 [-2, 2], then outputs made from them by numpy: one too few, and float16.
   REQUIRE(run(fmt::format("inputs -t bf16 --range -2:2 -o {}/in.npy", d)).status == 0);
   const std::string make = fmt::format(
@@ -282,7 +249,7 @@ TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before any
 }
 
 TEST_CASE("gate: baselines are recorded, compared, and refused when stale", "[gate][baseline]") {
-  const std::string d = test_dir("baseline");
+  const std::string d = test_dir("gate_baseline");
   const std::string gate = write(d + "/gate.toml", kPassingCheck + R"(
 [baseline_tolerance]
 mean_ulp = 0.001
@@ -327,7 +294,7 @@ mean_ulp = 0.001
 }
 
 TEST_CASE("inputs: the sweep's inputs in order, as numpy reads them", "[inputs]") {
-  const std::string d = test_dir("inputs");
+  const std::string d = test_dir("gate_inputs");
   REQUIRE(run(fmt::format("inputs -t fp16 --range -1:1 -o {}/h.npy", d)).status == 0);
   REQUIRE(run(fmt::format("inputs -t bf16 --range 1:2 --dtype float32 -o {}/b.npy", d)).status ==
           0);

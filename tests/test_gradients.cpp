@@ -5,6 +5,8 @@
 // gradients_mpmath_tests.cpp.
 #include <catch2/catch.hpp>
 
+#include "cli_run.hpp"
+
 #include <sys/wait.h>
 
 #include <cmath>
@@ -110,21 +112,8 @@ Domain test_domain(const Format& f) {
   return Domain::grid(f, GridKind::random_bits, -INFINITY, INFINITY, 20000, 7);
 }
 
-struct Run {
-  int status = -1;
-  std::string output;
-};
-Run run_cli(const std::string& args) {
-  const std::string command = fmt::format("{} {} 2>&1", GELUCHECK_BINARY, args);
-  Run r;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
+using cli_test::Run;
+Run run_cli(const std::string& args) { return cli_test::run(args); }
 
 }  // namespace
 

@@ -2,17 +2,23 @@
 #include <fmt/format.h>  // fmt::format_to, fmt::memory_buffer
 
 #include "../output_file.hpp"
+#include "../record_filter.hpp"
 #include "common.hpp"
+#include "progress.hpp"
 
 namespace gelucheck::cli {
 
 namespace {
 const char* outcome_name(Outcome o) {
   switch (o) {
-    case Outcome::finite: return "finite";
-    case Outcome::special: return "special";
-    case Outcome::nonfinite: return "nonfinite";
-    case Outcome::nan: return "nan";
+    case Outcome::finite:
+      return "finite";
+    case Outcome::special:
+      return "special";
+    case Outcome::nonfinite:
+      return "nonfinite";
+    case Outcome::nan:
+      return "nan";
   }
   return "?";
 }
@@ -25,17 +31,22 @@ constexpr const char* kSweepCsvHeader =
     "outcome\n";
 
 void append_csv_row(fmt::memory_buffer& out, const Format& f, const PointRecord& p) {
-  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{}\n",
-                 to_shortest_decimal(f, p.x), to_hex_bits(f, p.x),
-                 to_shortest_decimal(f, p.ref.correctly_rounded),
-                 to_hex_bits(f, p.ref.correctly_rounded), p.ref.exact, to_shortest_decimal(f, p.y),
-                 to_hex_bits(f, p.y), p.ulp_error, p.abs_error, p.rel_error,
-                 outcome_name(p.outcome));
+  fmt::format_to(
+      std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{}\n", to_shortest_decimal(f, p.x),
+      to_hex_bits(f, p.x), to_shortest_decimal(f, p.ref.correctly_rounded),
+      to_hex_bits(f, p.ref.correctly_rounded), p.ref.exact, to_shortest_decimal(f, p.y),
+      to_hex_bits(f, p.y), p.ulp_error, p.abs_error, p.rel_error, outcome_name(p.outcome));
 }
+
+// Above this many inputs a CSV of every row needs --all-rows (4e9 rows would be ~500 GB).
+constexpr uint64_t kMaxUnfilteredRows = 100'000'000;
 
 Runner add_sweep(CLI::App& app) {
   struct Opts {
     std::string function, format, implementation, output = "-";
+    std::vector<std::string> where;
+    uint64_t worst = 0;
+    bool all_rows = false, no_progress = false;
     DomainOptions domain;
     EngineOptions engine;
   };
@@ -43,14 +54,26 @@ Runner add_sweep(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "sweep",
       "One CSV row per input: x, reference, value, ULP/absolute/relative error.\n"
-      "Columns: " + std::string(kSweepCsvHeader).substr(0, std::string(kSweepCsvHeader).size() - 1) +
-      "\nx, reference and value read back to the same bits; exact is r rounded to 2^-10 ULP.");
+      "Columns: " +
+          std::string(kSweepCsvHeader).substr(0, std::string(kSweepCsvHeader).size() - 1) +
+          "\nx, reference and value read back to the same bits; exact is r rounded to 2^-10 ULP.");
   cmd->add_option("-f,--function", o->function, "Function: " + function_names())->required();
   cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
-  cmd->add_option("-i,--implementation", o->implementation,
-                  "Implementation (see `gelucheck list`)")
+  cmd->add_option("-i,--implementation", o->implementation, "Implementation (see `gelucheck list`)")
       ->required();
   cmd->add_option("-o,--output", o->output, "CSV file (default: standard output)");
+  cmd->add_option("--where", o->where,
+                  "Keep rows matching EXPR (repeat: all must match): FIELD OP NUMBER with FIELD "
+                  "ulp, abs_ulp, abs_error, rel_error or x and OP > >= < <= == !=, e.g. "
+                  "'abs_ulp>1'; or not_cr, not_faithful, nonfinite, nan, zero_sign, any_failure")
+      ->type_name("EXPR");
+  cmd->add_option("--worst", o->worst,
+                  "Keep only the N most severe rows (NaN/non-finite, then wrong-signed zeros, "
+                  "then |ULP|), most severe first")
+      ->type_name("N");
+  cmd->add_flag("--all-rows", o->all_rows,
+                "Write every row even when the sweep has more than 10^8 inputs");
+  cmd->add_flag("--no-progress", o->no_progress, "No progress line on stderr");
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
@@ -62,15 +85,40 @@ Runner add_sweep(CLI::App& app) {
                                    name_of(fn), f.name));
     const Domain domain = o->domain.build(f);
     const SweepOptions options = o->engine.sweep_options();
+    std::vector<RecordPredicate> filters;
+    for (const std::string& e : o->where) filters.push_back(parse_record_filter(f, e));
+    if (domain.size() > kMaxUnfilteredRows && filters.empty() && o->worst == 0 && !o->all_rows)
+      throw UsageError(fmt::format(
+          "this sweep has {} inputs, a CSV of about {:.0f} GB; select rows with --where EXPR "
+          "or --worst N (or pass --all-rows), or use `gelucheck table` for statistics",
+          domain.size(), double(domain.size()) * 130e-9));
     OutputFile out(o->output);
     out.write(kSweepCsvHeader);
     const Implementation* impls[] = {&impl};
-    run_sweep(fn, domain, impls, options,
+    WorstRecords worst(f, o->worst);
+    Progress progress(domain.size(), progress_wanted(o->no_progress));
+    SweepOptions progress_options = options;
+    progress_options.on_chunk = [&](uint64_t inputs) { progress.advance(inputs); };
+    run_sweep(fn, domain, impls, progress_options,
               [&](size_t, std::span<const PointRecord> records) {
                 fmt::memory_buffer buf;
-                for (const PointRecord& p : records) append_csv_row(buf, f, p);
+                for (const PointRecord& p : records) {
+                  if (!std::all_of(filters.begin(), filters.end(),
+                                   [&](const RecordPredicate& keep) { return keep(p); }))
+                    continue;
+                  if (o->worst)
+                    worst.add(p);
+                  else
+                    append_csv_row(buf, f, p);
+                }
                 out.write({buf.data(), buf.size()});
               });
+    progress.finish();
+    if (o->worst) {
+      fmt::memory_buffer buf;
+      for (const PointRecord& p : worst.most_severe_first()) append_csv_row(buf, f, p);
+      out.write({buf.data(), buf.size()});
+    }
     out.commit();
     return 0;
   };

@@ -1,15 +1,99 @@
-// gelucheck table: the ULP error table, one row per function x format x implementation.
+// gelucheck table: the ULP error table, one row per function x format x implementation; with
+// --shard/--partial a mergeable slice of it, with --resume the rest of an interrupted run.
 #include <fmt/format.h>  // fmt::print
 
 #include "../output_file.hpp"
+#include "../partial_result.hpp"
 #include "common.hpp"
+#include "progress.hpp"
 
 namespace gelucheck::cli {
+
+namespace {
+
+// "K/N", shards counted from 0.
+std::pair<uint64_t, uint64_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  uint64_t k = 0, n = 0;
+  size_t used_k = 0, used_n = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    k = std::stoull(text.substr(0, slash), &used_k);
+    n = std::stoull(text.substr(slash + 1), &used_n);
+  } catch (const std::exception&) {
+    used_k = 0;
+  }
+  if (used_k == 0 || used_k != slash || used_n != text.size() - slash - 1 || n == 0 || k >= n ||
+      text[0] == '-' || text[slash + 1] == '-')
+    throw UsageError(fmt::format(
+        "bad shard '{}': expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)", text));
+  return {k, n};
+}
+
+// One sweep of the table: a function x format over a domain, for the implementations providing
+// it (they share the inputs and the reference).
+struct SweepGroup {
+  Function function;
+  const Format* format;
+  Domain domain;
+  std::vector<const Implementation*> implementations;
+  ChunkSet::Interval slice;  // the chunks this run is responsible for
+  ChunkSet done;             // chunks already in `earlier` (a resumed checkpoint)
+  std::vector<PartialRow> earlier;
+};
+
+uint64_t inputs_in(const Domain& d, uint64_t chunk) {
+  const uint64_t first = chunk * kChunkSize;
+  return first >= d.size() ? 0 : std::min(kChunkSize, d.size() - first);
+}
+
+uint64_t inputs_in(const Domain& d, const ChunkSet::Interval& chunks) {
+  if (chunks.first >= chunks.second) return 0;
+  return (chunks.second - chunks.first - 1) * kChunkSize + inputs_in(d, chunks.second - 1);
+}
+
+// Takes the checkpoint's rows of `g` out of `resumed`; their completed chunks become g.done.
+void claim_resumed_rows(SweepGroup& g, PartialResult& resumed, const std::string& path) {
+  for (const Implementation* impl : g.implementations) {
+    PartialRow row;
+    row.function = g.function;
+    row.format = g.format;
+    row.implementation = impl->name;
+    row.domain = g.domain.describe();
+    auto it = std::find_if(resumed.rows.begin(), resumed.rows.end(),
+                           [&](const PartialRow& r) { return r.same_sweep(row); });
+    if (it == resumed.rows.end()) {
+      if (!g.earlier.empty())
+        throw UsageError(
+            fmt::format("checkpoint '{}' lacks {} {} {} while it has other "
+                        "implementations of that sweep; it is not from this command",
+                        path, name_of(g.function), g.format->name, impl->name));
+      continue;
+    }
+    if (!g.earlier.empty() && it->completed.intervals() != g.earlier.front().completed.intervals())
+      throw UsageError(fmt::format("checkpoint '{}': the rows of {} {} cover different chunks",
+                                   path, name_of(g.function), g.format->name));
+    for (const auto& [b, e] : it->completed.intervals())
+      if (b < g.slice.first || e > g.slice.second)
+        throw UsageError(
+            fmt::format("checkpoint '{}' holds chunks outside this shard; resume "
+                        "with the --shard it was written with",
+                        path));
+    g.earlier.push_back(std::move(*it));
+    resumed.rows.erase(it);
+  }
+  if (!g.earlier.empty()) g.done = g.earlier.front().completed;
+}
+
+}  // namespace
 
 Runner add_table(CLI::App& app) {
   struct Opts {
     std::vector<std::string> functions, formats, implementations;
     std::string output_kind = "md", output = "-";
+    std::string shard, partial, resume, checkpoint = "gelucheck-checkpoint.json";
+    bool breakdown = false, no_progress = false;
+    uint64_t stop_after_chunks = 0;
     DomainOptions domain;
     EngineOptions engine;
   };
@@ -19,7 +103,11 @@ Runner add_table(CLI::App& app) {
       "The ULP error table: per function x format x implementation, max |ULP| and where, mean "
       "|ULP|, RMS, share correctly rounded and faithful, non-finite/NaN/zero-sign counts.\n"
       "Defaults: every function, format and implementation; exhaustive over 16-bit formats, "
-      "1000000 random-bits points for fp32.");
+      "1000000 random-bits points for fp32 (--grid patterns: all 2^32 fp32 bit patterns).\n"
+      "Long runs: a progress line on stderr when it is a terminal; Ctrl-C (or SIGTERM) writes a "
+      "checkpoint and exits with status 130; --resume CHECKPOINT finishes the run with the "
+      "same result as an uninterrupted one. Clusters: --shard K/N --partial FILE runs slice K "
+      "of N; `gelucheck merge` combines the partial files into exactly the one-run table.");
   cmd->add_option("-f,--function", o->functions, "Functions (comma-separated; default all)")
       ->delimiter(',');
   cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
@@ -29,6 +117,24 @@ Runner add_table(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
   cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  cmd->add_flag("--breakdown", o->breakdown,
+                "Markdown: add per-binade statistics and the |ULP| histogram of each row (JSON "
+                "always has them)");
+  cmd->add_option("--shard", o->shard,
+                  "Run only slice K of N (0 <= K < N) of every sweep; needs --partial")
+      ->type_name("K/N");
+  cmd->add_option("--partial", o->partial,
+                  "Write the mergeable partial result (JSON) to FILE instead of the table; "
+                  "combine files with `gelucheck merge`")
+      ->type_name("FILE");
+  cmd->add_option("--resume", o->resume,
+                  "Continue the run that left CHECKPOINT (same options otherwise)")
+      ->type_name("CHECKPOINT");
+  cmd->add_option("--checkpoint", o->checkpoint, "Where Ctrl-C writes the checkpoint")
+      ->capture_default_str();
+  cmd->add_flag("--no-progress", o->no_progress, "No progress line on stderr");
+  // For tests: behave as if Ctrl-C came after N chunks (deterministic with --threads 1).
+  cmd->add_option("--stop-after-chunks", o->stop_after_chunks)->group("");
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
@@ -36,28 +142,121 @@ Runner add_table(CLI::App& app) {
     const auto formats = formats_or_all(o->formats);
     const auto impls = implementations_or_all(o->implementations);
     const OutputKind kind = output_kind_named(o->output_kind);
-    const SweepOptions options = o->engine.sweep_options();
+    std::optional<std::pair<uint64_t, uint64_t>> shard;
+    if (!o->shard.empty()) {
+      shard = parse_shard(o->shard);
+      if (o->partial.empty())
+        throw UsageError(
+            "--shard needs --partial FILE (a shard is a slice of the table; merge "
+            "the slices with `gelucheck merge`)");
+    }
     std::vector<Domain> domains;
     for (const Format* f : formats) domains.push_back(o->domain.build(*f));
-    OutputFile out(o->output);  // fails early on an unwritable path
+    PartialResult resumed;
+    if (!o->resume.empty()) resumed = read_partial(o->resume);
+    // Fail early on unwritable paths, before hours of work.
+    OutputFile out(o->partial.empty() ? o->output : o->partial);
+    { OutputFile probe(o->checkpoint); }
 
-    std::vector<TableRow> rows;
+    std::vector<SweepGroup> groups;
     for (Function fn : functions) {
       for (size_t fi = 0; fi < formats.size(); ++fi) {
-        const Format& f = *formats[fi];
-        std::vector<const Implementation*> supported;
+        SweepGroup g{fn, formats[fi], domains[fi], {}, {}, {}, {}};
         for (const Implementation* i : impls)
-          if (i->supports(fn, f)) supported.push_back(i);
-        if (supported.empty()) continue;
-        auto stats = run_sweep(fn, domains[fi], supported, options);
-        for (size_t k = 0; k < supported.size(); ++k)
-          rows.push_back({fn, &f, supported[k], domains[fi].describe(), std::move(stats[k])});
+          if (i->supports(fn, *g.format)) g.implementations.push_back(i);
+        if (g.implementations.empty()) continue;
+        const uint64_t chunks = chunk_count(g.domain);
+        g.slice = shard ? shard_chunks(chunks, shard->first, shard->second)
+                        : ChunkSet::Interval{0, chunks};
+        claim_resumed_rows(g, resumed, o->resume);
+        groups.push_back(std::move(g));
       }
     }
-    if (rows.empty())
-      throw UsageError("no implementation given provides the functions and formats given; see "
-                       "`gelucheck list`");
-    out.write(render_table(rows, kind));
+    if (groups.empty())
+      throw UsageError(
+          "no implementation given provides the functions and formats given; see "
+          "`gelucheck list`");
+    if (!resumed.rows.empty()) {
+      const PartialRow& r = resumed.rows.front();
+      throw UsageError(fmt::format(
+          "checkpoint '{}' holds {} {} {} over {}, which this command does not sweep; resume "
+          "with the options it was started with",
+          o->resume, name_of(r.function), r.format->name, r.implementation, r.domain));
+    }
+
+    uint64_t total_inputs = 0;
+    for (const SweepGroup& g : groups) {
+      total_inputs += inputs_in(g.domain, g.slice);
+      for (const auto& interval : g.done.intervals()) total_inputs -= inputs_in(g.domain, interval);
+    }
+    Progress progress(total_inputs, progress_wanted(o->no_progress));
+    std::atomic<bool> stop{false};
+    uint64_t chunks_run = 0;
+    defer_interrupts(true);
+
+    PartialResult result;
+    for (SweepGroup& g : groups) {
+      SweepOptions options = o->engine.sweep_options();
+      options.first_chunk = g.slice.first;
+      options.end_chunk = g.slice.second;
+      options.done = &g.done;
+      options.stop = &stop;
+      options.on_chunk = [&](uint64_t inputs) {
+        progress.advance(inputs);
+        ++chunks_run;
+        if (interrupt_requested() || (o->stop_after_chunks && chunks_run >= o->stop_after_chunks))
+          stop = true;
+      };
+      progress.set_label(fmt::format("{} {}", name_of(g.function), g.format->name));
+      // A sweep interrupted before it starts still carries its resumed rows into the checkpoint.
+      SweepResult swept;
+      if (!stop) swept = sweep_chunks(g.function, g.domain, g.implementations, options);
+      for (size_t k = 0; k < g.implementations.size(); ++k) {
+        PartialRow row;
+        row.function = g.function;
+        row.format = g.format;
+        row.implementation = g.implementations[k]->name;
+        row.domain = g.domain.describe();
+        row.inputs = g.domain.size();
+        row.chunks = chunk_count(g.domain);
+        if (!swept.stats.empty()) {
+          row.completed = swept.completed;
+          row.stats = std::move(swept.stats[k]);
+        }
+        result.add(std::move(row));
+        if (k < g.earlier.size()) result.add(std::move(g.earlier[k]));
+      }
+    }
+    progress.finish();
+    defer_interrupts(false);
+
+    if (stop) {
+      write_partial(o->checkpoint, result);
+      uint64_t done = 0, all = 0;
+      size_t r = 0;
+      for (const SweepGroup& g : groups) {
+        all += inputs_in(g.domain, g.slice);
+        for (const auto& interval : result.rows[r].completed.intervals())
+          done += inputs_in(g.domain, interval);
+        r += g.implementations.size();
+      }
+      fmt::print(stderr,
+                 "interrupted after {} of {} inputs; checkpoint written to {}\n"
+                 "continue with the same command and --resume {}\n",
+                 done, all, o->checkpoint, o->checkpoint);
+      return 130;
+    }
+    if (!o->partial.empty()) {
+      out.write(partial_to_text(result));
+    } else {
+      std::vector<TableRow> rows;
+      size_t r = 0;
+      for (const SweepGroup& g : groups)
+        for (const Implementation* impl : g.implementations)
+          rows.push_back(
+              {g.function, g.format, impl, g.domain.describe(), std::move(result.rows[r++].stats)});
+      out.write(render_table(rows, kind, o->breakdown));
+    }
     out.commit();
     return 0;
   };

@@ -63,5 +63,6 @@ Runner add_gate(CLI::App& app);
 Runner add_gradients(CLI::App& app);
 Runner add_gradcheck(CLI::App& app);
 Runner add_report(CLI::App& app);
+Runner add_merge(CLI::App& app);
 
 }  // namespace gelucheck::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       {"gradients", cli::add_gradients(app)},
       {"gradcheck", cli::add_gradcheck(app)},
       {"report", cli::add_report(app)},
+      {"merge", cli::add_merge(app)},
   };
   try {
     app.parse(argc, argv);

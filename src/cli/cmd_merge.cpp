@@ -1,0 +1,96 @@
+// gelucheck merge: combines partial results (shards, checkpoints) into the table one run gives.
+#include <deque>
+
+#include <fmt/format.h>  // fmt::format
+
+#include "../output_file.hpp"
+#include "../partial_result.hpp"
+#include "common.hpp"
+
+namespace gelucheck::cli {
+
+namespace {
+
+// "chunks 3-5, 9" for the chunks of [0, total) not in `have`.
+std::string missing_chunks(const ChunkSet& have, uint64_t total) {
+  std::vector<std::string> parts;
+  uint64_t next = 0;
+  auto add_gap = [&](uint64_t b, uint64_t e) {
+    if (b >= e) return;
+    parts.push_back(e - b == 1 ? fmt::format("{}", b) : fmt::format("{}-{}", b, e - 1));
+  };
+  for (const auto& [b, e] : have.intervals()) {
+    add_gap(next, b);
+    next = e;
+  }
+  add_gap(next, total);
+  if (parts.size() > 6) parts.resize(6), parts.back() = "...";
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+}  // namespace
+
+Runner add_merge(CLI::App& app) {
+  struct Opts {
+    std::vector<std::string> inputs;
+    std::string output_kind = "md", output = "-", partial;
+    bool breakdown = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "merge",
+      "Combines partial results written by `gelucheck table --partial` (shards of one run, or "
+      "checkpoints) into the table a single run gives, bit for bit. Refuses overlapping inputs "
+      "and, unless --partial, incomplete sweeps (naming the missing chunks).");
+  cmd->add_option("PARTIAL", o->inputs, "Partial result files")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
+  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  cmd->add_flag("--breakdown", o->breakdown,
+                "Markdown: add per-binade statistics and the |ULP| histogram of each row");
+  cmd->add_option("--partial", o->partial,
+                  "Write the merged partial result to FILE instead (incomplete sweeps allowed)")
+      ->type_name("FILE");
+  return [o]() {
+    const OutputKind kind = output_kind_named(o->output_kind);
+    PartialResult merged;
+    for (const std::string& path : o->inputs) {
+      PartialResult p = read_partial(path);
+      try {
+        for (PartialRow& row : p.rows) merged.add(std::move(row));
+      } catch (const UsageError& e) {
+        throw UsageError(fmt::format("merging '{}': {}", path, e.what()));
+      }
+    }
+    if (!o->partial.empty()) {
+      write_partial(o->partial, merged);
+      return 0;
+    }
+    std::vector<std::string> incomplete;
+    for (const PartialRow& r : merged.rows)
+      if (!r.complete())
+        incomplete.push_back(fmt::format("{} {} {} (missing chunks {} of {})", name_of(r.function),
+                                         r.format->name, r.implementation,
+                                         missing_chunks(r.completed, r.chunks), r.chunks));
+    if (!incomplete.empty())
+      throw UsageError(fmt::format(
+          "incomplete: {}; give every shard, or pass --partial FILE to merge part of a run",
+          fmt::join(incomplete, "; ")));
+
+    // The renderer only needs an implementation's name, and names like plugin:... need not
+    // resolve on the machine that merges.
+    std::deque<Implementation> named;
+    std::vector<TableRow> rows;
+    for (PartialRow& r : merged.rows) {
+      named.push_back(Implementation{.name = r.implementation});
+      rows.push_back({r.function, r.format, &named.back(), r.domain, std::move(r.stats)});
+    }
+    OutputFile out(o->output);
+    out.write(render_table(rows, kind, o->breakdown));
+    out.commit();
+    return 0;
+  };
+}
+
+}  // namespace gelucheck::cli
