@@ -8,19 +8,26 @@
 
 #include "derivatives.hpp"  // derivative_of
 #include "errors.hpp"
-#include "svg_plot.hpp"     // svg::Axis (the view's axis coordinate)
+#include "svg_plot.hpp"  // svg::Axis (the view's axis coordinate)
 
 namespace gelucheck {
 
 const char* report_section_name(ReportSection s) {
   switch (s) {
-    case ReportSection::table: return "table";
-    case ReportSection::ulp_plots: return "ulp_plots";
-    case ReportSection::histograms: return "histograms";
-    case ReportSection::forms: return "forms";
-    case ReportSection::landscape: return "landscape";
-    case ReportSection::saturation: return "saturation";
-    case ReportSection::gradients: return "gradients";
+    case ReportSection::table:
+      return "table";
+    case ReportSection::ulp_plots:
+      return "ulp_plots";
+    case ReportSection::histograms:
+      return "histograms";
+    case ReportSection::forms:
+      return "forms";
+    case ReportSection::landscape:
+      return "landscape";
+    case ReportSection::saturation:
+      return "saturation";
+    case ReportSection::gradients:
+      return "gradients";
   }
   return "?";
 }
@@ -136,15 +143,15 @@ class Binner {
   std::vector<int64_t> ordinals_;
 };
 
-double largest_finite(const std::vector<const Format*>& formats) {
-  double m = 0;
-  for (const Format* f : formats) m = std::max(m, to_double(*f, f->max_finite_bits()));
-  return m;
-}
-
-std::vector<BinnedView> empty_views(const ReportRequest& rq, size_t series) {
+// The views of one format's part. The symmetric log view reaches the largest |x| of the
+// analysis range in that format, so a 16-bit plot is not squeezed by fp32's range.
+std::vector<BinnedView> empty_views(const ReportRequest& rq, size_t format_index, size_t series) {
+  const Format& f = *rq.formats[format_index];
+  const OrdinalRange& r = rq.ranges[format_index];
+  const double max_x = r.size() ? std::max(std::fabs(to_double(f, from_ordinal(f, r.first))),
+                                           std::fabs(to_double(f, from_ordinal(f, r.last))))
+                                : 1.0;
   std::vector<BinnedView> views;
-  const double max_x = largest_finite(rq.formats);
   for (const PlotView& v : rq.views) {
     BinnedView b;
     b.view = v;
@@ -169,10 +176,10 @@ struct BinningSink {
   std::vector<BinnedView>* views;
   std::vector<Binner> binners;
   BinnedQuantity quantity;
-  Function other = Function::gelu_tanh;  // gap only
+  Function other = Function::gelu_tanh;   // gap only
   const RefValue* other_table = nullptr;  // gap only: 16-bit formats
   ReferenceMode mode = ReferenceMode::tiered;
-  uint64_t zeros = 0, inputs = 0;         // value only: inputs where the value is +-0
+  uint64_t zeros = 0, inputs = 0;  // value only: inputs where the value is +-0
 
   BinningSink(const Format& f, std::vector<BinnedView>& v, BinnedQuantity q)
       : format(&f), views(&v), quantity(q) {
@@ -277,7 +284,7 @@ ReportData run_report(const ReportRequest& rq) {
         SweepPart part{fn, &f, {}, {}};
         std::vector<ErrorStats> stats;
         if (binned) {
-          part.views = empty_views(rq, impls.size());
+          part.views = empty_views(rq, fi, impls.size());
           BinningSink sink(f, part.views, BinnedQuantity::ulp_error);
           stats = run_sweep(fn, rq.domains[fi], impls, rq.options, std::ref(sink));
         } else {
@@ -289,8 +296,9 @@ ReportData run_report(const ReportRequest& rq) {
       }
     }
     if (data.sweeps.empty())
-      throw UsageError("no implementation of the analysis provides its functions in its formats; "
-                       "see `gelucheck list`");
+      throw UsageError(
+          "no implementation of the analysis provides its functions in its formats; "
+          "see `gelucheck list`");
   }
   if (rq.has(ReportSection::forms)) {
     std::vector<Function> exact;
@@ -301,19 +309,20 @@ ReportData run_report(const ReportRequest& rq) {
       if (std::find(exact.begin(), exact.end(), e) == exact.end()) exact.push_back(e);
     }
     if (exact.empty())
-      throw UsageError("section 'forms' compares the GELU forms: the analysis needs one of "
-                       "gelu_erf, gelu_tanh, gelu_erf_grad, gelu_tanh_grad in its functions");
+      throw UsageError(
+          "section 'forms' compares the GELU forms: the analysis needs one of "
+          "gelu_erf, gelu_tanh, gelu_erf_grad, gelu_tanh_grad in its functions");
     std::sort(exact.begin(), exact.end());
     const Implementation* impl = &tanh_form_graded_as_exact();
     for (Function e : exact) {
       for (size_t fi = 0; fi < rq.formats.size(); ++fi) {
         const Format& f = *rq.formats[fi];
-        FormsPart part{e, &f, {}, empty_views(rq, 1)};
+        FormsPart part{e, &f, {}, empty_views(rq, fi, 1)};
         BinningSink sink(f, part.views, BinnedQuantity::gap);
         sink.other = *other_gelu_form(e);
         sink.mode = rq.options.reference_mode;
-        sink.other_table = reference_table(sink.other, f, rq.options.reference_mode,
-                                           rq.options.threads);
+        sink.other_table =
+            reference_table(sink.other, f, rq.options.reference_mode, rq.options.threads);
         auto stats = run_sweep(e, rq.domains[fi], std::span(&impl, 1), rq.options, std::ref(sink));
         part.row = {e, &f, impl, rq.domains[fi].describe(), std::move(stats[0])};
         data.forms.push_back(std::move(part));
@@ -325,7 +334,7 @@ ReportData run_report(const ReportRequest& rq) {
     for (Function d : derivatives_of(rq.functions)) {
       for (size_t fi = 0; fi < rq.formats.size(); ++fi) {
         const Format& f = *rq.formats[fi];
-        LandscapePart part{d, &f, empty_views(rq, 1), 0, 0};
+        LandscapePart part{d, &f, empty_views(rq, fi, 1), 0, 0};
         BinningSink sink(f, part.views, BinnedQuantity::value);
         run_sweep(d, rq.domains[fi], std::span(&exact, 1), rq.options, std::ref(sink));
         part.zeros = sink.zeros;

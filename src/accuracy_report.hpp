@@ -34,8 +34,8 @@ enum class ReportSection {
   gradients,   // gradients.hpp's report
 };
 inline constexpr ReportSection kAllReportSections[] = {
-    ReportSection::table,     ReportSection::ulp_plots,  ReportSection::histograms,
-    ReportSection::forms,     ReportSection::landscape,  ReportSection::saturation,
+    ReportSection::table,    ReportSection::ulp_plots, ReportSection::histograms,
+    ReportSection::forms,    ReportSection::landscape, ReportSection::saturation,
     ReportSection::gradients};
 const char* report_section_name(ReportSection s);
 bool parse_report_section(std::string_view name, ReportSection& out);
@@ -46,7 +46,7 @@ std::string report_section_names();  // "table, ulp_plots, ..."
 inline constexpr double kSymlogThreshold = 1e-3;
 struct PlotView {
   bool symlog = true;
-  double lo = 0, hi = 0;  // linear views only
+  double lo = 0, hi = 0;         // linear views only
   std::string key() const;       // for file names: "all", "-8_8"
   std::string describe() const;  // "all inputs (symmetric log axis)", "x in [-8, 8]"
 };
@@ -58,9 +58,9 @@ enum class PlotLayout { automatic, overlay, panels };
 inline constexpr size_t kMaxOverlaySeries = 4;
 
 struct ReportRequest {
-  std::string name;      // reports/NAME/
-  std::string title;     // the page's heading
-  std::string question;  // what the analysis answers, one paragraph
+  std::string name;       // reports/NAME/
+  std::string title;      // the page's heading
+  std::string question;   // what the analysis answers, one paragraph
   std::string spec_path;  // the spec, relative to the repository root ("analyses/NAME.toml")
   std::vector<Function> functions;
   std::vector<const Format*> formats;
@@ -69,7 +69,7 @@ struct ReportRequest {
   std::vector<const Implementation*> implementations;
   std::vector<ReportSection> sections;  // in kAllReportSections order, no repeats
   std::vector<PlotView> views = {PlotView{}};
-  int bins = 400;
+  int bins = 240;
   PlotLayout layout = PlotLayout::automatic;
   SweepOptions options;
   SaturationOptions saturation;
@@ -85,9 +85,9 @@ struct ReportRequest {
 // bin includes its upper edge). Edges are rounded to 6 significant digits, so they do not depend
 // on the last bit of log10/pow.
 struct BinnedSeries {
-  std::vector<uint64_t> inputs;      // per bin
-  std::vector<Extreme> max_abs;      // per bin: largest |value| over finite results, and where
-  std::vector<uint64_t> nonfinite;   // per bin: results that are inf or NaN where r is not
+  std::vector<uint64_t> inputs;     // per bin
+  std::vector<Extreme> max_abs;     // per bin: largest |value| over finite results, and where
+  std::vector<uint64_t> nonfinite;  // per bin: results that are inf or NaN where r is not
 };
 struct BinnedView {
   PlotView view;
@@ -119,7 +119,7 @@ struct FormsPart {
 struct LandscapePart {
   Function derivative;
   const Format* format;
-  std::vector<BinnedView> views;  // one series
+  std::vector<BinnedView> views;   // one series
   uint64_t zeros = 0, inputs = 0;  // inputs where f' rounds to +-0
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>  // fmt::format
@@ -97,7 +98,8 @@ std::string embed_markdown(const std::string& markdown, int level) {
       continue;
     }
     first = false;
-    if (!fenced && !line.empty() && line[0] == '#') line = std::string(size_t(level - 1), '#') + line;
+    if (!fenced && !line.empty() && line[0] == '#')
+      line = std::string(size_t(level - 1), '#') + line;
     out += line + "\n";
   }
   return out;
@@ -107,13 +109,20 @@ namespace {
 
 // --- figures ----------------------------------------------------------------------------------
 
-svg::Axis x_axis(const BinnedView& v) {
+// The x axis of a view, spanning the edges of every part drawn on it (formats reach different
+// largest |x| on the symmetric log view).
+svg::Axis x_axis(const std::vector<const BinnedView*>& views) {
   svg::Axis a;
-  a.scale = v.view.symlog ? svg::Scale::symlog : svg::Scale::linear;
+  const PlotView& view = views.front()->view;
+  a.scale = view.symlog ? svg::Scale::symlog : svg::Scale::linear;
   a.linear_threshold = kSymlogThreshold;
-  a.lo = v.edges.front();
-  a.hi = v.edges.back();
-  a.label = v.view.symlog ? "x (symmetric log scale)" : "x";
+  a.lo = INFINITY;
+  a.hi = -INFINITY;
+  for (const BinnedView* v : views) {
+    a.lo = std::min(a.lo, v->edges.front());
+    a.hi = std::max(a.hi, v->edges.back());
+  }
+  a.label = view.symlog ? "x (symmetric log scale)" : "x";
   return a;
 }
 
@@ -124,7 +133,8 @@ svg::Axis log_axis(std::string label, double min_positive, double max_value, dou
   svg::Axis a;
   a.label = std::move(label);
   a.scale = svg::Scale::log10;
-  a.lo = std::isfinite(min_positive) ? std::pow(10.0, std::floor(std::log10(min_positive))) : floor_hi;
+  a.lo =
+      std::isfinite(min_positive) ? std::pow(10.0, std::floor(std::log10(min_positive))) : floor_hi;
   a.lo = std::clamp(a.lo, floor_lo, floor_hi);
   a.hi = max_value > 0 ? std::pow(10.0, std::ceil(std::log10(max_value))) : top_min;
   a.hi = std::max(a.hi, top_min);
@@ -141,9 +151,23 @@ void value_range(const BinnedSeries& s, double& min_positive, double& max_value)
   }
 }
 
-svg::Series binned_series(std::string name, std::string color, std::string dash,
-                          const BinnedView& v, const BinnedSeries& s) {
-  svg::Series out{std::move(name), std::move(color), std::move(dash), {}, {}};
+// On the symmetric log view, the x axis ends at the first power of ten (at least 10) beyond
+// which no bin has a value at or above `visible` and no NaN/inf: the far tails, where every
+// result is (nearly) exact, would otherwise take most of the width of an fp32 or bf16 plot.
+void crop_to_visible(svg::Axis& x, const std::vector<const BinnedView*>& views, double visible) {
+  if (x.scale != svg::Scale::symlog) return;
+  double reach = 10;
+  for (const BinnedView* v : views)
+    for (const BinnedSeries& s : v->series)
+      for (size_t k = 0; k < s.inputs.size(); ++k)
+        if (s.nonfinite[k] || (s.max_abs[k].seen() && s.max_abs[k].value >= visible))
+          reach = std::max({reach, std::fabs(v->edges[k]), std::fabs(v->edges[k + 1])});
+  reach = std::pow(10.0, std::ceil(std::log10(reach) - 1e-9));
+  x.lo = std::max(x.lo, -reach);
+  x.hi = std::min(x.hi, reach);
+}
+
+svg::Series binned_series(svg::Series out, const BinnedView& v, const BinnedSeries& s) {
   for (size_t k = 0; k < s.inputs.size(); ++k) {
     const double y = s.inputs[k] && s.max_abs[k].seen() ? s.max_abs[k].value : NAN;
     out.steps.push_back({v.edges[k], v.edges[k + 1], y});
@@ -152,9 +176,23 @@ svg::Series binned_series(std::string name, std::string color, std::string dash,
   return out;
 }
 
-// Series as one overlay panel with a legend, or as small multiples sharing their axes.
+svg::Series implementation_series(const Implementation& impl, size_t index, std::string detail) {
+  return {impl.name,
+          implementation_color(impl, index),
+          dash_for(color_slot(impl, index)),
+          std::move(detail),
+          {},
+          {}};
+}
+
+constexpr const char* kBaselineColor = "#b8b8b8";
+
+// Series as one overlay panel with a legend, or as small multiples sharing their axes. In small
+// multiples the series at `baseline` (the correctly rounded reference) is drawn in grey behind
+// every other panel's line instead of in a panel of its own.
 svg::Figure arrange(std::string title, const svg::Panel& shape, std::vector<svg::Series> series,
-                    PlotLayout layout, std::string note) {
+                    PlotLayout layout, std::string note,
+                    std::optional<size_t> baseline = std::nullopt) {
   svg::Figure fig;
   fig.title = std::move(title);
   fig.note = std::move(note);
@@ -168,9 +206,20 @@ svg::Figure arrange(std::string title, const svg::Panel& shape, std::vector<svg:
     fig.legend = true;
     return fig;
   }
+  std::optional<svg::Series> grey;
+  if (baseline && series.size() > 1) {
+    grey = std::move(series[*baseline]);
+    series.erase(series.begin() + std::ptrdiff_t(*baseline));
+    grey->color = kBaselineColor;
+    grey->dash.clear();
+    grey->flagged.clear();
+    fig.note += fmt::format(" Grey: {}.", grey->name);
+  }
   for (auto& s : series) {
     svg::Panel p = shape;
     p.title = s.name;
+    p.annotation = s.detail;
+    if (grey) p.series.push_back(*grey);
     p.series.push_back(std::move(s));
     fig.panels.push_back(std::move(p));
   }
@@ -181,124 +230,162 @@ svg::Figure arrange(std::string title, const svg::Panel& shape, std::vector<svg:
   return fig;
 }
 
+std::optional<size_t> reference_row(const std::vector<TableRow>& rows) {
+  for (size_t k = 0; k < rows.size(); ++k)
+    if (rows[k].implementation->is_reference) return k;
+  return std::nullopt;
+}
+
+std::string nonfinite_text(const ErrorStats& s) {
+  const uint64_t bad = s.nonfinite + s.nan;
+  return bad ? fmt::format("NaN/inf at {} inputs", bad) : "";
+}
+
+std::string cropped_text(const svg::Axis& x, double full_hi, double visible) {
+  if (x.hi >= full_hi) return "";
+  return fmt::format(
+      " (shown up to |x| = {:g}: beyond it every bin's largest value is below {:g} "
+      "and no result is NaN/inf; the data file has every bin)",
+      x.hi, visible);
+}
+
 std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layout,
                        const std::string& inputs) {
   const BinnedView& v = part.views[view_index];
   double lo = INFINITY, hi = 0;
   for (const BinnedSeries& s : v.series) value_range(s, lo, hi);
   svg::Panel shape;
-  shape.x = x_axis(v);
+  shape.x = x_axis({&v});
   shape.y = log_axis("largest |error| in the bin (ULP)", lo, hi, 1e-4, 0.1, 1);
+  crop_to_visible(shape.x, {&v}, shape.y.lo);
   shape.rules.push_back({0.5, "0.5 ULP"});
   shape.floor_label = "0";
   shape.flag_label = "NaN/inf";
   std::vector<svg::Series> series;
   for (size_t k = 0; k < part.rows.size(); ++k) {
-    const Implementation& impl = *part.rows[k].implementation;
-    series.push_back(binned_series(impl.name, implementation_color(impl, k),
-                                   dash_for(color_slot(impl, k)), v, v.series[k]));
+    const ErrorStats& s = part.rows[k].stats;
+    std::string detail = s.max_abs_ulp.seen() ? "max " + ulp_text(s.max_abs_ulp.value) : "";
+    if (!nonfinite_text(s).empty()) detail += "; " + nonfinite_text(s);
+    series.push_back(binned_series(
+        implementation_series(*part.rows[k].implementation, k, std::move(detail)), v, v.series[k]));
   }
   return svg::render(
       arrange(fmt::format("{} in {}: largest |ULP error| per x-bin", name_of(part.function),
                           part.format->name),
               shape, std::move(series), layout,
-              fmt::format("{}; {}; {} bins. Band 0: every result in the bin exact; NaN/inf: a "
-                          "result was NaN or inf.",
-                          inputs, v.view.describe(), v.edges.size() - 1)));
+              fmt::format("{}; {}; {} bins{}. Band 0: every result in the bin exact; NaN/inf: "
+                          "a result was NaN or inf.",
+                          inputs, v.view.describe(), v.edges.size() - 1,
+                          cropped_text(shape.x, v.edges.back(), shape.y.lo)),
+              reference_row(part.rows)));
 }
 
-// The upper edge of histogram bin b (the last bin is open: drawn one binade wide).
-double histogram_upper(int b) {
-  return b == 0 ? 0x1p-11 : UlpHistogram::lower_edge(b) * 2;
-}
+// The upper edge of histogram bin b >= 1 (the last bin is open: drawn one binade wide).
+double histogram_upper(int b) { return UlpHistogram::lower_edge(b) * 2; }
 
+// Bins 1 and up (|error| > 0) on log axes; bin 0 (results equal to the exact value) is a share
+// in the legend, as are NaN/inf results, so the bars compare only nonzero errors.
 std::string histogram_figure(const SweepPart& part, PlotLayout layout, const std::string& inputs) {
-  int last = 0;
+  int first = UlpHistogram::kBins, last = 1;
   double min_share = INFINITY;
   for (const TableRow& r : part.rows)
-    for (int b = 0; b < UlpHistogram::kBins; ++b)
-      if (r.stats.histogram.counts[size_t(b)]) {
+    for (int b = 1; b < UlpHistogram::kBins; ++b)
+      if (const uint64_t c = r.stats.histogram.counts[size_t(b)]) {
+        first = std::min(first, b);
         last = std::max(last, b);
-        min_share = std::min(min_share, r.stats.share(r.stats.histogram.counts[size_t(b)]));
+        min_share = std::min(min_share, r.stats.share(c));
       }
+  if (first == UlpHistogram::kBins) first = 1;
   svg::Panel shape;
-  shape.x.label = "|ULP error| (bins of one binade; the first holds exact results)";
+  shape.x.label = "|ULP error| (one bin per binade)";
   shape.x.scale = svg::Scale::log10;
-  shape.x.lo = 1e-4;
+  shape.x.lo = std::pow(10.0, std::floor(std::log10(UlpHistogram::lower_edge(first))));
   shape.x.hi = std::max(1.0, std::pow(10.0, std::ceil(std::log10(histogram_upper(last)))));
   shape.y = log_axis("share of inputs", min_share, 1, 1e-12, 0.1, 1);
   shape.floor_label = "0";
   std::vector<svg::Series> series;
   for (size_t k = 0; k < part.rows.size(); ++k) {
-    const TableRow& r = part.rows[k];
-    const Implementation& impl = *r.implementation;
-    const uint64_t bad = r.stats.nonfinite + r.stats.nan;
-    svg::Series s{bad ? fmt::format("{} (NaN/inf: {})", impl.name, bad) : impl.name,
-                  implementation_color(impl, k), dash_for(color_slot(impl, k)), {}, {}};
-    int first = -1, top = -1;
-    for (int b = 0; b < UlpHistogram::kBins; ++b)
-      if (r.stats.histogram.counts[size_t(b)]) {
-        if (first < 0) first = b;
-        top = b;
-      }
-    for (int b = std::max(first, 0); b <= top; ++b) {
-      const double x0 = b == 0 ? shape.x.lo : UlpHistogram::lower_edge(b);
-      const double x1 = histogram_upper(b);
-      s.steps.push_back({x0, x1, r.stats.share(r.stats.histogram.counts[size_t(b)])});
-    }
+    const ErrorStats& st = part.rows[k].stats;
+    std::string detail = "error 0: " + percent(st.share(st.histogram.counts[0]));
+    if (!nonfinite_text(st).empty()) detail += "; " + nonfinite_text(st);
+    svg::Series s = implementation_series(*part.rows[k].implementation, k, std::move(detail));
+    int top = 0;
+    for (int b = 1; b < UlpHistogram::kBins; ++b)
+      if (st.histogram.counts[size_t(b)]) top = b;
+    for (int b = first; b <= top; ++b)
+      s.steps.push_back({UlpHistogram::lower_edge(b), histogram_upper(b),
+                         st.share(st.histogram.counts[size_t(b)])});
     series.push_back(std::move(s));
   }
   return svg::render(arrange(
       fmt::format("{} in {}: histogram of |ULP error|", name_of(part.function), part.format->name),
       shape, std::move(series), layout,
-      fmt::format("{}; share of all inputs per binade of |error|; NaN/inf results are counted "
-                  "in the legend, not in the bins.",
-                  inputs)));
+      fmt::format("{}; share of all inputs per binade [2^k, 2^(k+1)) of |error| > 0; results "
+                  "equal to the exact value and NaN/inf results are shares in the legend.",
+                  inputs),
+      reference_row(part.rows)));
+}
+
+// One line per format on a shared x axis: the tanh-vs-erf gap and the derivative landscape.
+struct FormatLine {
+  const Format* format;
+  const BinnedView* view;
+};
+
+// ULP gaps (half_ulp_rule) get a 0.5 ULP rule, a y axis from at least 1e-4 and the crop of the
+// symmetric log view; magnitudes keep every decade and the whole x range.
+std::string per_format_figure(std::string title, std::string y_label, bool half_ulp_rule,
+                              const std::vector<FormatLine>& lines, std::string note) {
+  double lo = INFINITY, hi = 0;
+  std::vector<const BinnedView*> views;
+  for (const FormatLine& l : lines) {
+    value_range(l.view->series[0], lo, hi);
+    views.push_back(l.view);
+  }
+  svg::Panel shape;
+  shape.x = x_axis(views);
+  shape.y = half_ulp_rule ? log_axis(std::move(y_label), lo, hi, 1e-4, 0.1, 1)
+                          : log_axis(std::move(y_label), lo, hi, 1e-300, 1e-3, 1);
+  if (half_ulp_rule) {
+    shape.rules.push_back({0.5, "0.5 ULP"});
+    const double full_hi = shape.x.hi;
+    crop_to_visible(shape.x, views, shape.y.lo);
+    note += cropped_text(shape.x, full_hi, shape.y.lo) + ".";
+  }
+  shape.floor_label = "0";
+  std::vector<svg::Series> series;
+  for (const FormatLine& l : lines)
+    series.push_back(
+        binned_series({std::string(l.format->name), format_color(*l.format), "", "", {}, {}},
+                      *l.view, l.view->series[0]));
+  return svg::render(
+      arrange(std::move(title), shape, std::move(series), PlotLayout::overlay, std::move(note)));
 }
 
 std::string forms_figure(const std::vector<const FormsPart*>& parts, size_t view_index) {
-  const BinnedView& v0 = parts.front()->views[view_index];
-  double lo = INFINITY, hi = 0;
-  for (const FormsPart* p : parts) value_range(p->views[view_index].series[0], lo, hi);
-  svg::Panel shape;
-  shape.x = x_axis(v0);
-  shape.y = log_axis("largest |gap| in the bin (ULPs of the format)", lo, hi, 1e-4, 0.1, 1);
-  shape.rules.push_back({0.5, "0.5 ULP"});
-  shape.floor_label = "0";
-  std::vector<svg::Series> series;
-  for (const FormsPart* p : parts)
-    series.push_back(binned_series(std::string(p->format->name), format_color(*p->format), "",
-                                   p->views[view_index], p->views[view_index].series[0]));
+  std::vector<FormatLine> lines;
+  for (const FormsPart* p : parts) lines.push_back({p->format, &p->views[view_index]});
   const Function exact = parts.front()->exact;
-  return svg::render(arrange(
-      fmt::format("{} vs {}: exact gap in ULPs of each format", name_of(*other_gelu_form(exact)),
-                  name_of(exact)),
-      shape, std::move(series), PlotLayout::overlay,
+  const auto tanh_form = name_of(*other_gelu_form(exact));
+  return per_format_figure(
+      fmt::format("{} vs {}: exact gap in ULPs of each format", tanh_form, name_of(exact)),
+      "largest |gap| in the bin (ULPs of the format)", true, lines,
       fmt::format("|{}(x) - {}(x)| / ulp({}(x)), largest per x-bin over each format's inputs; "
-                  "{}.",
-                  name_of(*other_gelu_form(exact)), name_of(exact), name_of(exact),
-                  v0.view.describe())));
+                  "{}",
+                  tanh_form, name_of(exact), name_of(exact),
+                  parts.front()->views[view_index].view.describe()));
 }
 
 std::string landscape_figure(const std::vector<const LandscapePart*>& parts, size_t view_index) {
-  const BinnedView& v0 = parts.front()->views[view_index];
-  double lo = INFINITY, hi = 0;
-  for (const LandscapePart* p : parts) value_range(p->views[view_index].series[0], lo, hi);
-  svg::Panel shape;
-  shape.x = x_axis(v0);
-  shape.y = log_axis("largest |f'(x)| in the bin", lo, hi, 1e-300, 1e-3, 1);
-  shape.floor_label = "0";
-  std::vector<svg::Series> series;
-  for (const LandscapePart* p : parts)
-    series.push_back(binned_series(std::string(p->format->name), format_color(*p->format), "",
-                                   p->views[view_index], p->views[view_index].series[0]));
-  const Function d = parts.front()->derivative;
-  return svg::render(arrange(
-      fmt::format("{}: |f'(x)| correctly rounded to each format", name_of(d)), shape,
-      std::move(series), PlotLayout::overlay,
+  std::vector<FormatLine> lines;
+  for (const LandscapePart* p : parts) lines.push_back({p->format, &p->views[view_index]});
+  return per_format_figure(
+      fmt::format("{}: |f'(x)| correctly rounded to each format",
+                  name_of(parts.front()->derivative)),
+      "largest |f'(x)| in the bin", false, lines,
       fmt::format("Largest |f'| over each format's inputs in the bin; band 0: f' rounds to 0 at "
                   "every input of the bin; {}.",
-                  v0.view.describe())));
+                  parts.front()->views[view_index].view.describe()));
 }
 
 // --- saturation zone chart --------------------------------------------------------------------
@@ -326,10 +413,14 @@ std::pair<double, double> plateau_interval(const Format& f, const Asymptote& a, 
   const double x = to_double(f, p.x);
   const double max = to_double(f, f.max_finite_bits());
   switch (a.approach) {
-    case Approach::positive_tail: return {x, max};
-    case Approach::negative_tail: return {-max, x};
-    case Approach::zero_positive: return {0.0, x};
-    case Approach::zero_negative: return {x, -0.0};
+    case Approach::positive_tail:
+      return {x, max};
+    case Approach::negative_tail:
+      return {-max, x};
+    case Approach::zero_positive:
+      return {0.0, x};
+    case Approach::zero_negative:
+      return {x, -0.0};
   }
   return {x, x};
 }
@@ -366,8 +457,7 @@ std::string zone_chart(const SaturationReport& r) {
   if (r.forms) {
     svg::IntervalRow row{fmt::format("{} differs", name_of(r.forms->other)), {}};
     for (const Zone& z : r.forms->zones)
-      row.intervals.push_back(
-          {to_double(f, z.first), to_double(f, z.last), category_of(z.kind)});
+      row.intervals.push_back({to_double(f, z.first), to_double(f, z.last), category_of(z.kind)});
     chart.rows.push_back(std::move(row));
   }
   for (const ImplementationSaturation& impl : r.implementations) {
@@ -388,20 +478,20 @@ std::string zone_chart(const SaturationReport& r) {
     }
   for (auto& row : chart.rows)
     for (auto& iv : row.intervals) iv.category = index[size_t(iv.category)];
-  chart.note = fmt::format("{}. Zones as in the tables below; a single input is drawn 2 px wide.",
-                           r.method);
+  chart.note =
+      fmt::format("{}. Zones as in the tables below; a single input is drawn 2 px wide.", r.method);
   return svg::render(chart);
 }
 
 // --- CSV --------------------------------------------------------------------------------------
 
 std::string binned_csv_header(std::string_view series_column, std::string_view value_column) {
-  return fmt::format("view,bin,x_from,x_to,{},inputs,{},at_x,at_x_bits,nonfinite\n",
-                     series_column, value_column);
+  return fmt::format("view,bin,x_from,x_to,{},inputs,{},at_x,at_x_bits,nonfinite\n", series_column,
+                     value_column);
 }
 
-void binned_csv_rows(std::string& out, const Format& f, const BinnedView& v,
-                     const BinnedSeries& s, std::string_view series_name) {
+void binned_csv_rows(std::string& out, const Format& f, const BinnedView& v, const BinnedSeries& s,
+                     std::string_view series_name) {
   for (size_t k = 0; k < s.inputs.size(); ++k) {
     if (!s.inputs[k]) continue;
     const Extreme& e = s.max_abs[k];
@@ -448,8 +538,10 @@ std::string sweep_summary(const std::vector<SweepPart>& parts) {
       const std::string& name = r.implementation->name;
       if (s.nonfinite + s.nan) bad.push_back(fmt::format("{} ({})", name, s.nonfinite + s.nan));
       if (r.implementation->is_reference) continue;
-      if (s.correctly_rounded == s.points) exact.push_back(name);
-      else if (s.faithful == s.points) faithful.push_back(name);
+      if (s.correctly_rounded == s.points)
+        exact.push_back(name);
+      else if (s.faithful == s.points)
+        faithful.push_back(name);
       else
         others.push_back({s.max_abs_ulp.seen() ? s.max_abs_ulp.value : INFINITY,
                           fmt::format("{} {}", name,
@@ -459,9 +551,9 @@ std::string sweep_summary(const std::vector<SweepPart>& parts) {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::string> ranked;
     for (auto& o : others) ranked.push_back(o.second);
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name_of(p.function), p.format->name,
-                       join(exact, ", "), join(faithful, ", "), join(ranked, ", "),
-                       join(bad, ", "));
+    out +=
+        fmt::format("| {} | {} | {} | {} | {} | {} |\n", name_of(p.function), p.format->name,
+                    join(exact, ", "), join(faithful, ", "), join(ranked, ", "), join(bad, ", "));
   }
   return out;
 }
@@ -513,8 +605,9 @@ std::string saturation_summary(const std::vector<SaturationReport>& reports) {
                        r.format->name, join(nonfinite, ", "), join(zero, ", "), join(cancel, ", "),
                        join(late, ", "), join(clear, ", "));
   }
-  return out + "\nCounts are inputs (`~`: estimated from the fp32 grid); cancellation means a "
-               "relative error above " +
+  return out +
+         "\nCounts are inputs (`~`: estimated from the fp32 grid); cancellation means a "
+         "relative error above " +
          fmt::format("{:g}%", 100 * (reports.empty() ? 0.01 : reports[0].relative_error_limit)) +
          ".\n";
 }
@@ -528,7 +621,8 @@ std::string gradient_summary(const GradientReport& g) {
   std::vector<std::pair<std::string, std::string>> keys;
   std::map<std::pair<std::string, std::string>, std::vector<const BackwardAccuracy*>> groups;
   for (const BackwardAccuracy& a : g.accuracy) {
-    const auto key = std::make_pair(std::string(name_of(a.derivative)), std::string(a.format->name));
+    const auto key =
+        std::make_pair(std::string(name_of(a.derivative)), std::string(a.format->name));
     if (!groups.count(key)) keys.push_back(key);
     groups[key].push_back(&a);
   }
@@ -539,8 +633,10 @@ std::string gradient_summary(const GradientReport& g) {
       const uint64_t nf = a->stats.nonfinite + a->stats.nan;
       if (nf) bad.push_back(fmt::format("{} ({})", n, nf));
       if (a->implementation->is_reference) continue;
-      if (a->envelope.above == 0 && nf == 0) within.push_back(n);
-      else if (a->envelope.above) above.push_back(fmt::format("{} ({})", n, a->envelope.above));
+      if (a->envelope.above == 0 && nf == 0)
+        within.push_back(n);
+      else if (a->envelope.above)
+        above.push_back(fmt::format("{} ({})", n, a->envelope.above));
     }
     out += fmt::format("| {} | {} | {} | {} | {} |\n", key.first, key.second, join(within, ", "),
                        join(above, ", "), join(bad, ", "));
@@ -596,8 +692,9 @@ std::vector<ReportFile> render_report(const ReportData& data) {
     page.body += "\nSaturation zones (implementations and inputs):\n\n" +
                  saturation_summary(data.saturation);
   if (data.gradients && !data.gradients->accuracy.empty())
-    page.body += "\nBackwards against the exact derivative, with the condition-aware envelope:\n\n" +
-                 gradient_summary(*data.gradients);
+    page.body +=
+        "\nBackwards against the exact derivative, with the condition-aware envelope:\n\n" +
+        gradient_summary(*data.gradients);
 
   const std::string inputs = inputs_text(rq);
   if (rq.has(ReportSection::table)) {
@@ -618,11 +715,11 @@ std::vector<ReportFile> render_report(const ReportData& data) {
       const std::string s = stem(p.function, *p.format);
       page.body += fmt::format("\n### {}, {}\n\n", name_of(p.function), p.format->name);
       for (size_t v = 0; v < p.views.size(); ++v)
-        page.body += page.plot(
-            fmt::format("ulp_{}_{}", s, p.views[v].view.key()),
-            ulp_figure(p, v, rq.layout, p.rows.front().domain),
-            fmt::format("{} in {}: largest ULP error per x-bin, {}", name_of(p.function),
-                        p.format->name, p.views[v].view.describe()));
+        page.body +=
+            page.plot(fmt::format("ulp_{}_{}", s, p.views[v].view.key()),
+                      ulp_figure(p, v, rq.layout, p.rows.front().domain),
+                      fmt::format("{} in {}: largest ULP error per x-bin, {}", name_of(p.function),
+                                  p.format->name, p.views[v].view.describe()));
       std::string csv = binned_csv_header("implementation", "max_abs_ulp");
       for (const BinnedView& v : p.views)
         for (size_t k = 0; k < p.rows.size(); ++k)
@@ -632,13 +729,14 @@ std::vector<ReportFile> render_report(const ReportData& data) {
   }
   if (rq.has(ReportSection::histograms)) {
     page.section("Histograms of |ULP error|", "histograms-of-ulp-error");
-    page.body += "The share of inputs whose |ULP error| falls in each binade [2^k, 2^(k+1)); "
-                 "results that are NaN or infinite are counted in the legend.\n\n";
+    page.body +=
+        "The share of inputs whose |ULP error| falls in each binade [2^k, 2^(k+1)); "
+        "results that are NaN or infinite are counted in the legend.\n\n";
     for (const SweepPart& p : data.sweeps)
-      page.body += page.plot("hist_" + stem(p.function, *p.format),
-                             histogram_figure(p, rq.layout, p.rows.front().domain),
-                             fmt::format("{} in {}: histogram of ULP error", name_of(p.function),
-                                         p.format->name));
+      page.body += page.plot(
+          "hist_" + stem(p.function, *p.format),
+          histogram_figure(p, rq.layout, p.rows.front().domain),
+          fmt::format("{} in {}: histogram of ULP error", name_of(p.function), p.format->name));
     page.body += "\nData: " + page.data("histograms", histogram_csv(data.sweeps)) + "\n";
   }
   if (rq.has(ReportSection::forms)) {
@@ -661,23 +759,24 @@ std::vector<ReportFile> render_report(const ReportData& data) {
       for (const FormsPart& p : data.forms)
         if (p.exact == e) parts.push_back(&p);
       for (size_t v = 0; v < parts.front()->views.size(); ++v)
-        page.body += page.plot(
-            fmt::format("forms_{}_{}", name_of(e), parts.front()->views[v].view.key()),
-            forms_figure(parts, v),
-            fmt::format("{} vs {}, gap in ULPs, {}", name_of(*other_gelu_form(e)), name_of(e),
-                        parts.front()->views[v].view.describe()));
+        page.body +=
+            page.plot(fmt::format("forms_{}_{}", name_of(e), parts.front()->views[v].view.key()),
+                      forms_figure(parts, v),
+                      fmt::format("{} vs {}, gap in ULPs, {}", name_of(*other_gelu_form(e)),
+                                  name_of(e), parts.front()->views[v].view.describe()));
       for (const FormsPart* p : parts)
         for (const BinnedView& v : p->views)
           binned_csv_rows(csv, *p->format, v, v.series[0],
                           fmt::format("{}:{}", name_of(e), p->format->name));
     }
-    page.body += "\nData: " + page.data("forms_table", render_table(rows, OutputKind::csv)) +
-                 ", " + page.data("forms_gap", std::move(csv)) + "\n";
+    page.body += "\nData: " + page.data("forms_table", render_table(rows, OutputKind::csv)) + ", " +
+                 page.data("forms_gap", std::move(csv)) + "\n";
   }
   if (rq.has(ReportSection::landscape)) {
     page.section("Derivative landscape", "derivative-landscape");
-    page.body += "How large the exact derivative is once rounded to each format: where it "
-                 "vanishes, underflows (band 0) and peaks.\n\n";
+    page.body +=
+        "How large the exact derivative is once rounded to each format: where it "
+        "vanishes, underflows (band 0) and peaks.\n\n";
     std::vector<Function> ds;
     for (const LandscapePart& p : data.landscapes)
       if (std::find(ds.begin(), ds.end(), p.derivative) == ds.end()) ds.push_back(p.derivative);
@@ -687,11 +786,11 @@ std::vector<ReportFile> render_report(const ReportData& data) {
       for (const LandscapePart& p : data.landscapes)
         if (p.derivative == d) parts.push_back(&p);
       for (size_t v = 0; v < parts.front()->views.size(); ++v)
-        page.body += page.plot(fmt::format("landscape_{}_{}", name_of(d),
-                                           parts.front()->views[v].view.key()),
-                               landscape_figure(parts, v),
-                               fmt::format("{} magnitude per format, {}", name_of(d),
-                                           parts.front()->views[v].view.describe()));
+        page.body += page.plot(
+            fmt::format("landscape_{}_{}", name_of(d), parts.front()->views[v].view.key()),
+            landscape_figure(parts, v),
+            fmt::format("{} magnitude per format, {}", name_of(d),
+                        parts.front()->views[v].view.describe()));
       for (const LandscapePart* p : parts)
         for (const BinnedView& v : p->views)
           binned_csv_rows(csv, *p->format, v, v.series[0],
@@ -701,16 +800,17 @@ std::vector<ReportFile> render_report(const ReportData& data) {
   }
   if (rq.has(ReportSection::saturation)) {
     page.section("Saturation and special values", "saturation-and-special-values");
-    page.body += "Where the exact function, rounded, reaches its asymptotes (grey: on a plateau) "
-                 "and where each implementation departs from it. Definitions: "
-                 "[docs/saturation.md](../../docs/saturation.md).\n\n";
+    page.body +=
+        "Where the exact function, rounded, reaches its asymptotes (grey: on a plateau) "
+        "and where each implementation departs from it. Definitions: "
+        "[docs/saturation.md](../../docs/saturation.md).\n\n";
     for (const SaturationReport& r : data.saturation)
-      page.body += page.plot("zones_" + stem(r.function, *r.format), zone_chart(r),
-                             fmt::format("{} in {}: saturation zones", name_of(r.function),
-                                         r.format->name));
-    page.body += "\nData: " +
-                 page.data("saturation", render_saturation(data.saturation, OutputKind::csv)) +
-                 "\n\n";
+      page.body +=
+          page.plot("zones_" + stem(r.function, *r.format), zone_chart(r),
+                    fmt::format("{} in {}: saturation zones", name_of(r.function), r.format->name));
+    page.body +=
+        "\nData: " + page.data("saturation", render_saturation(data.saturation, OutputKind::csv)) +
+        "\n\n";
     page.body += embed_markdown(render_saturation(data.saturation, OutputKind::markdown), 2);
   }
   if (rq.has(ReportSection::gradients) && data.gradients) {
@@ -742,9 +842,8 @@ std::vector<ReportFile> render_report(const ReportData& data) {
       rq.spec_path, rq.spec_path, rq.spec_path, inputs);
 
   std::string head = fmt::format("# {}\n\n{}\n\n", rq.title, rq.question);
-  head += fmt::format(
-      "Generated by `gelucheck report {}`; do not edit by hand. Inputs: {}.\n\n", rq.spec_path,
-      inputs);
+  head += fmt::format("Generated by `gelucheck report {}`; do not edit by hand. Inputs: {}.\n\n",
+                      rq.spec_path, inputs);
   std::vector<std::string> toc;
   for (const auto& [heading, anchor] : page.contents)
     toc.push_back(fmt::format("[{}](#{})", heading, anchor));

@@ -50,11 +50,20 @@ std::string escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -62,8 +71,10 @@ std::string escape(std::string_view text) {
 
 double Axis::transform(double v) const {
   switch (scale) {
-    case Scale::linear: return v;
-    case Scale::log10: return v > 0 ? std::log10(v) : -INFINITY;
+    case Scale::linear:
+      return v;
+    case Scale::log10:
+      return v > 0 ? std::log10(v) : -INFINITY;
     case Scale::symlog: {
       const double a = std::fabs(v) / linear_threshold;
       const double t = a < 1 ? a : 1 + std::log10(a);
@@ -75,8 +86,10 @@ double Axis::transform(double v) const {
 
 double Axis::inverse(double t) const {
   switch (scale) {
-    case Scale::linear: return t;
-    case Scale::log10: return std::pow(10.0, t);
+    case Scale::linear:
+      return t;
+    case Scale::log10:
+      return std::pow(10.0, t);
     case Scale::symlog: {
       const double a = std::fabs(t);
       const double v = linear_threshold * (a < 1 ? a : std::pow(10.0, a - 1));
@@ -122,24 +135,43 @@ std::vector<Tick> axis_ticks(const Axis& axis, int max_ticks) {
         ticks.push_back({std::pow(10.0, e), power_of_ten_label(e, false)});
     return ticks;
   }
-  // symlog: 0 and +-c 10^k on each side that the axis reaches.
+  // symlog: 0 and +-10^e for e a multiple of a stride, thinned from 0 outwards so neighbours are
+  // at least 1/max_ticks of the axis apart. Beyond the linear stretch a decade is one unit of t,
+  // so the stride is the smallest round number of decades at least that far.
   const double c = axis.linear_threshold;
   const double reach = std::max(std::fabs(axis.lo), std::fabs(axis.hi));
-  int decades = 0;
-  while (c * std::pow(10.0, decades + 1) <= reach * (1 + 1e-12)) ++decades;
-  const int sides = (axis.lo < 0 ? 1 : 0) + (axis.hi > 0 ? 1 : 0);
-  const int per_side = std::max(1, (max_ticks - 1) / std::max(sides, 1));
-  const int stride = std::max(1, (decades + 1 + per_side - 1) / per_side);
-  std::vector<Tick> negative;
-  for (int k = 0; k <= decades; k += stride) {
-    const double v = c * std::pow(10.0, k);
-    if (-v >= axis.lo * (1 + 1e-12)) negative.push_back({-v, number_label(-v)});
-    if (v <= axis.hi * (1 + 1e-12)) ticks.push_back({v, number_label(v)});
-  }
-  std::reverse(negative.begin(), negative.end());
-  if (axis.lo <= 0 && axis.hi >= 0) negative.push_back({0.0, "0"});
-  negative.insert(negative.end(), ticks.begin(), ticks.end());
-  return negative;
+  const int e0 = int(std::ceil(std::log10(c) - 1e-9));
+  const int e1 = int(std::floor(std::log10(reach) + 1e-9));
+  const double t_lo = axis.transform(axis.lo), t_hi = axis.transform(axis.hi);
+  const double min_gap = (t_hi - t_lo) / max_ticks;
+  int stride = 1;
+  for (int step : {1, 2, 3, 5, 10, 20, 25, 50, 100})
+    if ((stride = step) >= min_gap) break;
+  // Decades e = anchor + k stride; anchored at 10^0 unless that leaves a side without a tick.
+  auto side = [&](double sign, int anchor) {
+    std::vector<Tick> out;
+    double last_t = 0;
+    for (int e = e0; e <= e1; ++e) {
+      if ((((e - anchor) % stride) + stride) % stride != 0) continue;
+      const double v = sign * std::pow(10.0, e);
+      if (v < axis.lo * (1 + 1e-12) || v > axis.hi * (1 + 1e-12)) continue;
+      const double t = std::fabs(axis.transform(v));
+      if (t - last_t < min_gap) continue;
+      out.push_back({v, number_label(v)});
+      last_t = t;
+    }
+    return out;
+  };
+  auto both_sides = [&](int anchor) {
+    std::vector<Tick> out = side(-1, anchor);
+    std::reverse(out.begin(), out.end());
+    if (axis.lo <= 0 && axis.hi >= 0) out.push_back({0.0, "0"});
+    for (Tick& t : side(1, anchor)) out.push_back(std::move(t));
+    return out;
+  };
+  ticks = both_sides(0);
+  if (ticks.size() < 3) ticks = both_sides(e1);
+  return ticks;
 }
 
 namespace {
@@ -168,14 +200,17 @@ double panel_cell_height(const Figure& fig) {
 
 void text(std::string& out, double x, double y, std::string_view anchor, std::string_view body,
           std::string_view extra = "") {
-  fmt::format_to(std::back_inserter(out), "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\"{}>{}</text>\n",
-                 px(x), px(y), anchor, extra, body);
+  fmt::format_to(std::back_inserter(out),
+                 "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\"{}>{}</text>\n", px(x), px(y), anchor,
+                 extra, body);
 }
 
-void draw_axes(std::string& out, const Panel& p, const PanelBox& b) {
+// Axis labels only where `x_label` / `y_label`: panels of a grid share their axes, so the grid
+// labels its bottom row and left column.
+void draw_axes(std::string& out, const Panel& p, const PanelBox& b, bool x_label, bool y_label) {
   const double bottom = b.top + b.height;
   // Grid and ticks.
-  for (const Tick& t : axis_ticks(p.x, std::max(3, int(b.width / 80)))) {
+  for (const Tick& t : axis_ticks(p.x, std::max(4, int(b.width / 60)))) {
     const double x = b.left + p.x.position(t.value) * b.width;
     fmt::format_to(std::back_inserter(out),
                    "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", px(x),
@@ -207,15 +242,20 @@ void draw_axes(std::string& out, const Panel& p, const PanelBox& b) {
     text(out, b.left - 5, bottom + b.floor_band / 2 + 4, "end", escape(p.floor_label),
          " font-size=\"10\"");
   }
-  text(out, b.left + b.width / 2, bottom + b.floor_band + 32, "middle", escape(p.x.label));
+  if (x_label)
+    text(out, b.left + b.width / 2, bottom + b.floor_band + 32, "middle", escape(p.x.label));
   const double ymid = b.top + b.height / 2;
-  fmt::format_to(std::back_inserter(out),
-                 "<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
-                 "transform=\"rotate(-90 {0} {1})\">{2}</text>\n",
-                 px(b.left - 50), px(ymid), escape(p.y.label));
+  if (y_label)
+    fmt::format_to(std::back_inserter(out),
+                   "<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
+                   "transform=\"rotate(-90 {0} {1})\">{2}</text>\n",
+                   px(b.left - 50), px(ymid), escape(p.y.label));
   if (!p.title.empty())
     text(out, b.left + b.width / 2, b.top - b.flag_band - 6, "middle", escape(p.title),
          " font-weight=\"bold\"");
+  if (!p.annotation.empty())
+    text(out, b.left + b.width - 4, b.top + 12, "end", escape(p.annotation),
+         " font-size=\"10\" fill=\"#555555\"");
 }
 
 void draw_rules(std::string& out, const Panel& p, const PanelBox& b) {
@@ -265,10 +305,10 @@ void draw_series(std::string& out, const Panel& p, const PanelBox& b, const Seri
     last_x1 = st.x1;
   }
   if (!path.empty())
-    fmt::format_to(std::back_inserter(out),
-                   "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.4\"{}/>\n", path,
-                   s.color,
-                   s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", s.dash));
+    fmt::format_to(
+        std::back_inserter(out),
+        "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.4\"{}/>\n", path, s.color,
+        s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", s.dash));
   if (b.flag_band > 0 && !s.flagged.empty()) {
     // Each series on its own line of the band, so coinciding flags stay visible.
     const double lanes = std::max<double>(1, std::floor((b.flag_band - 4) / 3));
@@ -296,13 +336,45 @@ void open_svg(std::string& out, double width, double height) {
                  px(width), px(height), kFont, kTextColor);
 }
 
+std::string legend_text(const Series& s) {
+  return s.detail.empty() ? s.name : fmt::format("{} ({})", s.name, s.detail);
+}
+
 void legend_entry(std::string& out, double x, double y, const Series& s) {
   fmt::format_to(std::back_inserter(out),
                  "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" "
                  "stroke-width=\"2\"{4}/>\n",
                  px(x), px(y - 4), px(x + 22), s.color,
                  s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", s.dash));
-  text(out, x + 28, y, "start", escape(s.name));
+  text(out, x + 28, y, "start", escape(legend_text(s)));
+}
+
+// The note under a figure, in lines of at most the figure's width at ~6 px per character of the
+// 11 px font, broken at spaces.
+constexpr double kNoteLine = 15;
+std::vector<std::string> wrap(const std::string& text, double width) {
+  const size_t max_chars = size_t(std::max(20.0, (width - 16) / 6.0));
+  std::vector<std::string> lines;
+  std::string line;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(' ', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!line.empty() && line.size() + 1 + word.size() > max_chars) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+void draw_note(std::string& out, const std::vector<std::string>& lines, double top) {
+  for (size_t i = 0; i < lines.size(); ++i)
+    text(out, 8, top + kNoteLine * double(i + 1), "start", escape(lines[i]), " font-size=\"11\"");
 }
 
 }  // namespace
@@ -312,9 +384,14 @@ std::string render(const Figure& fig) {
   const int rows = int((fig.panels.size() + size_t(columns) - 1) / size_t(columns));
   const double cell_w = panel_cell_width(fig), cell_h = panel_cell_height(fig);
   const double title_h = fig.title.empty() ? 8 : 30;
-  const double legend_w = fig.legend && !fig.panels.empty() ? 190 : 0;
-  const double note_h = fig.note.empty() ? 0 : 20;
+  // Legend width from the longest entry at ~6.6 px per character of the 12 px font.
+  double legend_w = 0;
+  if (fig.legend && !fig.panels.empty())
+    for (const Series& s : fig.panels.front().series)
+      legend_w = std::max(legend_w, 40 + 6.6 * double(legend_text(s).size()));
   const double width = columns * cell_w + legend_w;
+  const std::vector<std::string> note = wrap(fig.note, width);
+  const double note_h = kNoteLine * double(note.size()) + (note.empty() ? 0 : 6);
   const double height = title_h + rows * cell_h + note_h;
   std::string out;
   open_svg(out, width, height);
@@ -331,7 +408,8 @@ std::string render(const Figure& fig) {
     b.top = cell_top + kTitleHeight + b.flag_band;
     b.width = fig.panel_width;
     b.height = fig.panel_height;
-    draw_axes(out, p, b);
+    const bool bottom_row = i + size_t(columns) >= fig.panels.size();
+    draw_axes(out, p, b, bottom_row, i % size_t(columns) == 0);
     draw_rules(out, p, b);
     for (size_t k = 0; k < p.series.size(); ++k) draw_series(out, p, b, p.series[k], k);
   }
@@ -342,7 +420,7 @@ std::string render(const Figure& fig) {
       y += 18;
     }
   }
-  if (!fig.note.empty()) text(out, 8, height - 6, "start", escape(fig.note), " font-size=\"11\"");
+  draw_note(out, note, height - note_h);
   out += "</svg>\n";
   return out;
 }
@@ -352,7 +430,8 @@ std::string render(const IntervalChart& chart) {
   const double plot_w = chart.plot_width;
   const double plot_h = kRowHeight * double(chart.rows.size());
   const double legend_h = 20 * std::ceil(double(chart.categories.size()) / 3.0);
-  const double note_h = chart.note.empty() ? 0 : 20;
+  const std::vector<std::string> note = wrap(chart.note, kLabelWidth + plot_w + 20);
+  const double note_h = kNoteLine * double(note.size()) + (note.empty() ? 0 : 6);
   const double width = kLabelWidth + plot_w + 20;
   const double height = kTop + plot_h + kAxisHeight + legend_h + note_h;
   std::string out;
@@ -387,8 +466,8 @@ std::string render(const IntervalChart& chart) {
         px1 = mid + 1;
       }
       fmt::format_to(std::back_inserter(out),
-                     "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
-                     px(px0), px(y), px(px1 - px0), px(kRowHeight - 6),
+                     "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", px(px0),
+                     px(y), px(px1 - px0), px(kRowHeight - 6),
                      chart.categories[size_t(iv.category)].color);
     }
   }
@@ -405,7 +484,7 @@ std::string render(const IntervalChart& chart) {
                    px(y - 9), chart.categories[c].color);
     text(out, x + 20, y, "start", escape(chart.categories[c].name));
   }
-  if (!chart.note.empty()) text(out, 8, height - 6, "start", escape(chart.note), " font-size=\"11\"");
+  draw_note(out, note, height - note_h);
   out += "</svg>\n";
   return out;
 }

@@ -46,8 +46,9 @@ struct Step {
 
 struct Series {
   std::string name;
-  std::string color;  // "#rrggbb"
-  std::string dash;   // SVG stroke-dasharray, empty for a solid line
+  std::string color;   // "#rrggbb"
+  std::string dash;    // SVG stroke-dasharray, empty for a solid line
+  std::string detail;  // a few words after the name in the legend, e.g. "max 2.5 ULP"
   std::vector<Step> steps;
   // Bins drawn as marks in the figure's top band (e.g. where a result was NaN or inf).
   std::vector<Step> flagged;
@@ -70,6 +71,7 @@ struct Panel {
   std::string floor_label;
   double floor_value = 0;
   std::string flag_label;  // the top band's label, e.g. "NaN/inf"; empty: no band
+  std::string annotation;  // small text in the plot area's top right corner
 };
 
 struct Figure {
@@ -77,8 +79,8 @@ struct Figure {
   std::vector<Panel> panels;
   int columns = 1;
   int panel_width = 640, panel_height = 300;  // the plot area of one panel, in px
-  bool legend = true;                          // series names (first panel's) at the right
-  std::string note;                            // one line under the figure
+  bool legend = true;                         // series names (first panel's) at the right
+  std::string note;                           // one line under the figure
 };
 
 std::string render(const Figure& figure);

@@ -1,15 +1,15 @@
 #include "analysis_file.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 
-#include <fmt/format.h>     // fmt::format
-#include <toml++/toml.h>    // toml::parse_file, toml::table, toml::node
+#include <fmt/format.h>   // fmt::format
+#include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
 
 namespace gelucheck::cli {
 
@@ -24,13 +24,20 @@ constexpr std::string_view kGradientKeys = "sections, thresholds, sigmas";
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date/time";
   }
 }
 
@@ -59,8 +66,7 @@ class Reader {
     {
       std::ifstream probe(path_);
       if (!probe)
-        throw UsageError(
-            fmt::format("cannot read analysis '{}': {}", path_, std::strerror(errno)));
+        throw UsageError(fmt::format("cannot read analysis '{}': {}", path_, std::strerror(errno)));
     }
     toml::table root;
     try {
@@ -121,10 +127,14 @@ class Reader {
         rq.bins = int(integer_value(node, k, 8, 4096));
       } else if (k == "plot_layout") {
         const std::string v = string_value(node, k);
-        if (v == "auto") rq.layout = PlotLayout::automatic;
-        else if (v == "overlay") rq.layout = PlotLayout::overlay;
-        else if (v == "panels") rq.layout = PlotLayout::panels;
-        else fail(node, fmt::format("unknown plot_layout '{}'; valid: auto, overlay, panels", v));
+        if (v == "auto")
+          rq.layout = PlotLayout::automatic;
+        else if (v == "overlay")
+          rq.layout = PlotLayout::overlay;
+        else if (v == "panels")
+          rq.layout = PlotLayout::panels;
+        else
+          fail(node, fmt::format("unknown plot_layout '{}'; valid: auto, overlay, panels", v));
       } else if (k == "ci") {
         const auto* b = node.as_boolean();
         if (!b) fail(node, fmt::format("'ci' must be true or false, got {}", type_name(node)));
@@ -141,11 +151,15 @@ class Reader {
       throw UsageError(fmt::format(
           "{}: 'title' and 'question' are required (the page's heading and what it answers)",
           path_));
-    with_location(root, [&] {
-      rq.functions = functions_or_all(functions);
-      rq.formats = formats_or_all(formats);
-      rq.implementations = implementations_or_all(implementations);
-    });
+    // Catalogue names are checked against the line of their key.
+    auto key_node = [&](std::string_view key) -> const toml::node& {
+      const toml::node* n = root.get(key);
+      return n ? *n : root;
+    };
+    with_location(key_node("functions"), [&] { rq.functions = functions_or_all(functions); });
+    with_location(key_node("formats"), [&] { rq.formats = formats_or_all(formats); });
+    with_location(key_node("implementations"),
+                  [&] { rq.implementations = implementations_or_all(implementations); });
     double lo = -INFINITY, hi = INFINITY;
     with_location(*domain_node, [&] {
       if (!domain.range.empty()) std::tie(lo, hi) = parse_range(domain.range);
@@ -157,13 +171,19 @@ class Reader {
     for (const std::string& s : sections) {
       ReportSection r;
       if (!parse_report_section(s, r))
-        fail(*sections_node_, fmt::format("unknown section '{}'; valid: {}", s,
-                                          report_section_names()));
+        fail(*sections_node_,
+             fmt::format("unknown section '{}'; valid: {}", s, report_section_names()));
       if (!rq.has(r)) rq.sections.push_back(r);
     }
     if (rq.sections.empty())
       fail(*sections_node_, fmt::format("'sections' is empty; valid: {}", report_section_names()));
     std::sort(rq.sections.begin(), rq.sections.end());  // the page's order
+    const bool has_gelu = std::any_of(rq.functions.begin(), rq.functions.end(),
+                                      [](Function fn) { return other_gelu_form(fn).has_value(); });
+    if (rq.has(ReportSection::forms) && !has_gelu)
+      fail(*sections_node_,
+           "section 'forms' compares the two GELU forms: 'functions' needs one "
+           "of gelu_erf, gelu_tanh, gelu_erf_grad, gelu_tanh_grad");
     rq.views.clear();
     for (const std::string& v : views) {
       PlotView view;
@@ -209,8 +229,7 @@ class Reader {
     fail(n, fmt::format("'{}' must be a number, got {}", key, type_name(n)));
   }
 
-  int64_t integer_value(const toml::node& n, std::string_view key, int64_t min,
-                        int64_t max) const {
+  int64_t integer_value(const toml::node& n, std::string_view key, int64_t min, int64_t max) const {
     const auto* i = n.as_integer();
     if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, type_name(n)));
     if (i->get() < min || i->get() > max)
@@ -238,8 +257,8 @@ class Reader {
 
   void saturation(const toml::node& n, SaturationOptions& o) const {
     const toml::table* t = n.as_table();
-    if (!t) fail(n, fmt::format("'saturation' must be a table ([saturation]), got {}",
-                                type_name(n)));
+    if (!t)
+      fail(n, fmt::format("'saturation' must be a table ([saturation]), got {}", type_name(n)));
     for (auto&& [key, value] : *t) {
       const std::string k(key.str());
       if (k == "cancellation_percent") {
@@ -291,8 +310,9 @@ class Reader {
         }
       } else if (k == "sigmas") {
         const toml::array* a = value.as_array();
-        if (!a) fail(value, fmt::format("'sigmas' must be an array of numbers, got {}",
-                                        type_name(value)));
+        if (!a)
+          fail(value,
+               fmt::format("'sigmas' must be an array of numbers, got {}", type_name(value)));
         rq.sigmas.clear();
         for (const toml::node& e : *a) {
           const double v = number_value(e, k);

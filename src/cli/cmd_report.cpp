@@ -74,10 +74,10 @@ void deliver(const fs::path& path, const std::string& content, bool check, Outco
     return;
   }
   if (check) {
-    out.stale.push_back(
-        existing ? fmt::format("{}: differs from the regenerated file from line {}",
-                               path.generic_string(), first_different_line(*existing, content))
-                 : fmt::format("{}: missing", path.generic_string()));
+    out.stale.push_back(existing ? fmt::format("{}: differs from the regenerated file from line {}",
+                                               path.generic_string(),
+                                               first_different_line(*existing, content))
+                                 : fmt::format("{}: missing", path.generic_string()));
     return;
   }
   std::error_code ec;
@@ -159,9 +159,10 @@ Runner add_report(CLI::App& app) {
     for (const fs::path& p : specs) {
       AnalysisFile a = read_analysis_file(p.string(), spec_path_for_pages(p, reports_dir), options);
       if (!names.insert(a.request.name).second)
-        throw UsageError(fmt::format("two specs named '{}': each report folder is named after "
-                                     "its spec's file name",
-                                     a.request.name));
+        throw UsageError(
+            fmt::format("two specs named '{}': each report folder is named after "
+                        "its spec's file name",
+                        a.request.name));
       if (o->ci_only && !a.ci) continue;
       analyses.push_back(std::move(a));
     }
@@ -182,14 +183,28 @@ Runner add_report(CLI::App& app) {
       for (const std::string& old : existing_report_files(dir)) {
         if (generated.count(old)) continue;
         const std::string p = (dir / old).generic_string();
-        if (o->check) outcome.stale.push_back(p + ": not generated any more; delete it");
-        else fmt::print(stderr, "gelucheck: {} is not generated any more; delete it\n", p);
+        if (o->check)
+          outcome.stale.push_back(p + ": not generated any more; delete it");
+        else
+          fmt::print(stderr, "gelucheck: {} is not generated any more; delete it\n", p);
       }
       if (outcome.stale.size() != stale_before) refresh.push_back(a.request.spec_path);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       fmt::print(stderr, "{}: {} files, {:.1f} s\n", dir.generic_string(), files.size(), seconds);
     }
+    // A folder with no spec behind it (a renamed or deleted analysis) is stale too.
+    std::set<std::string> spec_names;
+    for (const IndexEntry& e : index) spec_names.insert(e.name);
+    if (fs::is_directory(reports_dir, ec))
+      for (const auto& e : fs::directory_iterator(reports_dir, ec)) {
+        if (!e.is_directory() || spec_names.count(e.path().filename().string())) continue;
+        const std::string p = e.path().generic_string();
+        if (o->check)
+          outcome.stale.push_back(p + ": no analysis spec generates it; delete it");
+        else
+          fmt::print(stderr, "gelucheck: {} has no analysis spec; delete it\n", p);
+      }
     if (!index.empty()) {
       const size_t stale_before = outcome.stale.size();
       deliver(reports_dir / "README.md", render_report_index(index), o->check, outcome);
