@@ -207,7 +207,7 @@ TEST_CASE("report: spec errors exit 2 naming the file and line", "[report]") {
   CHECK_THAT(missing.output, Catch::Contains("cannot read analysis"));
 }
 
-TEST_CASE("report: the same spec gives the same bytes; --check catches stale files", "[report]") {
+TEST_CASE("report: the same spec gives the same bytes, and --check catches stale files", "[report]") {
   const std::string d = fresh_dir("determinism");
   write_file(d + "/analyses/small.toml", kSmallSpec);
   const std::string common = fmt::format("--analyses {}/analyses", d);
