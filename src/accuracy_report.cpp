@@ -132,15 +132,20 @@ class Binner {
     const OrdinalRange r = finite_ordinals_in(f, -INFINITY, edges.back());
     ordinals_.push_back(r.size() ? r.last + 1 : bottom);
   }
-  int bin_of(uint32_t x) const {
+  // Inputs mostly come in increasing order (the sink is called serially), so the last bin is
+  // tried before the binary search.
+  int bin_of(uint32_t x) {
     const int64_t o = ordinal(*format_, x);
     if (o < ordinals_.front() || o >= ordinals_.back()) return -1;
-    return int(std::upper_bound(ordinals_.begin(), ordinals_.end(), o) - ordinals_.begin()) - 1;
+    if (o >= ordinals_[last_] && o < ordinals_[last_ + 1]) return int(last_);
+    last_ = size_t(std::upper_bound(ordinals_.begin(), ordinals_.end(), o) - ordinals_.begin()) - 1;
+    return int(last_);
   }
 
  private:
   const Format* format_;
   std::vector<int64_t> ordinals_;
+  size_t last_ = 0;
 };
 
 // The views of one format's part. The symmetric log view reaches the largest |x| of the
