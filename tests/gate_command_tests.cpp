@@ -150,6 +150,41 @@ gradient_max_ulp = 1
   CHECK_THAT(r.output, Catch::Contains("| gradient_max_nonfinite | <= 0 (default) | 0 | pass |"));
 }
 
+TEST_CASE("gate: saturation thresholds are gated in inputs of the format", "[gate]") {
+  const std::string d = test_dir("gate_saturation");
+  // fp16 gelu_erf. The correctly rounded value is -0 while |x Phi(x)| < 2^-25 (half the
+  // smallest subnormal; a tie rounds to 0 too): mpmath gives x Phi(x) / 2^-25 = -1.0069 at
+  // -5.72265625 (0xc5b9) and -0.9846 at -5.7265625 (0xc5ba), so the plateau is [-max, 0xc5ba].
+  // The naive float formula 0.5 x (1 + erff(x / sqrt2)) is 0 where erff rounds to -1: at
+  // -5.54296875 (0xc58b) erf(x/sqrt2) = -1 + 2.95e-8 rounds to -1 in float, at -5.5390625
+  // (0xc58a) to -0.99999994. 0xc5ba - 0xc58b = 47 consecutive fp16 inputs. The stable erfc form
+  // has no premature zero: distance 0.
+  const std::string gate = write(d + "/gate.toml", R"(
+[defaults]
+function = "gelu_erf"
+format = "fp16"
+saturation_threshold_tolerance = 0
+
+[[check]]
+name = "naive"
+implementation = "fp32"
+
+[[check]]
+name = "stable"
+implementation = "erfc_form"
+)");
+  const Run r = run(fmt::format("gate {} --json {}/r.json", gate, d));
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("2 checks, 1 passed, 1 failed"));
+  CHECK_THAT(r.output, Catch::Contains("saturation_threshold_tolerance = 47 fails <= 0"));
+  CHECK_THAT(r.output, Catch::Contains("gelu(x) = -0 (x -> -inf): correctly rounded from -5.727 "
+                                       "(0xc5ba), fp32 from -5.543 (0xc58b), 47 inputs apart"));
+  const auto json = nlohmann::json::parse(read(d + "/r.json"));
+  CHECK(json["checks"][0]["metrics"]["saturation_threshold_tolerance"] == 47);
+  CHECK(json["checks"][1]["metrics"]["saturation_threshold_tolerance"] == 0);
+}
+
 TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", "[gate]") {
   const std::string d = test_dir("gate_malformed");
   const std::string head = "[[check]]\nfunction = \"gelu_erf\"\nformat = \"bf16\"\n";
@@ -182,8 +217,8 @@ TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", 
       {head + "implementation = \"fp32\"\nmax_ulp = 1\n" + head +
            "implementation = \"fp32\"\nmax_ulp = 2\n",
        "bad.toml:6: check name 'gelu_erf/bf16/fp32' is already used at /"},
-      {head + "implementation = \"fp32\"\nsaturation_threshold_tolerance = 1\n",
-       "bad.toml:5: 'saturation_threshold_tolerance' needs the saturation report"},
+      {head + "implementation = \"fp32\"\nsaturation_threshold_tolerance = -1\n",
+       "bad.toml:5: 'saturation_threshold_tolerance' must be >= 0, got -1"},
       {"[[check]]\nfunction = \"gelu_erf_grad\"\nformat = \"bf16\"\nimplementation = \"fp32\"\n"
        "gradient_max_ulp = 1\n",
        "bad.toml:1: the gradient_* limits gate the backward of a forward function"},

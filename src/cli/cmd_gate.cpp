@@ -5,6 +5,7 @@
 #include <fmt/format.h>  // fmt::print
 
 #include "../output_file.hpp"
+#include "../saturation.hpp"
 #include "../sweep_domain.hpp"
 #include "common.hpp"
 #include "gate_file.hpp"
@@ -62,6 +63,40 @@ PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_b
   return p;
 }
 
+// The largest distance, in inputs of the format, between the implementation's plateau
+// thresholds and the correctly rounded ones (GateMetric::saturation_threshold_tolerance), and a
+// line saying where.
+std::pair<double, std::string> saturation_threshold_distance(Function fn, const Format& f,
+                                                             const Implementation& impl,
+                                                             const SweepOptions& sweep) {
+  SaturationOptions options;
+  options.threads = sweep.threads;
+  options.reference_mode = sweep.reference_mode;
+  const Implementation* impls[] = {&impl};
+  const SaturationReport report = analyze_saturation(fn, f, impls, options);
+  const ImplementationSaturation& mine = report.implementations.front();
+  auto threshold = [&](const Plateau& p) {
+    return p.exists ? fmt::format("from {}", value_with_bits(f, p.x)) : std::string("never");
+  };
+  double worst = 0;
+  std::string where = "every threshold is where the correctly rounded one is";
+  for (size_t a = 0; a < report.asymptotes.size(); ++a) {
+    const Plateau &ref = report.reference[a], &got = mine.plateaus[a];
+    double distance = 0;
+    if (ref.exists && got.exists)
+      distance =
+          std::fabs(double(outward_distance(f, report.asymptotes[a].approach, ref.x, got.x)));
+    else if (ref.exists != got.exists)
+      distance = double(ref.exists ? ref.inputs : got.inputs);
+    if (distance <= worst) continue;
+    worst = distance;
+    where = fmt::format("{} ({}): correctly rounded {}, {} {}, {} inputs apart",
+                        report.asymptotes[a].label, approach_name(report.asymptotes[a].approach),
+                        threshold(ref), impl.name, threshold(got), distance);
+  }
+  return {worst, where};
+}
+
 CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_t worst_count,
                       const Baseline* baseline) {
   const GateCheck& c = *p.check;
@@ -86,6 +121,14 @@ CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_
     r.backward_implementation = p.backward->name;
     r.backward_worst.capacity = worst_count;
     r.backward_stats = sweep(*r.backward_function, p.backward, r.backward_worst);
+  }
+  if (std::any_of(c.limits.begin(), c.limits.end(),
+                  [](const GateLimit& l) { return is_saturation_metric(l.metric); })) {
+    const auto [distance, worst] = at_location(c.location, [&] {
+      return saturation_threshold_distance(c.function, *c.format, *p.implementation, options);
+    });
+    r.saturation_distance = distance;
+    r.saturation_worst = worst;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const GateLimit& l : c.limits) {

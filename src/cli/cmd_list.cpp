@@ -14,11 +14,11 @@ Runner add_list(CLI::App& app) {
       fmt::print("  {:<16} {}\n", fi.name, fi.definition);
     fmt::print("\nFormats:\n");
     for (const Format* f : all_formats) {
-      fmt::print("  {:<16} {}: {} exponent + {} fraction bits, p = {}, normal exponents [{}, {}], "
-                 "min subnormal 2^{}, max {}\n",
-                 f->name, f->summary, f->exponent_bits, f->fraction_bits, f->precision(),
-                 f->emin(), f->emax(), f->min_subnormal_log2(),
-                 to_shortest_decimal(*f, f->max_finite_bits()));
+      fmt::print(
+          "  {:<16} {}: {} exponent + {} fraction bits, p = {}, normal exponents [{}, {}], "
+          "min subnormal 2^{}, max {}\n",
+          f->name, f->summary, f->exponent_bits, f->fraction_bits, f->precision(), f->emin(),
+          f->emax(), f->min_subnormal_log2(), to_shortest_decimal(*f, f->max_finite_bits()));
     }
     fmt::print("\nImplementations (functions they provide in brackets):\n");
     for (const Implementation& impl : builtin_implementations()) {
@@ -29,6 +29,9 @@ Runner add_list(CLI::App& app) {
       fmt::print("  {:<20} {}\n  {:<20} Used in: {}\n  {:<20} [{}]\n", impl.name, impl.summary, "",
                  impl.used_in, "", fns);
     }
+    fmt::print("\nImplementation schemes (wherever an implementation is named):\n");
+    for (const ImplementationScheme& scheme : implementation_schemes())
+      fmt::print("  {}\n", scheme.usage);
     return 0;
   };
 }

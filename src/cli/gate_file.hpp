@@ -40,7 +40,13 @@ enum class GateMetric {
   // by gradient_implementation (default: the check's implementation) over the same inputs.
   gradient_max_ulp,        // largest |ULP error| of the backward over finite results
   gradient_max_nonfinite,  // non-finite/NaN results of the backward (default limit 0)
+  // Saturation (saturation.hpp, over every finite input of the format, whatever the range): the
+  // largest distance, in inputs of the format, between a plateau threshold of the
+  // implementation and the correctly rounded one, over the function's asymptotes; a plateau
+  // that one side has and the other lacks counts as all the inputs on it.
+  saturation_threshold_tolerance,
 };
+bool is_saturation_metric(GateMetric m);
 
 struct GateMetricInfo {
   GateMetric metric;
@@ -52,10 +58,6 @@ struct GateMetricInfo {
 };
 const std::vector<GateMetricInfo>& gate_metrics();
 const GateMetricInfo& info_of(GateMetric m);
-
-// Keys reserved for the saturation report (issue 3): refused with a clear message while this
-// build does not provide it.
-inline constexpr std::string_view kReservedGateKeys[] = {"saturation_threshold_tolerance"};
 
 // The derivative of a forward function (gelu_erf -> gelu_erf_grad, gelu_tanh -> gelu_tanh_grad,
 // tanh -> tanh_grad, as functions.hpp defines them); nullopt for a derivative.

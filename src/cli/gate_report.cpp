@@ -54,6 +54,7 @@ bool CheckResult::passed() const {
 
 std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
   if (info_of(m).backward && !r.backward_function) return std::nullopt;
+  if (is_saturation_metric(m)) return r.saturation_distance;
   const ErrorStats& s = info_of(m).backward ? r.backward_stats : r.stats;
   switch (m) {
     case GateMetric::max_ulp:
@@ -74,6 +75,8 @@ std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
       return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
     case GateMetric::gradient_max_nonfinite:
       return double(s.nonfinite + s.nan);
+    case GateMetric::saturation_threshold_tolerance:
+      break;  // above
   }
   return 0.0;
 }
@@ -282,6 +285,8 @@ std::vector<WorstList> lists_for_failures(const CheckResult& r) {
       case GateMetric::gradient_max_nonfinite:
         grad_nonfinite = true;
         break;
+      case GateMetric::saturation_threshold_tolerance:
+        break;  // failure_text names the farthest threshold
       default:
         ulp = true;
         break;
@@ -311,6 +316,10 @@ std::string failure_text(const CheckResult& r, const std::string& indent) {
     s += fmt::format("{}{} = {} fails {}\n", indent, criterion_name(cr), measured_text(cr),
                      bound_text(cr));
   }
+  const bool saturation_failed = std::any_of(
+      r.criteria.begin(), r.criteria.end(),
+      [](const CriterionResult& cr) { return !cr.passed && is_saturation_metric(cr.metric); });
+  if (saturation_failed) s += fmt::format("{}farthest threshold: {}\n", indent, r.saturation_worst);
   for (const WorstList& l : lists_for_failures(r)) {
     s += fmt::format("{}{}:\n", indent, l.title);
     for (const PointRecord& p : *l.records)

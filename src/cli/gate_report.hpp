@@ -42,6 +42,9 @@ struct CheckResult {
   std::string backward_implementation;
   ErrorStats backward_stats;
   WorstInputs backward_worst;
+  // The saturation thresholds, when the check gates them: the largest distance and where.
+  std::optional<double> saturation_distance;
+  std::string saturation_worst;  // e.g. "tanh(x) = 1 (x -> +inf): reference from 9.01 (0x...), ..."
   std::vector<CriterionResult> criteria;
   std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
   double seconds = 0;
