@@ -677,24 +677,25 @@ std::vector<ReportFile> render_report(const ReportData& data) {
   const ReportRequest& rq = *data.request;
   Page page;
 
-  // Summary first: what a reader acts on.
+  // Summary first: what a reader acts on. Blocks separated by one blank line.
   page.section("Summary", "summary");
-  if (!data.sweeps.empty()) {
-    page.body +=
+  std::vector<std::string> blocks;
+  if (!data.sweeps.empty())
+    blocks.push_back(
         "Per function and format: the implementations that return the correctly rounded value "
         "at every input, those that are always faithful (one of the two neighbours of the exact "
         "value), and the largest |ULP error| of the others.\n\n" +
-        sweep_summary(data.sweeps);
-  }
-  if (!data.forms.empty()) page.body += "\n" + forms_summary(data.forms);
-  if (!data.landscapes.empty()) page.body += "\n" + landscape_summary(data.landscapes);
+        sweep_summary(data.sweeps));
+  if (!data.forms.empty()) blocks.push_back(forms_summary(data.forms));
+  if (!data.landscapes.empty()) blocks.push_back(landscape_summary(data.landscapes));
   if (!data.saturation.empty())
-    page.body += "\nSaturation zones (implementations and inputs):\n\n" +
-                 saturation_summary(data.saturation);
+    blocks.push_back("Saturation zones (implementations and inputs):\n\n" +
+                     saturation_summary(data.saturation));
   if (data.gradients && !data.gradients->accuracy.empty())
-    page.body +=
-        "\nBackwards against the exact derivative, with the condition-aware envelope:\n\n" +
-        gradient_summary(*data.gradients);
+    blocks.push_back(
+        "Backwards against the exact derivative, with the condition-aware envelope:\n\n" +
+        gradient_summary(*data.gradients));
+  page.body += join(blocks, "\n", "");
 
   const std::string inputs = inputs_text(rq);
   if (rq.has(ReportSection::table)) {
