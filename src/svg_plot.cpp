@@ -222,6 +222,8 @@ void draw_axes(std::string& out, const Panel& p, const PanelBox& b, bool x_label
     fmt::format_to(std::back_inserter(out),
                    "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\"/>\n",
                    px(b.left), px(y), px(b.left + b.width), kGridColor);
+    // A label at the very top would run into the flag band's label beside it.
+    if (b.flag_band > 0 && y < b.top + 10) continue;
     text(out, b.left - 5, y + 4, "end", t.label);
   }
   fmt::format_to(std::back_inserter(out),
