@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>  // fmt::format, fmt::format_to
 
+#include "xml_escape.hpp"
+
 namespace gelucheck::svg {
 
 namespace {
@@ -45,29 +47,6 @@ std::string number_label(double v) {
 }
 
 }  // namespace
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 double Axis::transform(double v) const {
   switch (scale) {
@@ -234,29 +213,29 @@ void draw_axes(std::string& out, const Panel& p, const PanelBox& b, bool x_label
     fmt::format_to(std::back_inserter(out),
                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f6f6f6\"/>\n",
                    px(b.left), px(b.top - b.flag_band), px(b.width), px(b.flag_band - 2));
-    text(out, b.left - 5, b.top - b.flag_band / 2 + 3, "end", escape(p.flag_label),
+    text(out, b.left - 5, b.top - b.flag_band / 2 + 3, "end", xml_escape(p.flag_label),
          " font-size=\"10\"");
   }
   if (b.floor_band > 0) {
     fmt::format_to(std::back_inserter(out),
                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f6f6f6\"/>\n",
                    px(b.left), px(bottom + 2), px(b.width), px(b.floor_band - 2));
-    text(out, b.left - 5, bottom + b.floor_band / 2 + 4, "end", escape(p.floor_label),
+    text(out, b.left - 5, bottom + b.floor_band / 2 + 4, "end", xml_escape(p.floor_label),
          " font-size=\"10\"");
   }
   if (x_label)
-    text(out, b.left + b.width / 2, bottom + b.floor_band + 32, "middle", escape(p.x.label));
+    text(out, b.left + b.width / 2, bottom + b.floor_band + 32, "middle", xml_escape(p.x.label));
   const double ymid = b.top + b.height / 2;
   if (y_label)
     fmt::format_to(std::back_inserter(out),
                    "<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
                    "transform=\"rotate(-90 {0} {1})\">{2}</text>\n",
-                   px(b.left - 50), px(ymid), escape(p.y.label));
+                   px(b.left - 50), px(ymid), xml_escape(p.y.label));
   if (!p.title.empty())
-    text(out, b.left + b.width / 2, b.top - b.flag_band - 6, "middle", escape(p.title),
+    text(out, b.left + b.width / 2, b.top - b.flag_band - 6, "middle", xml_escape(p.title),
          " font-weight=\"bold\"");
   if (!p.annotation.empty())
-    text(out, b.left + b.width - 4, b.top + 12, "end", escape(p.annotation),
+    text(out, b.left + b.width - 4, b.top + 12, "end", xml_escape(p.annotation),
          " font-size=\"10\" fill=\"#555555\"");
 }
 
@@ -270,7 +249,7 @@ void draw_rules(std::string& out, const Panel& p, const PanelBox& b) {
                    "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#555555\" "
                    "stroke-dasharray=\"2 3\"/>\n",
                    px(b.left), px(y), px(b.left + b.width));
-    text(out, b.left + b.width - 4, y - 3, "end", escape(r.label),
+    text(out, b.left + b.width - 4, y - 3, "end", xml_escape(r.label),
          " font-size=\"10\" fill=\"#555555\"");
   }
 }
@@ -348,7 +327,7 @@ void legend_entry(std::string& out, double x, double y, const Series& s) {
                  "stroke-width=\"2\"{4}/>\n",
                  px(x), px(y - 4), px(x + 22), s.color,
                  s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", s.dash));
-  text(out, x + 28, y, "start", escape(legend_text(s)));
+  text(out, x + 28, y, "start", xml_escape(legend_text(s)));
 }
 
 // The note under a figure, in lines of at most the figure's width at ~6 px per character of the
@@ -376,7 +355,8 @@ std::vector<std::string> wrap(const std::string& text, double width) {
 
 void draw_note(std::string& out, const std::vector<std::string>& lines, double top) {
   for (size_t i = 0; i < lines.size(); ++i)
-    text(out, 8, top + kNoteLine * double(i + 1), "start", escape(lines[i]), " font-size=\"11\"");
+    text(out, 8, top + kNoteLine * double(i + 1), "start", xml_escape(lines[i]),
+         " font-size=\"11\"");
 }
 
 }  // namespace
@@ -398,7 +378,8 @@ std::string render(const Figure& fig) {
   std::string out;
   open_svg(out, width, height);
   if (!fig.title.empty())
-    text(out, width / 2, 20, "middle", escape(fig.title), " font-size=\"14\" font-weight=\"bold\"");
+    text(out, width / 2, 20, "middle", xml_escape(fig.title),
+         " font-size=\"14\" font-weight=\"bold\"");
   for (size_t i = 0; i < fig.panels.size(); ++i) {
     const Panel& p = fig.panels[i];
     PanelBox b;
@@ -438,7 +419,8 @@ std::string render(const IntervalChart& chart) {
   const double height = kTop + plot_h + kAxisHeight + legend_h + note_h;
   std::string out;
   open_svg(out, width, height);
-  text(out, width / 2, 20, "middle", escape(chart.title), " font-size=\"14\" font-weight=\"bold\"");
+  text(out, width / 2, 20, "middle", xml_escape(chart.title),
+       " font-size=\"14\" font-weight=\"bold\"");
   const double left = kLabelWidth, top = kTop, bottom = top + plot_h;
   for (size_t r = 0; r < chart.rows.size(); ++r) {
     const double y = top + kRowHeight * double(r);
@@ -446,7 +428,7 @@ std::string render(const IntervalChart& chart) {
       fmt::format_to(std::back_inserter(out),
                      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f4f4f4\"/>\n",
                      px(left), px(y), px(plot_w), px(kRowHeight));
-    text(out, left - 6, y + kRowHeight / 2 + 4, "end", escape(chart.rows[r].label));
+    text(out, left - 6, y + kRowHeight / 2 + 4, "end", xml_escape(chart.rows[r].label));
   }
   for (const Tick& t : axis_ticks(chart.x, std::max(3, int(plot_w / 70)))) {
     const double x = left + chart.x.position(t.value) * plot_w;
@@ -477,14 +459,14 @@ std::string render(const IntervalChart& chart) {
                  "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
                  "stroke=\"{}\"/>\n",
                  px(left), px(top), px(plot_w), px(plot_h), kFrameColor);
-  text(out, left + plot_w / 2, bottom + 32, "middle", escape(chart.x.label));
+  text(out, left + plot_w / 2, bottom + 32, "middle", xml_escape(chart.x.label));
   for (size_t c = 0; c < chart.categories.size(); ++c) {
     const double x = 10 + (width - 20) / 3 * double(c % 3);
     const double y = bottom + kAxisHeight + 20 * double(c / 3) + 8;
     fmt::format_to(std::back_inserter(out),
                    "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"{}\"/>\n", px(x),
                    px(y - 9), chart.categories[c].color);
-    text(out, x + 20, y, "start", escape(chart.categories[c].name));
+    text(out, x + 20, y, "start", xml_escape(chart.categories[c].name));
   }
   draw_note(out, note, height - note_h);
   out += "</svg>\n";

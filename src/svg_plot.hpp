@@ -108,7 +108,4 @@ struct IntervalChart {
 
 std::string render(const IntervalChart& chart);
 
-// Escapes &, <, > and " for SVG text and attributes.
-std::string escape(std::string_view text);
-
 }  // namespace gelucheck::svg

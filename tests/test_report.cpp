@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "accuracy_report.hpp"
+#include "cli_run.hpp"
 #include "report_page.hpp"
 #include "svg_plot.hpp"
 
@@ -25,22 +26,8 @@ using namespace gelucheck;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Run gelucheck_cli(const std::string& args) {
-  const std::string command = fmt::format("{} {} 2>&1", GELUCHECK_BINARY, args);
-  Run r;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
+using cli_test::Run;
+Run gelucheck_cli(const std::string& args) { return cli_test::run(args); }
 
 std::string fresh_dir(const std::string& name) {
   const std::string d = std::string(GELUCHECK_TEST_DATA_DIR) + "/report_" + name;
@@ -207,7 +194,8 @@ TEST_CASE("report: spec errors exit 2 naming the file and line", "[report]") {
   CHECK_THAT(missing.output, Catch::Contains("cannot read analysis"));
 }
 
-TEST_CASE("report: the same spec gives the same bytes, and --check catches stale files", "[report]") {
+TEST_CASE("report: the same spec gives the same bytes, and --check catches stale files",
+          "[report]") {
   const std::string d = fresh_dir("determinism");
   write_file(d + "/analyses/small.toml", kSmallSpec);
   const std::string common = fmt::format("--analyses {}/analyses", d);

@@ -11,6 +11,8 @@
 #include <fmt/format.h>   // fmt::format
 #include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
 
+#include "toml_values.hpp"
+
 namespace gelucheck::cli {
 
 namespace {
@@ -21,25 +23,6 @@ constexpr std::string_view kTopKeys =
 constexpr std::string_view kSaturationKeys =
     "cancellation_percent, fp32_bits, fp32_dense_bits, fp32_dense_range";
 constexpr std::string_view kGradientKeys = "sections, thresholds, sigmas";
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    default:
-      return "a date/time";
-  }
-}
 
 // One paragraph: runs of whitespace (TOML multi-line strings) become one space, so the text fits
 // a Markdown table cell.
@@ -137,7 +120,7 @@ class Reader {
           fail(node, fmt::format("unknown plot_layout '{}'; valid: auto, overlay, panels", v));
       } else if (k == "ci") {
         const auto* b = node.as_boolean();
-        if (!b) fail(node, fmt::format("'ci' must be true or false, got {}", type_name(node)));
+        if (!b) fail(node, fmt::format("'ci' must be true or false, got {}", toml_type_name(node)));
         out.ci = b->get();
       } else if (k == "saturation") {
         saturation(node, rq.saturation);
@@ -219,19 +202,19 @@ class Reader {
 
   std::string string_value(const toml::node& n, std::string_view key) const {
     const auto* s = n.as_string();
-    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, type_name(n)));
+    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, toml_type_name(n)));
     return s->get();
   }
 
   double number_value(const toml::node& n, std::string_view key) const {
     if (const auto* i = n.as_integer()) return double(i->get());
     if (const auto* d = n.as_floating_point()) return d->get();
-    fail(n, fmt::format("'{}' must be a number, got {}", key, type_name(n)));
+    fail(n, fmt::format("'{}' must be a number, got {}", key, toml_type_name(n)));
   }
 
   int64_t integer_value(const toml::node& n, std::string_view key, int64_t min, int64_t max) const {
     const auto* i = n.as_integer();
-    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, type_name(n)));
+    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, toml_type_name(n)));
     if (i->get() < min || i->get() > max)
       fail(n, fmt::format("'{}' must be in [{}, {}], got {}", key, min, max, i->get()));
     return i->get();
@@ -241,7 +224,8 @@ class Reader {
   std::vector<std::string> strings(const toml::node& n, std::string_view key) const {
     if (n.is_string()) return {n.as_string()->get()};
     const toml::array* a = n.as_array();
-    if (!a) fail(n, fmt::format("'{}' must be an array of strings, got {}", key, type_name(n)));
+    if (!a)
+      fail(n, fmt::format("'{}' must be an array of strings, got {}", key, toml_type_name(n)));
     std::vector<std::string> out;
     for (const toml::node& e : *a) out.push_back(string_value(e, key));
     return out;
@@ -251,14 +235,15 @@ class Reader {
     if (n.is_string()) return n.as_string()->get();
     const toml::array* a = n.as_array();
     if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number())
-      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", type_name(n)));
+      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", toml_type_name(n)));
     return fmt::format("{}:{}", number_value((*a)[0], "range"), number_value((*a)[1], "range"));
   }
 
   void saturation(const toml::node& n, SaturationOptions& o) const {
     const toml::table* t = n.as_table();
     if (!t)
-      fail(n, fmt::format("'saturation' must be a table ([saturation]), got {}", type_name(n)));
+      fail(n,
+           fmt::format("'saturation' must be a table ([saturation]), got {}", toml_type_name(n)));
     for (auto&& [key, value] : *t) {
       const std::string k(key.str());
       if (k == "cancellation_percent") {
@@ -286,7 +271,8 @@ class Reader {
 
   void gradients(const toml::node& n, ReportRequest& rq) const {
     const toml::table* t = n.as_table();
-    if (!t) fail(n, fmt::format("'gradients' must be a table ([gradients]), got {}", type_name(n)));
+    if (!t)
+      fail(n, fmt::format("'gradients' must be a table ([gradients]), got {}", toml_type_name(n)));
     for (auto&& [key, value] : *t) {
       const std::string k(key.str());
       if (k == "sections") {
@@ -312,7 +298,7 @@ class Reader {
         const toml::array* a = value.as_array();
         if (!a)
           fail(value,
-               fmt::format("'sigmas' must be an array of numbers, got {}", type_name(value)));
+               fmt::format("'sigmas' must be an array of numbers, got {}", toml_type_name(value)));
         rq.sigmas.clear();
         for (const toml::node& e : *a) {
           const double v = number_value(e, k);

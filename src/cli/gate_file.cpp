@@ -10,6 +10,7 @@
 #include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
 
 #include "../plugin_implementation.hpp"
+#include "toml_values.hpp"
 
 namespace gelucheck::cli {
 
@@ -81,29 +82,6 @@ std::string metric_keys() {
 constexpr std::string_view kCheckKeys =
     "name, function, format, implementation, gradient_implementation, range, grid, points, "
     "seed, baseline_tolerance";
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time:
-      return "a date/time";
-    default:
-      return "nothing";
-  }
-}
 
 // Reads one gate file; every error is "FILE:LINE: what is wrong".
 class GateFileReader {
@@ -187,25 +165,26 @@ class GateFileReader {
   const toml::table* table_at(const toml::node& n, std::string_view key,
                               std::string_view spelled) const {
     const toml::table* t = n.as_table();
-    if (!t) fail(n, fmt::format("'{}' must be a table ({}), got {}", key, spelled, type_name(n)));
+    if (!t)
+      fail(n, fmt::format("'{}' must be a table ({}), got {}", key, spelled, toml_type_name(n)));
     return t;
   }
 
   std::string string_value(const toml::node& n, std::string_view key) const {
     const auto* s = n.as_string();
-    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, type_name(n)));
+    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, toml_type_name(n)));
     return s->get();
   }
 
   double number_value(const toml::node& n, std::string_view key) const {
     if (const auto* i = n.as_integer()) return double(i->get());
     if (const auto* d = n.as_floating_point()) return d->get();
-    fail(n, fmt::format("'{}' must be a number, got {}", key, type_name(n)));
+    fail(n, fmt::format("'{}' must be a number, got {}", key, toml_type_name(n)));
   }
 
   int64_t integer_value(const toml::node& n, std::string_view key, int64_t min) const {
     const auto* i = n.as_integer();
-    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, type_name(n)));
+    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, toml_type_name(n)));
     if (i->get() < min) fail(n, fmt::format("'{}' must be >= {}, got {}", key, min, i->get()));
     return i->get();
   }
@@ -239,7 +218,7 @@ class GateFileReader {
     if (n.is_string()) return n.as_string()->get();
     const toml::array* a = n.as_array();
     if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number())
-      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", type_name(n)));
+      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", toml_type_name(n)));
     // Shortest round-trip decimals ("inf" for infinities) read back exactly by parse_range.
     return fmt::format("{}:{}", number_value((*a)[0], "range"), number_value((*a)[1], "range"));
   }

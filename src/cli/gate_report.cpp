@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>  // fmt::format
 
+#include "../xml_escape.hpp"
+
 namespace gelucheck::cli {
 
 // --- results ----------------------------------------------------------------------------------
@@ -332,32 +334,6 @@ std::string check_heading(const CheckResult& r) {
   const GateCheck& c = *r.check;
   return fmt::format("{} ({}): {} in {} by {}, {}", c.name, c.location, name_of(c.function),
                      c.format->name, c.implementation, r.domain);
-}
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
 }
 
 size_t failed_count(const std::vector<CheckResult>& results) {
