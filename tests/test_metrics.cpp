@@ -3,8 +3,14 @@
 //   ulp_error = (y - r)/ulp(r), ulp(r) = 2^(max(floor(log2|r|), emin) - p + 1).
 #include <catch2/catch.hpp>
 
+#include <span>
+#include <vector>
+
+#include "implementations.hpp"
 #include "metrics.hpp"
+#include "partial_result.hpp"
 #include "stats.hpp"
+#include "sweep.hpp"
 
 using namespace gelucheck;
 
@@ -153,4 +159,41 @@ TEST_CASE("histogram bins", "[stats]") {
   CHECK(UlpHistogram::bin_of(1.0) == 12);
   CHECK(UlpHistogram::lower_edge(12) == 1.0);
   CHECK(UlpHistogram::bin_of(0x1p300) == UlpHistogram::kBins - 1);
+}
+
+TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit input",
+          "[stats][exhaustive]") {
+  // add_batch (the sweep's fast path: correctly rounded points gathered, sums in blocks) and
+  // add(compare(...)) one point at a time must give the same numbers, extremes (with their
+  // tie-breaks), histogram and per-binade statistics. Implementations chosen for a mix of
+  // outcomes: NaN and inf (exp_tanh, native), premature zeros (fp32), correctly rounded.
+  for (const Format* f : {&fp16, &bf16}) {
+    for (Function fn : all_functions) {
+      const RefValue* ref = reference_table(fn, *f, ReferenceMode::tiered, 0);
+      std::vector<uint32_t> x(f->pattern_count());
+      for (uint32_t i = 0; i < x.size(); ++i) x[i] = i;
+      std::vector<RefValue> r(ref, ref + x.size());
+      for (const char* name : {"fp32", "native", "exp_tanh", "correctly_rounded"}) {
+        const Implementation* impl = find_implementation(name);
+        REQUIRE(impl);
+        const BatchKernel kernel = impl->kernel_for(fn, *f);
+        if (!kernel) continue;
+        std::vector<uint32_t> y(x.size());
+        kernel(x, y);
+        ErrorStats batched, pointwise;
+        // Uneven pieces, so that blocks and binade runs start anywhere.
+        for (size_t start = 0, piece = 1; start < x.size(); start += piece, piece = piece * 3 + 1) {
+          const size_t n = std::min(piece, x.size() - start);
+          batched.add_batch(*f, std::span(x).subspan(start, n), std::span(y).subspan(start, n),
+                            std::span(r).subspan(start, n));
+          batched.flush();
+        }
+        for (size_t i = 0; i < x.size(); ++i) pointwise.add(*f, compare(*f, x[i], y[i], r[i]));
+        pointwise.flush();
+        INFO(name_of(fn) << " " << f->name << " " << name);
+        CHECK(stats_to_json(*f, batched) == stats_to_json(*f, pointwise));
+        CHECK(batched.points == x.size());
+      }
+    }
+  }
 }
