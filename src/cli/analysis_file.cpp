@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>   // fmt::format
-#include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
+#include <toml++/toml.h>  // toml::table, toml::node
 
-#include "toml_values.hpp"
+#include "toml_file.hpp"
 
 namespace gelucheck::cli {
 
@@ -41,32 +38,20 @@ std::string one_paragraph(const std::string& s) {
   return out;
 }
 
-class Reader {
+class Reader : TomlFile {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  explicit Reader(std::string path) : TomlFile(std::move(path), "analysis") {}
 
   AnalysisFile read(const std::string& spec_path, const SweepOptions& options) {
-    {
-      std::ifstream probe(path_);
-      if (!probe)
-        throw UsageError(fmt::format("cannot read analysis '{}': {}", path_, std::strerror(errno)));
-    }
-    toml::table root;
-    try {
-      root = toml::parse_file(path_);
-    } catch (const toml::parse_error& e) {
-      throw UsageError(fmt::format("{}:{}:{}: {} (the analysis is not valid TOML)", path_,
-                                   e.source().begin.line, e.source().begin.column,
-                                   e.description()));
-    }
+    const toml::table& root = this->root();
     AnalysisFile out;
     ReportRequest& rq = out.request;
-    rq.name = std::filesystem::path(path_).stem().string();
+    rq.name = std::filesystem::path(path()).stem().string();
     for (char c : rq.name)
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
         throw UsageError(fmt::format(
             "{}: the file name '{}' names the report folder: use letters, digits, '_', '-', '.'",
-            path_, rq.name));
+            path(), rq.name));
     rq.spec_path = spec_path;
     rq.options = options;
     DomainOptions domain;
@@ -133,7 +118,7 @@ class Reader {
     if (!have_title || !have_question)
       throw UsageError(fmt::format(
           "{}: 'title' and 'question' are required (the page's heading and what it answers)",
-          path_));
+          path()));
     // Catalogue names are checked against the line of their key.
     auto key_node = [&](std::string_view key) -> const toml::node& {
       const toml::node* n = root.get(key);
@@ -181,44 +166,8 @@ class Reader {
   }
 
  private:
-  std::string path_;
   const toml::node* sections_node_ = nullptr;
   const toml::node* views_node_ = nullptr;
-
-  std::string at(const toml::node& n) const {
-    return fmt::format("{}:{}", path_, n.source().begin.line);
-  }
-  [[noreturn]] void fail(const toml::node& n, const std::string& why) const {
-    throw UsageError(fmt::format("{}: {}", at(n), why));
-  }
-  template <class F>
-  void with_location(const toml::node& n, F&& f) const {
-    try {
-      f();
-    } catch (const UsageError& e) {
-      throw UsageError(fmt::format("{}: {}", at(n), e.what()));
-    }
-  }
-
-  std::string string_value(const toml::node& n, std::string_view key) const {
-    const auto* s = n.as_string();
-    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, toml_type_name(n)));
-    return s->get();
-  }
-
-  double number_value(const toml::node& n, std::string_view key) const {
-    if (const auto* i = n.as_integer()) return double(i->get());
-    if (const auto* d = n.as_floating_point()) return d->get();
-    fail(n, fmt::format("'{}' must be a number, got {}", key, toml_type_name(n)));
-  }
-
-  int64_t integer_value(const toml::node& n, std::string_view key, int64_t min, int64_t max) const {
-    const auto* i = n.as_integer();
-    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, toml_type_name(n)));
-    if (i->get() < min || i->get() > max)
-      fail(n, fmt::format("'{}' must be in [{}, {}], got {}", key, min, max, i->get()));
-    return i->get();
-  }
 
   // An array of strings (a single string is accepted as a one-element array).
   std::vector<std::string> strings(const toml::node& n, std::string_view key) const {
@@ -229,14 +178,6 @@ class Reader {
     std::vector<std::string> out;
     for (const toml::node& e : *a) out.push_back(string_value(e, key));
     return out;
-  }
-
-  std::string range_value(const toml::node& n) const {
-    if (n.is_string()) return n.as_string()->get();
-    const toml::array* a = n.as_array();
-    if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number())
-      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", toml_type_name(n)));
-    return fmt::format("{}:{}", number_value((*a)[0], "range"), number_value((*a)[1], "range"));
   }
 
   void saturation(const toml::node& n, SaturationOptions& o) const {

@@ -1,16 +1,13 @@
 #include "gate_file.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <map>
 
 #include <fmt/format.h>   // fmt::format
-#include <toml++/toml.h>  // toml::parse_file, toml::table, toml::node
+#include <toml++/toml.h>  // toml::table, toml::node
 
 #include "../plugin_implementation.hpp"
-#include "toml_values.hpp"
+#include "toml_file.hpp"
 
 namespace gelucheck::cli {
 
@@ -84,30 +81,17 @@ constexpr std::string_view kCheckKeys =
     "seed, baseline_tolerance";
 
 // Reads one gate file; every error is "FILE:LINE: what is wrong".
-class GateFileReader {
+class GateFileReader : TomlFile {
  public:
-  explicit GateFileReader(std::string path) : path_(std::move(path)) {
-    const auto slash = path_.find_last_of('/');
-    dir_ = slash == std::string::npos ? "" : path_.substr(0, slash + 1);
+  explicit GateFileReader(std::string path) : TomlFile(std::move(path), "gate file") {
+    const auto slash = this->path().find_last_of('/');
+    dir_ = slash == std::string::npos ? "" : this->path().substr(0, slash + 1);
   }
 
   GateFile read() {
-    {
-      std::ifstream probe(path_);
-      if (!probe)
-        throw UsageError(
-            fmt::format("cannot read gate file '{}': {}", path_, std::strerror(errno)));
-    }
-    toml::table root;
-    try {
-      root = toml::parse_file(path_);
-    } catch (const toml::parse_error& e) {
-      throw UsageError(fmt::format("{}:{}:{}: {} (the gate file is not valid TOML)", path_,
-                                   e.source().begin.line, e.source().begin.column,
-                                   e.description()));
-    }
+    const toml::table& root = this->root();
     GateFile out;
-    out.path = path_;
+    out.path = path();
     const toml::table* defaults = nullptr;
     std::vector<std::pair<GateMetric, double>> file_tolerance;
     const toml::array* checks = nullptr;
@@ -130,7 +114,7 @@ class GateFileReader {
       throw UsageError(
           fmt::format("{}: no checks: write each check as a [[check]] table with "
                       "function, format, implementation and at least one limit",
-                      path_));
+                      path()));
     std::map<std::string, std::string> names;  // name -> location
     for (const toml::node& node : *checks) {
       GateCheck c = check(*node.as_table(), defaults, file_tolerance);
@@ -145,48 +129,12 @@ class GateFileReader {
   }
 
  private:
-  std::string at(const toml::node& n) const {
-    return fmt::format("{}:{}", path_, n.source().begin.line);
-  }
-  [[noreturn]] void fail(const toml::node& n, const std::string& why) const {
-    throw UsageError(fmt::format("{}: {}", at(n), why));
-  }
-
-  // Runs f, prefixing the location of n to a UsageError it throws.
-  template <class F>
-  decltype(auto) with_location(const toml::node& n, F&& f) const {
-    try {
-      return f();
-    } catch (const UsageError& e) {
-      throw UsageError(fmt::format("{}: {}", at(n), e.what()));
-    }
-  }
-
   const toml::table* table_at(const toml::node& n, std::string_view key,
                               std::string_view spelled) const {
     const toml::table* t = n.as_table();
     if (!t)
       fail(n, fmt::format("'{}' must be a table ({}), got {}", key, spelled, toml_type_name(n)));
     return t;
-  }
-
-  std::string string_value(const toml::node& n, std::string_view key) const {
-    const auto* s = n.as_string();
-    if (!s) fail(n, fmt::format("'{}' must be a string, got {}", key, toml_type_name(n)));
-    return s->get();
-  }
-
-  double number_value(const toml::node& n, std::string_view key) const {
-    if (const auto* i = n.as_integer()) return double(i->get());
-    if (const auto* d = n.as_floating_point()) return d->get();
-    fail(n, fmt::format("'{}' must be a number, got {}", key, toml_type_name(n)));
-  }
-
-  int64_t integer_value(const toml::node& n, std::string_view key, int64_t min) const {
-    const auto* i = n.as_integer();
-    if (!i) fail(n, fmt::format("'{}' must be an integer, got {}", key, toml_type_name(n)));
-    if (i->get() < min) fail(n, fmt::format("'{}' must be >= {}, got {}", key, min, i->get()));
-    return i->get();
   }
 
   double limit_value(const toml::node& n, const GateMetricInfo& m) const {
@@ -212,15 +160,6 @@ class GateFileReader {
       out.emplace_back(m->metric, v);
     }
     return out;
-  }
-
-  std::string range_value(const toml::node& n) const {
-    if (n.is_string()) return n.as_string()->get();
-    const toml::array* a = n.as_array();
-    if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number())
-      fail(n, fmt::format("'range' must be \"LO:HI\" or [LO, HI], got {}", toml_type_name(n)));
-    // Shortest round-trip decimals ("inf" for infinities) read back exactly by parse_range.
-    return fmt::format("{}:{}", number_value((*a)[0], "range"), number_value((*a)[1], "range"));
   }
 
   // plugin:PATH... and file:PATH name files relative to the gate file, as a CI user expects.
@@ -354,7 +293,7 @@ class GateFileReader {
     return c;
   }
 
-  std::string path_, dir_;
+  std::string dir_;
 };
 
 }  // namespace
