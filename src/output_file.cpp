@@ -49,7 +49,6 @@ extern "C" void remove_temps_and_reraise(int sig) {
 
 void defer_interrupts(bool defer) { deferring = defer; }
 bool interrupt_requested() { return interrupted.load(); }
-const std::atomic<bool>& interrupt_flag() { return interrupted; }
 
 void install_output_cleanup_handlers() {
   struct sigaction sa {};
@@ -67,13 +66,15 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   const auto slash = path_.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
   const std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
-  if (base.empty()) throw UsageError(fmt::format("output path '{}' names a directory, not a file", path_));
+  if (base.empty())
+    throw UsageError(fmt::format("output path '{}' names a directory, not a file", path_));
   temp_path_ = fmt::format("{}{}.tmp.{}", slash == std::string::npos ? "" : dir, base, getpid());
   const int fd = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
-    throw UsageError(fmt::format("cannot write '{}': {} (the directory '{}' must exist and be "
-                                 "writable)",
-                                 path_, std::strerror(errno), dir));
+    throw UsageError(
+        fmt::format("cannot write '{}': {} (the directory '{}' must exist and be "
+                    "writable)",
+                    path_, std::strerror(errno), dir));
   stream_ = fdopen(fd, "w");
   register_temp(temp_path_.c_str());
 }

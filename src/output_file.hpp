@@ -3,7 +3,6 @@
 // its temporary files and leaves any earlier file at the target untouched.
 #pragma once
 
-#include <atomic>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -36,6 +35,5 @@ class OutputFile {
 void install_output_cleanup_handlers();
 void defer_interrupts(bool defer);
 bool interrupt_requested();
-const std::atomic<bool>& interrupt_flag();
 
 }  // namespace gelucheck

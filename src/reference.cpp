@@ -9,9 +9,9 @@
 #include <optional>
 #include <stdexcept>
 
+#include <fmt/format.h>                        // fmt::format
 #include <boost/math/constants/constants.hpp>  // pi
-#include <boost/multiprecision/mpfr.hpp>        // mpfr_float_backend, number
-#include <fmt/format.h>                   // fmt::format
+#include <boost/multiprecision/mpfr.hpp>       // mpfr_float_backend, number
 
 namespace gelucheck {
 namespace {
@@ -19,11 +19,11 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Constants. Each is the double nearest the real number named (checked against mpmath in
 // tests/test_reference.cpp); its rounding error, at most u = 2^-53 relative, is in the bounds.
-constexpr double kInvSqrt2 = 0x1.6a09e667f3bcdp-1;      // 1/sqrt(2)
-constexpr double kSqrt2OverPi = 0x1.9884533d43651p-1;   // sqrt(2/pi)
-constexpr double kInvSqrt2Pi = 0x1.9884533d43651p-2;    // 1/sqrt(2*pi) = sqrt(2/pi)/2
-constexpr double kLog2E = 0x1.71547652b82fep+0;         // log2(e)
-constexpr double u = 0x1p-53;                           // unit roundoff of double
+constexpr double kInvSqrt2 = 0x1.6a09e667f3bcdp-1;     // 1/sqrt(2)
+constexpr double kSqrt2OverPi = 0x1.9884533d43651p-1;  // sqrt(2/pi)
+constexpr double kInvSqrt2Pi = 0x1.9884533d43651p-2;   // 1/sqrt(2*pi) = sqrt(2/pi)/2
+constexpr double kLog2E = 0x1.71547652b82fep+0;        // log2(e)
+constexpr double u = 0x1p-53;                          // unit roundoff of double
 // Error budget of one SLEEF call, relative to its result. SLEEF documents its functions as
 // within 1.0 ULP (the _u10 variants: erf, exp, tanh) and 1.5 ULP (erfc_u15) of a double, i.e.
 // at most 3u relative; the budget is 8u.
@@ -148,21 +148,28 @@ std::optional<RefValue> special(Function fn, const Format& f, double x) {
     const bool pos = x > 0;
     switch (fn) {
       case Function::gelu_erf:
-      case Function::gelu_tanh: return exact_result(f, pos ? x : -0.0);
+      case Function::gelu_tanh:
+        return exact_result(f, pos ? x : -0.0);
       case Function::gelu_erf_grad:
-      case Function::gelu_tanh_grad: return exact_result(f, pos ? 1.0 : -0.0);
-      case Function::tanh: return exact_result(f, pos ? 1.0 : -1.0);
-      case Function::tanh_grad: return exact_result(f, 0.0);
+      case Function::gelu_tanh_grad:
+        return exact_result(f, pos ? 1.0 : -0.0);
+      case Function::tanh:
+        return exact_result(f, pos ? 1.0 : -1.0);
+      case Function::tanh_grad:
+        return exact_result(f, 0.0);
     }
   }
   if (x == 0) {
     switch (fn) {
       case Function::gelu_erf:
       case Function::gelu_tanh:
-      case Function::tanh: return exact_result(f, x);  // f(+-0) = +-0 exactly
+      case Function::tanh:
+        return exact_result(f, x);  // f(+-0) = +-0 exactly
       case Function::gelu_erf_grad:
-      case Function::gelu_tanh_grad: return exact_result(f, 0.5);
-      case Function::tanh_grad: return exact_result(f, 1.0);
+      case Function::gelu_tanh_grad:
+        return exact_result(f, 0.5);
+      case Function::tanh_grad:
+        return exact_result(f, 1.0);
     }
   }
   return std::nullopt;
@@ -179,7 +186,8 @@ std::optional<RefValue> special(Function fn, const Format& f, double x) {
 //   gelu_tanh, x <= -1: r = x sigma(z),          |r| < |x| e^(z)
 //   gelu_erf_grad, x >= 1:  r = 1 + (x phi - Q), 0 < x phi - Q < x e^(-x^2/2)  (Q < phi/x <= x phi)
 //   gelu_erf_grad, x <= -1: r = Q(|x|) + x phi,  -|x| e^(-x^2/2) < r < 0
-//   gelu_tanh_grad, x >= 1: r = 1 + sigma(-z) (x z' sigma(z) - 1), z' = 2 sqrt(2/pi)(1 + 3*0.044715 x^2);
+//   gelu_tanh_grad, x >= 1: r = 1 + sigma(-z) (x z' sigma(z) - 1), z' = 2 sqrt(2/pi)(1 + 3*0.044715
+//   x^2);
 //                       x z' sigma(z) increases with x and is 1.52 at x = 1, so delta > 0 and
 //                       delta < x z' e^(-z)
 //   gelu_tanh_grad, x <= -1: r = sigma(z) (1 + x z' sigma(-z)) < 0, |r| < |x| z' e^(z)
@@ -205,11 +213,15 @@ struct TailShape {
 TailShape tail_shape(Function fn, double x) {
   switch (fn) {
     case Function::gelu_erf:
-    case Function::gelu_tanh: return x > 0 ? TailShape{x, -1} : TailShape{0, -1};
+    case Function::gelu_tanh:
+      return x > 0 ? TailShape{x, -1} : TailShape{0, -1};
     case Function::gelu_erf_grad:
-    case Function::gelu_tanh_grad: return x > 0 ? TailShape{1, 1} : TailShape{0, -1};
-    case Function::tanh: return x > 0 ? TailShape{1, -1} : TailShape{-1, 1};
-    case Function::tanh_grad: return TailShape{0, 1};
+    case Function::gelu_tanh_grad:
+      return x > 0 ? TailShape{1, 1} : TailShape{0, -1};
+    case Function::tanh:
+      return x > 0 ? TailShape{1, -1} : TailShape{-1, 1};
+    case Function::tanh_grad:
+      return TailShape{0, 1};
   }
   return {0, 0};
 }
@@ -223,12 +235,24 @@ std::optional<TailBound> tail_bound(Function fn, double x) {
   const double dz = 2 * kSqrt2OverPi * (1 + 3 * kTanhFormCubic * x * x);
   double log2_delta = 0;
   switch (fn) {
-    case Function::gelu_erf: log2_delta = gauss; break;
-    case Function::gelu_tanh: log2_delta = std::log2(ax) - std::fabs(z) * kLog2E; break;
-    case Function::gelu_erf_grad: log2_delta = std::log2(ax) + gauss; break;
-    case Function::gelu_tanh_grad: log2_delta = std::log2(ax * dz) - std::fabs(z) * kLog2E; break;
-    case Function::tanh: log2_delta = 1 - 2 * ax * kLog2E; break;
-    case Function::tanh_grad: log2_delta = 2 - 2 * ax * kLog2E; break;
+    case Function::gelu_erf:
+      log2_delta = gauss;
+      break;
+    case Function::gelu_tanh:
+      log2_delta = std::log2(ax) - std::fabs(z) * kLog2E;
+      break;
+    case Function::gelu_erf_grad:
+      log2_delta = std::log2(ax) + gauss;
+      break;
+    case Function::gelu_tanh_grad:
+      log2_delta = std::log2(ax * dz) - std::fabs(z) * kLog2E;
+      break;
+    case Function::tanh:
+      log2_delta = 1 - 2 * ax * kLog2E;
+      break;
+    case Function::tanh_grad:
+      log2_delta = 2 - 2 * ax * kLog2E;
+      break;
   }
   return TailBound{shape.asymptote, shape.delta_sign, log2_delta};
 }
@@ -290,8 +314,10 @@ TailThresholds compute_tail_thresholds(Function fn, const Format& f) {
     int64_t fail = upward ? lo - 1 : hi + 1, hold = far;  // predicate(hold) true
     while (std::abs(hold - fail) > 1) {
       const int64_t mid = fail + (hold - fail) / 2;
-      if (tail_holds(fn, f, to_double(f, from_ordinal(f, mid)))) hold = mid;
-      else fail = mid;
+      if (tail_holds(fn, f, to_double(f, from_ordinal(f, mid))))
+        hold = mid;
+      else
+        fail = mid;
     }
     return to_double(f, from_ordinal(f, hold));
   };
@@ -347,11 +373,15 @@ std::optional<HeadBound> head_bound(Function fn, double x) {
   const int sx = x > 0 ? 1 : -1;
   switch (fn) {
     case Function::gelu_erf:
-    case Function::gelu_tanh: return HeadBound{0.5 * x, 1, 2 * lx - 1};
+    case Function::gelu_tanh:
+      return HeadBound{0.5 * x, 1, 2 * lx - 1};
     case Function::gelu_erf_grad:
-    case Function::gelu_tanh_grad: return HeadBound{0.5, sx, lx};
-    case Function::tanh: return HeadBound{x, -sx, 3 * lx};
-    case Function::tanh_grad: return HeadBound{1, -1, 2 * lx};
+    case Function::gelu_tanh_grad:
+      return HeadBound{0.5, sx, lx};
+    case Function::tanh:
+      return HeadBound{x, -sx, 3 * lx};
+    case Function::tanh_grad:
+      return HeadBound{1, -1, 2 * lx};
   }
   return std::nullopt;
 }
@@ -367,11 +397,15 @@ HeadBound head_shape(Function fn, double x) {
   const int sx = x > 0 ? 1 : -1;
   switch (fn) {
     case Function::gelu_erf:
-    case Function::gelu_tanh: return {0.5 * x, 1, 0};
+    case Function::gelu_tanh:
+      return {0.5 * x, 1, 0};
     case Function::gelu_erf_grad:
-    case Function::gelu_tanh_grad: return {0.5, sx, 0};
-    case Function::tanh: return {x, -sx, 0};
-    case Function::tanh_grad: return {1, -1, 0};
+    case Function::gelu_tanh_grad:
+      return {0.5, sx, 0};
+    case Function::tanh:
+      return {x, -sx, 0};
+    case Function::tanh_grad:
+      return {1, -1, 0};
   }
   return {0, 0, 0};
 }
@@ -412,8 +446,10 @@ HeadThresholds compute_head_thresholds(Function fn, const Format& f) {
       fail = top;
       while (fail - hold > 1) {
         const int64_t mid = hold + (fail - hold) / 2;
-        if (head_holds(fn, f, to_double(f, s | uint32_t(mid)))) hold = mid;
-        else fail = mid;
+        if (head_holds(fn, f, to_double(f, s | uint32_t(mid))))
+          hold = mid;
+        else
+          fail = mid;
       }
     }
     (sign > 0 ? h.positive : h.negative) = to_double(f, s | uint32_t(hold));
@@ -464,17 +500,17 @@ double tanh_fast(double y) {
 }
 
 FastValue fast_gelu_erf(double x) {
-  const double t = x * kInvSqrt2;                     // relative error <= 2u
-  const double erfc_err = L + 2 * u * (x * x + 1);    // 2u times condition <= x^2 + 1
+  const double t = x * kInvSqrt2;                   // relative error <= 2u
+  const double erfc_err = L + 2 * u * (x * x + 1);  // 2u times condition <= x^2 + 1
   if (x >= 1) {
-    const double d = -0.5 * x * Sleef_erfc_u15(t);    // r = x - x Q(x)
+    const double d = -0.5 * x * Sleef_erfc_u15(t);  // r = x - x Q(x)
     return {x, d, 2 * (erfc_err + u) * std::fabs(d)};
   }
   if (x > -1) {
-    const double d = 0.5 * x * erf_fast(t);           // r = x/2 + x erf(x/sqrt 2)/2
+    const double d = 0.5 * x * erf_fast(t);  // r = x/2 + x erf(x/sqrt 2)/2
     return {0.5 * x, d, 2 * (L + 3 * u) * std::fabs(d)};
   }
-  const double d = 0.5 * x * Sleef_erfc_u15(-t);      // r = x Q(|x|)
+  const double d = 0.5 * x * Sleef_erfc_u15(-t);  // r = x Q(|x|)
   return {0, d, 2 * (erfc_err + u) * std::fabs(d)};
 }
 
@@ -483,14 +519,14 @@ FastValue fast_gelu_tanh(double x) {
   const double z = 2 * kSqrt2OverPi * s;              // <= 7u
   const double exp_err = L + 7 * u * std::fabs(z);
   if (x >= 1) {
-    const double d = -x / (1 + Sleef_exp_u10(z));     // r = x - x sigma(-z)
+    const double d = -x / (1 + Sleef_exp_u10(z));  // r = x - x sigma(-z)
     return {x, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
   }
   if (x > -1) {
     const double d = 0.5 * x * tanh_fast(kSqrt2OverPi * s);  // x sigma(z) - x/2
     return {0.5 * x, d, 2 * (L + 8 * u) * std::fabs(d)};
   }
-  const double d = x / (1 + Sleef_exp_u10(-z));       // r = x sigma(z)
+  const double d = x / (1 + Sleef_exp_u10(-z));  // r = x sigma(z)
   return {0, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
 }
 
@@ -500,16 +536,15 @@ FastValue fast_tanh(double x) {
     // tanh x = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 - 1382x^11/155925 + ...
     // Truncation: |1382x^11/155925| < 0.027 x^8 * (x^3/3) < 2^-69 |d| for |x| < 2^-8.
     const double x2 = x * x;
-    const double d =
-        -x * x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315 - x2 * (62.0 / 2835))));
+    const double d = -x * x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315 - x2 * (62.0 / 2835))));
     return {x, d, (2 * 16 * u + 0x1p-69) * std::fabs(d)};
   }
   if (ax < 1) {
     const double d = Sleef_tanh_u10(x);
     return {0, d, 2 * L * std::fabs(d)};
   }
-  const double e = Sleef_exp_u10(-2 * ax);            // argument exact
-  const double d = -2 * e / (1 + e);                  // 1 - tanh|x| = 2e/(1+e)
+  const double e = Sleef_exp_u10(-2 * ax);  // argument exact
+  const double d = -2 * e / (1 + e);        // 1 - tanh|x| = 2e/(1+e)
   return {x > 0 ? 1.0 : -1.0, x > 0 ? d : -d, 2 * (L + 3 * u) * std::fabs(d)};
 }
 
@@ -517,11 +552,11 @@ FastValue fast_tanh_grad(double x) {
   const double ax = std::fabs(x);
   if (ax < 1) {
     const double t = tanh_fast(x);
-    const double d = -t * t;                          // 1 - tanh^2
+    const double d = -t * t;  // 1 - tanh^2
     return {1, d, 2 * (2 * L + u) * std::fabs(d)};
   }
   const double e = Sleef_exp_u10(-2 * ax);
-  const double d = 4 * e / ((1 + e) * (1 + e));       // sech^2 = 4e/(1+e)^2
+  const double d = 4 * e / ((1 + e) * (1 + e));  // sech^2 = 4e/(1+e)^2
   return {0, d, 2 * (L + 4 * u) * std::fabs(d)};
 }
 
@@ -532,62 +567,68 @@ FastValue fast_gelu_erf_grad(double x) {
   const double xphi_err = L + (0.5 * x * x + 3) * u;
   const double t = x * kInvSqrt2;
   if (x >= 1) {
-    const double q = 0.5 * Sleef_erfc_u15(t);         // Q(x)
-    const double d = xphi - q;                        // r = 1 + (x phi - Q), both > 0
+    const double q = 0.5 * Sleef_erfc_u15(t);  // Q(x)
+    const double d = xphi - q;                 // r = 1 + (x phi - Q), both > 0
     const double err = xphi_err * xphi + (L + 2 * u * (x * x + 1)) * q + u * std::fabs(d);
     return {1, d, 2 * err};
   }
   if (x > -1) {
-    const double h = 0.5 * erf_fast(t);               // Phi(x) - 1/2, same sign as x phi
+    const double h = 0.5 * erf_fast(t);  // Phi(x) - 1/2, same sign as x phi
     const double d = h + xphi;
     const double err = (L + 2 * u) * std::fabs(h) + xphi_err * std::fabs(xphi) + u * std::fabs(d);
     return {0.5, d, 2 * err};
   }
-  const double p = 0.5 * Sleef_erfc_u15(-t);          // Phi(x)
-  const double d = p + xphi;                          // r < 0 here: cancellation, bound absolute
+  const double p = 0.5 * Sleef_erfc_u15(-t);  // Phi(x)
+  const double d = p + xphi;                  // r < 0 here: cancellation, bound absolute
   const double err = (L + 2 * u * (x * x + 1)) * p + xphi_err * std::fabs(xphi) + u * std::fabs(d);
   return {0, d, 2 * err};
 }
 
 FastValue fast_gelu_tanh_grad(double x) {
   const double s = x + kTanhFormCubic * (x * x * x);
-  const double z = 2 * kSqrt2OverPi * s;                                     // <= 7u
+  const double z = 2 * kSqrt2OverPi * s;                                      // <= 7u
   const double dz = 2 * kSqrt2OverPi * (1 + (3 * kTanhFormCubic) * (x * x));  // <= 8u
   const double sig_err = L + 7 * u * std::fabs(z) + 2 * u;
   const double sp = 1 / (1 + Sleef_exp_u10(-z));  // sigma(z)
   const double sn = 1 / (1 + Sleef_exp_u10(z));   // sigma(-z) = 1 - sigma(z), without cancelling
   if (x >= 1) {
-    const double m = x * dz * sp;                 // > 1.52 here
+    const double m = x * dz * sp;  // > 1.52 here
     const double g = m - 1;
     const double g_err = (10 * u + sig_err) * m + u * g;
-    const double d = sn * g;                      // r = 1 + sigma(-z) (x z' sigma(z) - 1)
+    const double d = sn * g;  // r = 1 + sigma(-z) (x z' sigma(z) - 1)
     const double err = sn * g_err + sig_err * sn * g + u * d;
     return {1, d, 2 * err};
   }
   if (x > -1) {
     const double h = 0.5 * tanh_fast(kSqrt2OverPi * s);  // sigma(z) - 1/2
     const double k = x * dz * sp * sn;
-    const double d = h + k;                       // same signs
-    const double err = (L + 8 * u) * std::fabs(h) + (2 * sig_err + 11 * u) * std::fabs(k) +
-                       u * std::fabs(d);
+    const double d = h + k;  // same signs
+    const double err =
+        (L + 8 * u) * std::fabs(h) + (2 * sig_err + 11 * u) * std::fabs(k) + u * std::fabs(d);
     return {0.5, d, 2 * err};
   }
-  const double m = x * dz * sn;                   // < -1.52 here
+  const double m = x * dz * sn;  // < -1.52 here
   const double g = 1 + m;
   const double g_err = (10 * u + sig_err) * std::fabs(m) + u * std::fabs(g);
-  const double d = sp * g;                        // r = sigma(z) (1 + x z' sigma(-z))
+  const double d = sp * g;  // r = sigma(z) (1 + x z' sigma(-z))
   const double err = sp * g_err + sig_err * sp * std::fabs(g) + u * std::fabs(d);
   return {0, d, 2 * err};
 }
 
 FastValue fast_value(Function fn, double x) {
   switch (fn) {
-    case Function::gelu_erf: return fast_gelu_erf(x);
-    case Function::gelu_tanh: return fast_gelu_tanh(x);
-    case Function::gelu_erf_grad: return fast_gelu_erf_grad(x);
-    case Function::gelu_tanh_grad: return fast_gelu_tanh_grad(x);
-    case Function::tanh: return fast_tanh(x);
-    case Function::tanh_grad: return fast_tanh_grad(x);
+    case Function::gelu_erf:
+      return fast_gelu_erf(x);
+    case Function::gelu_tanh:
+      return fast_gelu_tanh(x);
+    case Function::gelu_erf_grad:
+      return fast_gelu_erf_grad(x);
+    case Function::gelu_tanh_grad:
+      return fast_gelu_tanh_grad(x);
+    case Function::tanh:
+      return fast_tanh(x);
+    case Function::tanh_grad:
+      return fast_tanh_grad(x);
   }
   return {0, 0, INFINITY};
 }
@@ -608,7 +649,8 @@ std::optional<RefValue> decide_in_grid_cell(const Format& f, double a, double d,
   if (qbits < (uint64_t{1} << 52) || (qbits & ((uint64_t{1} << 52) - 1)) == 0) return std::nullopt;
   const int e = int(qbits >> 52) - 1023;
   const int ulp = std::max(e, f.emin()) - f.precision() + 1;
-  const double half_step = std::bit_cast<double>(uint64_t(ulp - kUlpResolutionBits - 1 + 1023) << 52);
+  const double half_step =
+      std::bit_cast<double>(uint64_t(ulp - kUlpResolutionBits - 1 + 1023) << 52);
   // s.hi - q is exact (Sterbenz: both lie within one grid step); adding s.lo, then b, rounds by
   // at most 2u of the result, which the factor (1 - 2^-50) covers.
   const double dist = (s.hi - q) + s.lo;
@@ -664,7 +706,7 @@ MpfrValue<D> mpfr_value(Function fn, double xd) {
   const double x2 = xd * xd;  // for the bound coefficients only
   const R sqrt2 = sqrt(R(2));
   const R c2 = sqrt(R(2) / boost::math::constants::pi<R>());  // sqrt(2/pi): <= 3U
-  const R k = R(kTanhFormCubicDecimal.data());                 // 0.044715 exactly rounded
+  const R k = R(kTanhFormCubicDecimal.data());                // 0.044715 exactly rounded
   MpfrValue<D> out;
   switch (fn) {
     case Function::gelu_erf: {
@@ -745,8 +787,8 @@ RefValue mpfr_tier(Function fn, const Format& f, double x) {
   ++counters.mpfr_max_bits;
   if (auto r = mpfr_tier_at<320>(fn, f, x)) return *r;
   if (auto r = mpfr_tier_at<640>(fn, f, x)) return *r;
-  throw std::runtime_error(fmt::format("reference: {}({:a}) in {} is not decided at 2128 bits",
-                                       name_of(fn), x, f.name));
+  throw std::runtime_error(
+      fmt::format("reference: {}({:a}) in {} is not decided at 2128 bits", name_of(fn), x, f.name));
 }
 
 }  // namespace
@@ -791,7 +833,9 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
                      std::span<RefValue> out, ReferenceMode mode) {
   const TailThresholds tails = tail_thresholds(fn, f);
   const HeadThresholds heads = head_thresholds(fn, f);
-  ReferenceCounters counters;  // local: the stores to out[] would otherwise pin them in memory
+  // Local counts: the stores to out[] would otherwise pin the shared ones in memory. (The rare
+  // MPFR tier counts itself, in mpfr_tier.)
+  ReferenceCounters counters;
   for (size_t i = 0; i < x_bits.size(); ++i)
     out[i] = reference_at(fn, f, to_double(f, x_bits[i]), mode, tails, heads, counters);
   ReferenceCounters& total = reference_counters();
@@ -799,8 +843,6 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
   total.tail += counters.tail;
   total.head += counters.head;
   total.fast += counters.fast;
-  total.mpfr += counters.mpfr;
-  total.mpfr_max_bits += counters.mpfr_max_bits;
 }
 
 namespace {

@@ -18,7 +18,8 @@ unsigned resolve_threads(unsigned threads) {
 }
 
 void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_t)>& body) {
-  threads = static_cast<unsigned>(std::min<uint64_t>(resolve_threads(threads), std::max<uint64_t>(n, 1)));
+  threads =
+      static_cast<unsigned>(std::min<uint64_t>(resolve_threads(threads), std::max<uint64_t>(n, 1)));
   std::atomic<uint64_t> next{0};
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -130,20 +131,24 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
   std::vector<uint8_t> finished(end - begin, 0);
   // In-order delivery to the sink: finished chunks wait here until their turn.
   std::map<uint64_t, std::vector<std::vector<PointRecord>>> waiting;
-  uint64_t next_to_emit = std::min(options.first_chunk, chunk_count(domain));
+  uint64_t next_to_emit = begin;
+  // Under the mutex: queues a chunk's records and delivers every chunk whose turn has come.
+  auto deliver = [&](uint64_t chunk, std::vector<std::vector<PointRecord>> records) {
+    waiting.emplace(chunk, std::move(records));
+    for (auto it = waiting.find(next_to_emit); it != waiting.end();
+         it = waiting.find(next_to_emit)) {
+      for (size_t k = 0; k < n_impl; ++k) sink(k, it->second[k]);
+      waiting.erase(it);
+      ++next_to_emit;
+    }
+  };
 
   parallel_for(end - begin, options.threads, [&](uint64_t slot) {
     const uint64_t chunk = begin + slot;
     if (options.done && options.done->contains(chunk)) {
       if (sink) {  // keep the in-order delivery moving past chunks done earlier
         std::lock_guard lock(mutex);
-        waiting.emplace(chunk, std::vector<std::vector<PointRecord>>(n_impl));
-        for (auto it = waiting.find(next_to_emit); it != waiting.end();
-             it = waiting.find(next_to_emit)) {
-          for (size_t k = 0; k < n_impl; ++k) sink(k, it->second[k]);
-          waiting.erase(it);
-          ++next_to_emit;
-        }
+        deliver(chunk, std::vector<std::vector<PointRecord>>(n_impl));
       }
       return;
     }
@@ -179,15 +184,7 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
     for (size_t k = 0; k < n_impl; ++k) totals[k].merge(stats[k]);
     finished[slot] = 1;
     if (options.on_chunk) options.on_chunk(n);
-    if (sink) {
-      waiting.emplace(chunk, std::move(records));
-      for (auto it = waiting.find(next_to_emit); it != waiting.end();
-           it = waiting.find(next_to_emit)) {
-        for (size_t k = 0; k < n_impl; ++k) sink(k, it->second[k]);
-        waiting.erase(it);
-        ++next_to_emit;
-      }
-    }
+    if (sink) deliver(chunk, std::move(records));
   });
   SweepResult result;
   result.stats = std::move(totals);

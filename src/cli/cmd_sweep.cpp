@@ -84,7 +84,7 @@ Runner add_sweep(CLI::App& app) {
       throw UsageError(fmt::format("implementation '{}' does not provide {} in {}", impl.name,
                                    name_of(fn), f.name));
     const Domain domain = o->domain.build(f);
-    const SweepOptions options = o->engine.sweep_options();
+    SweepOptions options = o->engine.sweep_options();
     std::vector<RecordPredicate> filters;
     for (const std::string& e : o->where) filters.push_back(parse_record_filter(f, e));
     if (domain.size() > kMaxUnfilteredRows && filters.empty() && o->worst == 0 && !o->all_rows)
@@ -97,9 +97,8 @@ Runner add_sweep(CLI::App& app) {
     const Implementation* impls[] = {&impl};
     WorstRecords worst(f, o->worst);
     Progress progress(domain.size(), progress_wanted(o->no_progress));
-    SweepOptions progress_options = options;
-    progress_options.on_chunk = [&](uint64_t inputs) { progress.advance(inputs); };
-    run_sweep(fn, domain, impls, progress_options,
+    options.on_chunk = [&](uint64_t inputs) { progress.advance(inputs); };
+    run_sweep(fn, domain, impls, options,
               [&](size_t, std::span<const PointRecord> records) {
                 fmt::memory_buffer buf;
                 for (const PointRecord& p : records) {

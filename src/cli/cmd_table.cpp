@@ -52,37 +52,52 @@ uint64_t inputs_in(const Domain& d, const ChunkSet::Interval& chunks) {
   return (chunks.second - chunks.first - 1) * kChunkSize + inputs_in(d, chunks.second - 1);
 }
 
+uint64_t inputs_in(const Domain& d, const ChunkSet& chunks) {
+  uint64_t n = 0;
+  for (const ChunkSet::Interval& interval : chunks.intervals()) n += inputs_in(d, interval);
+  return n;
+}
+
+// The row of one implementation of `g`, with nothing swept yet.
+PartialRow empty_row(const SweepGroup& g, const Implementation& impl) {
+  PartialRow row;
+  row.function = g.function;
+  row.format = g.format;
+  row.implementation = impl.name;
+  row.domain = g.domain.describe();
+  row.inputs = g.domain.size();
+  row.chunks = chunk_count(g.domain);
+  return row;
+}
+
 // Takes the checkpoint's rows of `g` out of `resumed`; their completed chunks become g.done.
+// A checkpoint holds all implementations of a sweep or none, over the same chunks.
 void claim_resumed_rows(SweepGroup& g, PartialResult& resumed, const std::string& path) {
   for (const Implementation* impl : g.implementations) {
-    PartialRow row;
-    row.function = g.function;
-    row.format = g.format;
-    row.implementation = impl->name;
-    row.domain = g.domain.describe();
+    const PartialRow key = empty_row(g, *impl);
     auto it = std::find_if(resumed.rows.begin(), resumed.rows.end(),
-                           [&](const PartialRow& r) { return r.same_sweep(row); });
-    if (it == resumed.rows.end()) {
-      if (!g.earlier.empty())
-        throw UsageError(
-            fmt::format("checkpoint '{}' lacks {} {} {} while it has other "
-                        "implementations of that sweep; it is not from this command",
-                        path, name_of(g.function), g.format->name, impl->name));
-      continue;
-    }
-    if (!g.earlier.empty() && it->completed.intervals() != g.earlier.front().completed.intervals())
-      throw UsageError(fmt::format("checkpoint '{}': the rows of {} {} cover different chunks",
-                                   path, name_of(g.function), g.format->name));
-    for (const auto& [b, e] : it->completed.intervals())
-      if (b < g.slice.first || e > g.slice.second)
-        throw UsageError(
-            fmt::format("checkpoint '{}' holds chunks outside this shard; resume "
-                        "with the --shard it was written with",
-                        path));
+                           [&](const PartialRow& r) { return r.same_sweep(key); });
+    if (it == resumed.rows.end()) continue;
     g.earlier.push_back(std::move(*it));
     resumed.rows.erase(it);
   }
-  if (!g.earlier.empty()) g.done = g.earlier.front().completed;
+  if (g.earlier.empty()) return;
+  if (g.earlier.size() != g.implementations.size())
+    throw UsageError(fmt::format(
+        "checkpoint '{}' holds some implementations of {} {} but not all; it is not from this "
+        "command",
+        path, name_of(g.function), g.format->name));
+  g.done = g.earlier.front().completed;
+  for (const PartialRow& r : g.earlier)
+    if (r.completed.intervals() != g.done.intervals())
+      throw UsageError(fmt::format("checkpoint '{}': the rows of {} {} cover different chunks",
+                                   path, name_of(g.function), g.format->name));
+  for (const auto& [b, e] : g.done.intervals())
+    if (b < g.slice.first || e > g.slice.second)
+      throw UsageError(
+          fmt::format("checkpoint '{}' holds chunks outside this shard; resume with the --shard "
+                      "it was written with",
+                      path));
 }
 
 }  // namespace
@@ -185,10 +200,8 @@ Runner add_table(CLI::App& app) {
     }
 
     uint64_t total_inputs = 0;
-    for (const SweepGroup& g : groups) {
-      total_inputs += inputs_in(g.domain, g.slice);
-      for (const auto& interval : g.done.intervals()) total_inputs -= inputs_in(g.domain, interval);
-    }
+    for (const SweepGroup& g : groups)
+      total_inputs += inputs_in(g.domain, g.slice) - inputs_in(g.domain, g.done);
     Progress progress(total_inputs, progress_wanted(o->no_progress));
     std::atomic<bool> stop{false};
     uint64_t chunks_run = 0;
@@ -212,20 +225,14 @@ Runner add_table(CLI::App& app) {
       SweepResult swept;
       if (!stop) swept = sweep_chunks(g.function, g.domain, g.implementations, options);
       for (size_t k = 0; k < g.implementations.size(); ++k) {
-        PartialRow row;
-        row.function = g.function;
-        row.format = g.format;
-        row.implementation = g.implementations[k]->name;
-        row.domain = g.domain.describe();
-        row.inputs = g.domain.size();
-        row.chunks = chunk_count(g.domain);
+        PartialRow row = empty_row(g, *g.implementations[k]);
         if (!swept.stats.empty()) {
           row.completed = swept.completed;
           row.stats = std::move(swept.stats[k]);
         }
         result.add(std::move(row));
-        if (k < g.earlier.size()) result.add(std::move(g.earlier[k]));
       }
+      for (PartialRow& earlier : g.earlier) result.add(std::move(earlier));  // merged by name
     }
     progress.finish();
     defer_interrupts(false);
@@ -236,8 +243,7 @@ Runner add_table(CLI::App& app) {
       size_t r = 0;
       for (const SweepGroup& g : groups) {
         all += inputs_in(g.domain, g.slice);
-        for (const auto& interval : result.rows[r].completed.intervals())
-          done += inputs_in(g.domain, interval);
+        done += inputs_in(g.domain, result.rows[r].completed);
         r += g.implementations.size();
       }
       fmt::print(stderr,
