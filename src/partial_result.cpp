@@ -48,8 +48,7 @@ ExactSum sum_from_json(const Json& j) {
 
 }  // namespace
 
-Json stats_to_json(const Format& f, const ErrorStats& s) {
-  (void)f;
+Json stats_to_json(const ErrorStats& s) {
   Json hist = Json::object();
   for (int b = 0; b < UlpHistogram::kBins; ++b)
     if (s.histogram.counts[size_t(b)]) hist[std::to_string(b)] = s.histogram.counts[size_t(b)];
@@ -79,8 +78,7 @@ Json stats_to_json(const Format& f, const ErrorStats& s) {
           {"binades", binades}};
 }
 
-ErrorStats stats_from_json(const Format& f, const Json& j) {
-  (void)f;
+ErrorStats stats_from_json(const Json& j) {
   ErrorStats s;
   s.points = j.at("points").get<uint64_t>();
   s.finite = j.at("finite").get<uint64_t>();
@@ -147,7 +145,7 @@ std::string partial_to_text(const PartialResult& p) {
                     {"inputs", r.inputs},
                     {"chunks", r.chunks},
                     {"completed", completed},
-                    {"stats", stats_to_json(*r.format, r.stats)}});
+                    {"stats", stats_to_json(r.stats)}});
   }
   const Json doc = {{"gelucheck_partial", 1}, {"chunk_size", kChunkSize}, {"rows", rows}};
   return doc.dump(1) + "\n";
@@ -185,7 +183,7 @@ PartialResult read_partial(const std::string& path) {
         if (b >= e || e > row.chunks) throw UsageError("bad chunk interval " + c.dump());
         row.completed.add(b, e);
       }
-      row.stats = stats_from_json(*row.format, r.at("stats"));
+      row.stats = stats_from_json(r.at("stats"));
       p.add(std::move(row));
     }
   } catch (const UsageError& e) {

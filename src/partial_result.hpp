@@ -44,8 +44,8 @@ struct PartialResult {
   void add(PartialRow row);
 };
 
-nlohmann::json stats_to_json(const Format& f, const ErrorStats& s);
-ErrorStats stats_from_json(const Format& f, const nlohmann::json& j);  // throws on bad input
+nlohmann::json stats_to_json(const ErrorStats& s);
+ErrorStats stats_from_json(const nlohmann::json& j);  // throws on bad input
 
 std::string partial_to_text(const PartialResult& p);
 void write_partial(const std::string& path, const PartialResult& p);

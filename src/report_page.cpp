@@ -512,8 +512,7 @@ std::string histogram_csv(const std::vector<SweepPart>& parts) {
         if (!c) continue;
         out += fmt::format("{},{},{},{},{},{},{}\n", name_of(p.function), p.format->name,
                            r.implementation->name, UlpHistogram::lower_edge(b),
-                           b == UlpHistogram::kBins - 1 ? INFINITY : histogram_upper(b), c,
-                           r.stats.share(c));
+                           b == 0 ? 0.0 : UlpHistogram::upper_edge(b), c, r.stats.share(c));
       }
       const uint64_t bad = r.stats.nonfinite + r.stats.nan;
       if (bad)

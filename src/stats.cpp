@@ -89,6 +89,9 @@ BinadeStats& ErrorStats::binade(const Format& f, uint32_t x) {
 }
 
 double UlpHistogram::lower_edge(int bin) { return bin == 0 ? 0.0 : std::ldexp(1.0, bin - 12); }
+double UlpHistogram::upper_edge(int bin) {
+  return bin == 0 ? 0x1p-11 : bin == kBins - 1 ? INFINITY : lower_edge(bin + 1);
+}
 
 void ErrorStats::add(const Format& f, const PointRecord& p) {
   ++points;
@@ -104,10 +107,16 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
     if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, p.x, ordinal(f, p.x));
   }
   switch (p.outcome) {
-    case Outcome::nonfinite: ++nonfinite; return;
-    case Outcome::nan: ++nan; return;
-    case Outcome::special: return;
-    case Outcome::finite: break;
+    case Outcome::nonfinite:
+      ++nonfinite;
+      return;
+    case Outcome::nan:
+      ++nan;
+      return;
+    case Outcome::special:
+      return;
+    case Outcome::finite:
+      break;
   }
   ++finite;
   if (p.zero_sign) ++zero_sign;

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <array>
-#include <map>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -63,7 +63,11 @@ struct UlpHistogram {
     const int e = int((std::bit_cast<uint64_t>(abs_ulp) >> 52) & 0x7ff) - 1023;  // floor(log2)
     return e + 12 < 1 ? 1 : e + 12 > kBins - 1 ? kBins - 1 : e + 12;
   }
-  static double lower_edge(int bin);  // 0 for bin 0
+  // Bin b >= 1 holds |error| in [lower_edge(b), upper_edge(b)): one binade, the last one open
+  // (upper edge inf). Bin 0 holds the errors recorded as 0, i.e. below the 2^-11 ULP resolution
+  // of the reference (metrics.hpp): [0, 2^-11).
+  static double lower_edge(int bin);
+  static double upper_edge(int bin);
   void add(double abs_ulp) { ++counts[size_t(bin_of(abs_ulp))]; }
   void merge(const UlpHistogram& o) {
     for (int i = 0; i < kBins; ++i) counts[size_t(i)] += o.counts[size_t(i)];
@@ -94,7 +98,7 @@ struct ErrorStats {
   uint64_t nan = 0;
   uint64_t zero_sign = 0;
   ExactSum sum_abs_ulp, sum_sq_ulp;
-  Extreme max_abs_ulp;          // largest |ULP error|
+  Extreme max_abs_ulp;           // largest |ULP error|
   Extreme max_ulp, max_neg_ulp;  // largest positive error, and largest negative (as -value)
   Extreme max_abs_error, max_rel_error;
   UlpHistogram histogram;

@@ -1,15 +1,19 @@
 #include "table_render.hpp"
 
-#include <fmt/format.h>          // fmt::format
-#include <nlohmann/json.hpp>     // nlohmann::ordered_json
+#include <fmt/format.h>       // fmt::format
+#include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
 namespace gelucheck {
 
 bool parse_output_kind(std::string_view name, OutputKind& out) {
-  if (name == "md" || name == "markdown") out = OutputKind::markdown;
-  else if (name == "csv") out = OutputKind::csv;
-  else if (name == "json") out = OutputKind::json;
-  else return false;
+  if (name == "md" || name == "markdown")
+    out = OutputKind::markdown;
+  else if (name == "csv")
+    out = OutputKind::csv;
+  else if (name == "json")
+    out = OutputKind::json;
+  else
+    return false;
   return true;
 }
 
@@ -75,7 +79,7 @@ nlohmann::ordered_json histogram_json(const UlpHistogram& h) {
   for (int b = 0; b < UlpHistogram::kBins; ++b) {
     if (!h.counts[size_t(b)]) continue;
     out.push_back({{"abs_ulp_from", UlpHistogram::lower_edge(b)},
-                   {"abs_ulp_below", b == 0 ? 0x1p-11 : UlpHistogram::lower_edge(b + 1)},
+                   {"abs_ulp_below", UlpHistogram::upper_edge(b)},
                    {"count", h.counts[size_t(b)]}});
   }
   return out;
@@ -103,8 +107,9 @@ std::string markdown_breakdown(const std::vector<TableRow>& rows) {
     const Format& f = *r.format;
     out += fmt::format("\n### {} / {} / {}: by input binade\n\n", name_of(r.function), f.name,
                        r.implementation->name);
-    out += "| inputs | points | correctly rounded | max abs ULP | at x | mean abs ULP |\n"
-           "|---|---:|---:|---:|---|---:|\n";
+    out +=
+        "| inputs | points | correctly rounded | max abs ULP | at x | mean abs ULP |\n"
+        "|---|---:|---:|---:|---|---:|\n";
     for (const auto& [key, b] : r.stats.binades) {
       out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", binade_range(f, key), b.points,
                          percent(b.points ? double(b.correctly_rounded) / double(b.points) : 0),
@@ -116,12 +121,11 @@ std::string markdown_breakdown(const std::vector<TableRow>& rows) {
     for (int b = 0; b < UlpHistogram::kBins; ++b) {
       const uint64_t n = r.stats.histogram.counts[size_t(b)];
       if (!n) continue;
-      if (b == 0) out += fmt::format("| 0 (exact to 2^-11) | {} |\n", n);
-      else if (b == UlpHistogram::kBins - 1)
-        out += fmt::format("| [{}, inf) | {} |\n", ulp_text(UlpHistogram::lower_edge(b)), n);
+      if (b == 0)
+        out += fmt::format("| 0 (exact to 2^-11) | {} |\n", n);
       else
         out += fmt::format("| [{}, {}) | {} |\n", ulp_text(UlpHistogram::lower_edge(b)),
-                           ulp_text(UlpHistogram::lower_edge(b + 1)), n);
+                           ulp_text(UlpHistogram::upper_edge(b)), n);
     }
   }
   return out;
@@ -160,9 +164,12 @@ std::string json(const std::vector<TableRow>& rows) {
 
 std::string render_table(const std::vector<TableRow>& rows, OutputKind kind, bool breakdown) {
   switch (kind) {
-    case OutputKind::markdown: return markdown(rows) + (breakdown ? markdown_breakdown(rows) : "");
-    case OutputKind::csv: return csv(rows);
-    case OutputKind::json: return json(rows);
+    case OutputKind::markdown:
+      return markdown(rows) + (breakdown ? markdown_breakdown(rows) : "");
+    case OutputKind::csv:
+      return csv(rows);
+    case OutputKind::json:
+      return json(rows);
   }
   return {};
 }
