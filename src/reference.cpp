@@ -1,17 +1,20 @@
 #include "reference.hpp"
 
-#include <sleef.h>  // Sleef_erf_u10, Sleef_erfc_u15, Sleef_exp_u10, Sleef_tanh_u10
-
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>                        // fmt::format
 #include <boost/math/constants/constants.hpp>  // pi
 #include <boost/multiprecision/mpfr.hpp>       // mpfr_float_backend, number
+
+#include "sleef_batch.hpp"
 
 namespace gelucheck {
 namespace {
@@ -132,6 +135,29 @@ RefValue exact_result(const Format& f, double v) {
   return out;
 }
 
+// Near its asymptote in a tail, and near zero, each function is r = A + delta with the anchor
+// A = scale * x + offset (scale 0, 1/2 or 1) and delta tiny, of a known sign.
+struct Anchor {
+  double scale, offset;
+  int delta_sign;  // sign of r - A
+  double at(double x) const { return scale * x + offset; }  // exact: scale is 0, 1/2 or 1
+};
+
+// The reference when A is a non-zero value of the format and delta is far below the grid step
+// next to A: r rounds to A in the format and on the grid, lies on delta's side of it, and has
+// A's binade or, at a power of two with delta towards zero, the one below.
+[[gnu::always_inline]] inline RefValue anchored(const Format& f, double A, int delta_sign) {
+  const uint64_t bits = std::bit_cast<uint64_t>(A);  // A is a normal double: a format value
+  int e = int((bits >> 52) & 0x7ff) - 1023;
+  if ((bits & ((uint64_t{1} << 52) - 1)) == 0 && sign_of(A) == -delta_sign) --e;
+  RefValue out;
+  out.correctly_rounded = round_to_format(f, A);
+  out.side = int8_t(delta_sign);
+  out.ulp_log2 = int16_t(std::max(e, f.emin()) - f.precision() + 1);
+  out.exact = A;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. Special inputs. At +-inf the value is the limit of f; it is a signed zero when f tends to 0
 // from one side (gelu(-inf) = -0: gelu(x) < 0 for x < 0).
@@ -205,31 +231,26 @@ struct TailBound {
 };
 
 // A and the sign of delta, for |x| >= 1 (the table above).
-struct TailShape {
-  double asymptote;
-  int delta_sign;
-};
-
-TailShape tail_shape(Function fn, double x) {
+Anchor tail_shape(Function fn, double x) {
   switch (fn) {
     case Function::gelu_erf:
     case Function::gelu_tanh:
-      return x > 0 ? TailShape{x, -1} : TailShape{0, -1};
+      return x > 0 ? Anchor{1, 0, -1} : Anchor{0, 0, -1};
     case Function::gelu_erf_grad:
     case Function::gelu_tanh_grad:
-      return x > 0 ? TailShape{1, 1} : TailShape{0, -1};
+      return x > 0 ? Anchor{0, 1, 1} : Anchor{0, 0, -1};
     case Function::tanh:
-      return x > 0 ? TailShape{1, -1} : TailShape{-1, 1};
+      return x > 0 ? Anchor{0, 1, -1} : Anchor{0, -1, 1};
     case Function::tanh_grad:
-      return TailShape{0, 1};
+      return Anchor{0, 0, 1};
   }
-  return {0, 0};
+  return {0, 0, 0};
 }
 
 std::optional<TailBound> tail_bound(Function fn, double x) {
   const double ax = std::fabs(x);
   if (ax < 1) return std::nullopt;
-  const TailShape shape = tail_shape(fn, x);
+  const Anchor shape = tail_shape(fn, x);
   const double gauss = -0.5 * x * x * kLog2E;  // log2 e^(-x^2/2)
   const double z = 2 * kSqrt2OverPi * (x + kTanhFormCubic * x * x * x);
   const double dz = 2 * kSqrt2OverPi * (1 + 3 * kTanhFormCubic * x * x);
@@ -254,7 +275,7 @@ std::optional<TailBound> tail_bound(Function fn, double x) {
       log2_delta = 2 - 2 * ax * kLog2E;
       break;
   }
-  return TailBound{shape.asymptote, shape.delta_sign, log2_delta};
+  return TailBound{shape.at(x), shape.delta_sign, log2_delta};
 }
 
 bool tail_holds(Function fn, const Format& f, double x) {
@@ -268,20 +289,13 @@ bool tail_holds(Function fn, const Format& f, double x) {
 
 // The reference where tail_holds: only the asymptote and the side of delta matter.
 RefValue tail_value(Function fn, const Format& f, double x) {
-  const TailShape t = tail_shape(fn, x);
-  const double A = t.asymptote;
+  const Anchor t = tail_shape(fn, x);
+  const double A = t.at(x);  // 0, x or +-1: a value of the format
+  if (A != 0) return anchored(f, A, t.delta_sign);
   RefValue out;
-  if (A == 0) {
-    out.correctly_rounded = t.delta_sign < 0 ? f.sign_mask() : 0;
-    out.exact = t.delta_sign < 0 ? -0.0 : 0.0;
-    out.ulp_log2 = int16_t(f.min_subnormal_log2());
-  } else {
-    out.correctly_rounded = round_to_format(f, A);  // A is a value of the format
-    out.exact = A;
-    // r is just inside A when delta points towards zero: one binade lower at a power of two.
-    const int e = binade_of(DD{A, double(t.delta_sign)});
-    out.ulp_log2 = int16_t(std::max(e, f.emin()) - f.precision() + 1);
-  }
+  out.correctly_rounded = t.delta_sign < 0 ? f.sign_mask() : 0;
+  out.exact = t.delta_sign < 0 ? -0.0 : 0.0;
+  out.ulp_log2 = int16_t(f.min_subnormal_log2());
   out.side = int8_t(t.delta_sign);
   return out;
 }
@@ -329,21 +343,6 @@ TailThresholds compute_tail_thresholds(Function fn, const Format& f) {
   return t;
 }
 
-const TailThresholds& tail_thresholds(Function fn, const Format& f) {
-  constexpr size_t kFormats = std::size(BuiltinFormats::formats);
-  static std::once_flag once[all_functions.size()][kFormats];
-  static TailThresholds cache[all_functions.size()][kFormats];
-  for (size_t i = 0; i < kFormats; ++i) {
-    if (BuiltinFormats::formats[i] != &f) continue;
-    std::call_once(once[size_t(fn)][i],
-                   [&] { cache[size_t(fn)][i] = compute_tail_thresholds(fn, f); });
-    return cache[size_t(fn)][i];
-  }
-  thread_local TailThresholds other;  // a format outside the built-in list: no shortcut
-  other = compute_tail_thresholds(fn, f);
-  return other;
-}
-
 // ---------------------------------------------------------------------------------------------
 // 2b. Head: near zero each function is A + delta with A in {x/2, x, 1/2, 1} exact in double and
 // delta of known sign, bounded by (for 0 < |x| <= 2^-8; t = x/sqrt 2, u = sqrt(2/pi)(x + 0.044715
@@ -360,70 +359,61 @@ const TailThresholds& tail_thresholds(Function fn, const Format& f) {
 // a value of the format (x/2 for an odd subnormal x): the decision procedure rounds A with the
 // sign of delta breaking the tie, which is what the exact value does.
 
-struct HeadBound {
-  double anchor;
-  int delta_sign;
-  int log2_delta;  // |delta| < 2^log2_delta
-};
-
-std::optional<HeadBound> head_bound(Function fn, double x) {
+// The bound D of the table above: |delta| < 2^D, for 0 < |x| <= 2^-8.
+std::optional<int> head_log2_delta(Function fn, double x) {
   const double ax = std::fabs(x);
   if (!(ax > 0 && ax <= 0x1p-8)) return std::nullopt;
   const int lx = std::ilogb(ax) + 1;  // |x| < 2^lx
-  const int sx = x > 0 ? 1 : -1;
   switch (fn) {
     case Function::gelu_erf:
     case Function::gelu_tanh:
-      return HeadBound{0.5 * x, 1, 2 * lx - 1};
+      return 2 * lx - 1;
     case Function::gelu_erf_grad:
     case Function::gelu_tanh_grad:
-      return HeadBound{0.5, sx, lx};
+      return lx;
     case Function::tanh:
-      return HeadBound{x, -sx, 3 * lx};
+      return 3 * lx;
     case Function::tanh_grad:
-      return HeadBound{1, -1, 2 * lx};
+      return 2 * lx;
   }
   return std::nullopt;
 }
 
+Anchor head_shape(Function fn, double x);
+
 bool head_holds(Function fn, const Format& f, double x) {
-  const auto h = head_bound(fn, x);
-  if (!h) return false;
-  return h->log2_delta < ulp_log2(f, h->anchor) - 1 - kUlpResolutionBits - 2;
+  const auto d = head_log2_delta(fn, x);
+  if (!d) return false;
+  return *d < ulp_log2(f, head_shape(fn, x).at(x)) - 1 - kUlpResolutionBits - 2;
 }
 
 // A and the sign of delta near zero (the table above), without the bound.
-HeadBound head_shape(Function fn, double x) {
+Anchor head_shape(Function fn, double x) {
   const int sx = x > 0 ? 1 : -1;
   switch (fn) {
     case Function::gelu_erf:
     case Function::gelu_tanh:
-      return {0.5 * x, 1, 0};
+      return {0.5, 0, 1};
     case Function::gelu_erf_grad:
     case Function::gelu_tanh_grad:
-      return {0.5, sx, 0};
+      return {0, 0.5, sx};
     case Function::tanh:
-      return {x, -sx, 0};
+      return {1, 0, -sx};
     case Function::tanh_grad:
-      return {1, -1, 0};
+      return {0, 1, -1};
   }
   return {0, 0, 0};
 }
 
-RefValue head_value(Function fn, const Format& f, double x) {
-  const HeadBound h = head_shape(fn, x);
-  // r = A + (tiny of delta's sign): a degenerate double-double interval carries exactly that.
-  const DD r{h.anchor, h.delta_sign * std::fabs(h.anchor) * 0x1p-80};
-  if (round_bits(h.anchor, f.precision(), f.min_subnormal_log2(), nullptr) != h.anchor)
-    return *decide(f, r, r);  // A between two values of the format (x/2 for an odd subnormal)
-  // A is a value of the format (hence on the grid): r rounds to A, lies on delta's side of it,
-  // in A's binade or, at a power of two with delta towards zero, the one below.
-  RefValue out;
-  out.correctly_rounded = round_to_format(f, h.anchor);
-  out.side = int8_t(h.delta_sign);
-  out.ulp_log2 = int16_t(std::max(binade_of(r), f.emin()) - f.precision() + 1);
-  out.exact = h.anchor;
-  return out;
+// The reference where head_holds, from A = h.at(x).
+RefValue head_value(const Format& f, const Anchor& h, double x) {
+  const double A = h.at(x);
+  if (round_bits(A, f.precision(), f.min_subnormal_log2(), nullptr) == A)
+    return anchored(f, A, h.delta_sign);
+  // A between two values of the format (x/2 for an odd subnormal): r = A + (tiny of delta's
+  // sign), which a degenerate double-double interval carries exactly.
+  const DD r{A, h.delta_sign * std::fabs(A) * 0x1p-80};
+  return *decide(f, r, r);
 }
 
 // Largest |x| up to which the head rule holds, on each side (bisection over the format's
@@ -457,18 +447,53 @@ HeadThresholds compute_head_thresholds(Function fn, const Format& f) {
   return h;
 }
 
-const HeadThresholds& head_thresholds(Function fn, const Format& f) {
+// The reference on one side of a tail or of the head: the anchor there and, when the anchor is
+// a constant (scale 0), the one value of the whole side.
+struct SidePlan {
+  Anchor anchor{0, 0, 0};
+  RefValue constant;
+  double exact_from = 0;  // A is a value of the format for |x| >= exact_from
+};
+
+// Everything the tiers need per function and format, computed once.
+struct ReferencePlan {
+  TailThresholds tails;
+  HeadThresholds heads;
+  SidePlan tail_positive, tail_negative, head_positive, head_negative;
+};
+
+ReferencePlan compute_plan(Function fn, const Format& f) {
+  ReferencePlan p;
+  p.tails = compute_tail_thresholds(fn, f);
+  p.heads = compute_head_thresholds(fn, f);
+  auto tail_side = [&](double x) {
+    return std::isfinite(x) ? SidePlan{tail_shape(fn, x), tail_value(fn, f, x), 0} : SidePlan{};
+  };
+  // x/2 is a value of the format where it is normal; x and the constants are everywhere.
+  const double half_exact_from = std::ldexp(1.0, f.emin() + 1);
+  auto head_side = [&](double x) {
+    if (x == 0) return SidePlan{};
+    const Anchor h = head_shape(fn, x);
+    return SidePlan{h, head_value(f, h, x), h.scale == 0.5 ? half_exact_from : 0};
+  };
+  p.tail_positive = tail_side(p.tails.positive);
+  p.tail_negative = tail_side(p.tails.negative);
+  p.head_positive = head_side(p.heads.positive);
+  p.head_negative = head_side(p.heads.negative);
+  return p;
+}
+
+const ReferencePlan& reference_plan(Function fn, const Format& f) {
   constexpr size_t kFormats = std::size(BuiltinFormats::formats);
   static std::once_flag once[all_functions.size()][kFormats];
-  static HeadThresholds cache[all_functions.size()][kFormats];
+  static ReferencePlan cache[all_functions.size()][kFormats];
   for (size_t i = 0; i < kFormats; ++i) {
     if (BuiltinFormats::formats[i] != &f) continue;
-    std::call_once(once[size_t(fn)][i],
-                   [&] { cache[size_t(fn)][i] = compute_head_thresholds(fn, f); });
+    std::call_once(once[size_t(fn)][i], [&] { cache[size_t(fn)][i] = compute_plan(fn, f); });
     return cache[size_t(fn)][i];
   }
-  thread_local HeadThresholds other;
-  other = compute_head_thresholds(fn, f);
+  thread_local ReferencePlan other;  // a format outside the built-in list: computed each time
+  other = compute_plan(fn, f);
   return other;
 }
 
@@ -485,52 +510,92 @@ struct FastValue {
   double a, d, b;
 };
 
+// The formulas below take their SLEEF values from `sleef`, called as sleef(SleefFunction, argument):
+// which calls a formula makes, and in what order, depends on x alone. So a batch runs each
+// formula twice: once with Record, which notes the calls, then, after every noted call was
+// evaluated by the vector functions (sleef_batch), with Replay, which hands the values back in
+// the same order.
+struct SleefCalls {
+  std::array<std::vector<double>, kSleefFunctions> args, values;
+  std::array<size_t, kSleefFunctions> next{};
+  void clear() {
+    for (auto& a : args) a.clear();
+    next = {};
+  }
+  void evaluate() {
+    for (size_t k = 0; k < kSleefFunctions; ++k) {
+      values[k].resize(args[k].size());
+      sleef_batch(SleefFunction(k), args[k].data(), values[k].data(), args[k].size());
+    }
+  }
+};
+struct Record {
+  SleefCalls& calls;
+  double operator()(SleefFunction fn, double arg) {
+    calls.args[size_t(fn)].push_back(arg);
+    return 0.5;  // unused: the formula's result is discarded
+  }
+};
+struct Replay {
+  SleefCalls& calls;
+  double operator()(SleefFunction fn, [[maybe_unused]] double arg) {
+    const size_t i = calls.next[size_t(fn)]++;
+    assert(calls.args[size_t(fn)][i] == arg);
+    return calls.values[size_t(fn)][i];
+  }
+};
+
 // erf and tanh near zero, where SLEEF's general path is costly and two series terms are exact
 // to double precision: erf t = (2/sqrt pi)(t - t^3/3 + t^5/10 - ...), tanh y = y - y^3/3 +
 // 2y^5/15 - ...; for |t| < 2^-14 the first omitted term is below 2^-59 relative, and the four
 // roundings add at most 4u: within the budget L of a SLEEF call.
 constexpr double kTwoOverSqrtPi = 0x1.20dd750429b6dp+0;  // 2/sqrt(pi)
-double erf_fast(double t) {
+template <class M>
+double erf_fast(double t, M& sleef) {
   if (std::fabs(t) < 0x1p-14) return kTwoOverSqrtPi * (t - t * (t * t) * (1.0 / 3));
-  return Sleef_erf_u10(t);
+  return sleef(SleefFunction::erf, t);
 }
-double tanh_fast(double y) {
+template <class M>
+double tanh_fast(double y, M& sleef) {
   if (std::fabs(y) < 0x1p-14) return y - y * (y * y) * (1.0 / 3);
-  return Sleef_tanh_u10(y);
+  return sleef(SleefFunction::tanh, y);
 }
 
-FastValue fast_gelu_erf(double x) {
+template <class M>
+FastValue fast_gelu_erf(double x, M& sleef) {
   const double t = x * kInvSqrt2;                   // relative error <= 2u
   const double erfc_err = L + 2 * u * (x * x + 1);  // 2u times condition <= x^2 + 1
   if (x >= 1) {
-    const double d = -0.5 * x * Sleef_erfc_u15(t);  // r = x - x Q(x)
+    const double d = -0.5 * x * sleef(SleefFunction::erfc, t);  // r = x - x Q(x)
     return {x, d, 2 * (erfc_err + u) * std::fabs(d)};
   }
   if (x > -1) {
-    const double d = 0.5 * x * erf_fast(t);  // r = x/2 + x erf(x/sqrt 2)/2
+    const double d = 0.5 * x * erf_fast(t, sleef);  // r = x/2 + x erf(x/sqrt 2)/2
     return {0.5 * x, d, 2 * (L + 3 * u) * std::fabs(d)};
   }
-  const double d = 0.5 * x * Sleef_erfc_u15(-t);  // r = x Q(|x|)
+  const double d = 0.5 * x * sleef(SleefFunction::erfc, -t);  // r = x Q(|x|)
   return {0, d, 2 * (erfc_err + u) * std::fabs(d)};
 }
 
-FastValue fast_gelu_tanh(double x) {
+template <class M>
+FastValue fast_gelu_tanh(double x, M& sleef) {
   const double s = x + kTanhFormCubic * (x * x * x);  // same-sign sum: <= 5u
   const double z = 2 * kSqrt2OverPi * s;              // <= 7u
   const double exp_err = L + 7 * u * std::fabs(z);
   if (x >= 1) {
-    const double d = -x / (1 + Sleef_exp_u10(z));  // r = x - x sigma(-z)
+    const double d = -x / (1 + sleef(SleefFunction::exp, z));  // r = x - x sigma(-z)
     return {x, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
   }
   if (x > -1) {
-    const double d = 0.5 * x * tanh_fast(kSqrt2OverPi * s);  // x sigma(z) - x/2
+    const double d = 0.5 * x * tanh_fast(kSqrt2OverPi * s, sleef);  // x sigma(z) - x/2
     return {0.5 * x, d, 2 * (L + 8 * u) * std::fabs(d)};
   }
-  const double d = x / (1 + Sleef_exp_u10(-z));  // r = x sigma(z)
+  const double d = x / (1 + sleef(SleefFunction::exp, -z));  // r = x sigma(z)
   return {0, d, 2 * (exp_err + 2 * u) * std::fabs(d)};
 }
 
-FastValue fast_tanh(double x) {
+template <class M>
+FastValue fast_tanh(double x, M& sleef) {
   const double ax = std::fabs(x);
   if (ax < 0x1p-8) {
     // tanh x = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 - 1382x^11/155925 + ...
@@ -540,57 +605,60 @@ FastValue fast_tanh(double x) {
     return {x, d, (2 * 16 * u + 0x1p-69) * std::fabs(d)};
   }
   if (ax < 1) {
-    const double d = Sleef_tanh_u10(x);
+    const double d = sleef(SleefFunction::tanh, x);
     return {0, d, 2 * L * std::fabs(d)};
   }
-  const double e = Sleef_exp_u10(-2 * ax);  // argument exact
+  const double e = sleef(SleefFunction::exp, -2 * ax);  // argument exact
   const double d = -2 * e / (1 + e);        // 1 - tanh|x| = 2e/(1+e)
   return {x > 0 ? 1.0 : -1.0, x > 0 ? d : -d, 2 * (L + 3 * u) * std::fabs(d)};
 }
 
-FastValue fast_tanh_grad(double x) {
+template <class M>
+FastValue fast_tanh_grad(double x, M& sleef) {
   const double ax = std::fabs(x);
   if (ax < 1) {
-    const double t = tanh_fast(x);
+    const double t = tanh_fast(x, sleef);
     const double d = -t * t;  // 1 - tanh^2
     return {1, d, 2 * (2 * L + u) * std::fabs(d)};
   }
-  const double e = Sleef_exp_u10(-2 * ax);
+  const double e = sleef(SleefFunction::exp, -2 * ax);
   const double d = 4 * e / ((1 + e) * (1 + e));  // sech^2 = 4e/(1+e)^2
   return {0, d, 2 * (L + 4 * u) * std::fabs(d)};
 }
 
-FastValue fast_gelu_erf_grad(double x) {
+template <class M>
+FastValue fast_gelu_erf_grad(double x, M& sleef) {
   // x phi(x): x^2/2 carries 1u relative, i.e. x^2/2 u absolute, which exp turns into x^2/2 u
   // relative; the constant and two products add 3u.
-  const double xphi = x * kInvSqrt2Pi * Sleef_exp_u10(-0.5 * (x * x));
+  const double xphi = x * kInvSqrt2Pi * sleef(SleefFunction::exp, -0.5 * (x * x));
   const double xphi_err = L + (0.5 * x * x + 3) * u;
   const double t = x * kInvSqrt2;
   if (x >= 1) {
-    const double q = 0.5 * Sleef_erfc_u15(t);  // Q(x)
+    const double q = 0.5 * sleef(SleefFunction::erfc, t);  // Q(x)
     const double d = xphi - q;                 // r = 1 + (x phi - Q), both > 0
     const double err = xphi_err * xphi + (L + 2 * u * (x * x + 1)) * q + u * std::fabs(d);
     return {1, d, 2 * err};
   }
   if (x > -1) {
-    const double h = 0.5 * erf_fast(t);  // Phi(x) - 1/2, same sign as x phi
+    const double h = 0.5 * erf_fast(t, sleef);  // Phi(x) - 1/2, same sign as x phi
     const double d = h + xphi;
     const double err = (L + 2 * u) * std::fabs(h) + xphi_err * std::fabs(xphi) + u * std::fabs(d);
     return {0.5, d, 2 * err};
   }
-  const double p = 0.5 * Sleef_erfc_u15(-t);  // Phi(x)
+  const double p = 0.5 * sleef(SleefFunction::erfc, -t);  // Phi(x)
   const double d = p + xphi;                  // r < 0 here: cancellation, bound absolute
   const double err = (L + 2 * u * (x * x + 1)) * p + xphi_err * std::fabs(xphi) + u * std::fabs(d);
   return {0, d, 2 * err};
 }
 
-FastValue fast_gelu_tanh_grad(double x) {
+template <class M>
+FastValue fast_gelu_tanh_grad(double x, M& sleef) {
   const double s = x + kTanhFormCubic * (x * x * x);
   const double z = 2 * kSqrt2OverPi * s;                                      // <= 7u
   const double dz = 2 * kSqrt2OverPi * (1 + (3 * kTanhFormCubic) * (x * x));  // <= 8u
   const double sig_err = L + 7 * u * std::fabs(z) + 2 * u;
-  const double sp = 1 / (1 + Sleef_exp_u10(-z));  // sigma(z)
-  const double sn = 1 / (1 + Sleef_exp_u10(z));   // sigma(-z) = 1 - sigma(z), without cancelling
+  const double sp = 1 / (1 + sleef(SleefFunction::exp, -z));  // sigma(z)
+  const double sn = 1 / (1 + sleef(SleefFunction::exp, z));   // sigma(-z) = 1 - sigma(z): no cancelling
   if (x >= 1) {
     const double m = x * dz * sp;  // > 1.52 here
     const double g = m - 1;
@@ -600,7 +668,7 @@ FastValue fast_gelu_tanh_grad(double x) {
     return {1, d, 2 * err};
   }
   if (x > -1) {
-    const double h = 0.5 * tanh_fast(kSqrt2OverPi * s);  // sigma(z) - 1/2
+    const double h = 0.5 * tanh_fast(kSqrt2OverPi * s, sleef);  // sigma(z) - 1/2
     const double k = x * dz * sp * sn;
     const double d = h + k;  // same signs
     const double err =
@@ -615,22 +683,31 @@ FastValue fast_gelu_tanh_grad(double x) {
   return {0, d, 2 * err};
 }
 
-FastValue fast_value(Function fn, double x) {
+template <class M>
+FastValue fast_value(Function fn, double x, M&& sleef) {
   switch (fn) {
     case Function::gelu_erf:
-      return fast_gelu_erf(x);
+      return fast_gelu_erf(x, sleef);
     case Function::gelu_tanh:
-      return fast_gelu_tanh(x);
+      return fast_gelu_tanh(x, sleef);
     case Function::gelu_erf_grad:
-      return fast_gelu_erf_grad(x);
+      return fast_gelu_erf_grad(x, sleef);
     case Function::gelu_tanh_grad:
-      return fast_gelu_tanh_grad(x);
+      return fast_gelu_tanh_grad(x, sleef);
     case Function::tanh:
-      return fast_tanh(x);
+      return fast_tanh(x, sleef);
     case Function::tanh_grad:
-      return fast_tanh_grad(x);
+      return fast_tanh_grad(x, sleef);
   }
   return {0, 0, INFINITY};
+}
+
+// The fast tier's value at one input (for tests of its bound).
+FastValue fast_value_at(Function fn, double x) {
+  SleefCalls calls;
+  (void)fast_value(fn, x, Record{calls});
+  calls.evaluate();
+  return fast_value(fn, x, Replay{calls});
 }
 
 // The common case of decide(), for r = a + d with |d - d*| <= b, in a few operations: q, the
@@ -673,8 +750,7 @@ std::optional<RefValue> decide_in_grid_cell(const Format& f, double a, double d,
   return out;
 }
 
-std::optional<RefValue> fast_tier(Function fn, const Format& f, double x) {
-  const FastValue v = fast_value(fn, x);
+std::optional<RefValue> fast_decision(const Format& f, const FastValue& v) {
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
   // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by the
   // smallest subnormal against underflow in the formulas.
@@ -799,45 +875,70 @@ ReferenceCounters& reference_counters() {
 }
 
 namespace {
-RefValue reference_at(Function fn, const Format& f, double x, ReferenceMode mode,
-                      const TailThresholds& tails, const HeadThresholds& heads,
-                      ReferenceCounters& counters) {
+// The value on a side of a tail or of the head.
+[[gnu::always_inline]] inline RefValue side_value(const Format& f, const SidePlan& side,
+                                                 double x) {
+  if (side.anchor.scale == 0) return side.constant;
+  if (std::fabs(x) >= side.exact_from)
+    return anchored(f, side.anchor.scale * x, side.anchor.delta_sign);
+  return head_value(f, side.anchor, x);
+}
+
+// Tiers 1 and 2: special inputs, tails and head; false when x is in none of them.
+[[gnu::always_inline]] inline bool analytic_value(Function fn, const Format& f, double x, const ReferencePlan& plan,
+                    ReferenceCounters& counters, RefValue& out) {
   if (!std::isfinite(x) || x == 0) {
     ++counters.special;
-    return *special(fn, f, x);
-  }
-  if (x >= tails.positive || x <= tails.negative) {
+    out = *special(fn, f, x);
+  } else if (x >= plan.tails.positive || x <= plan.tails.negative) {
     ++counters.tail;
-    return tail_value(fn, f, x);
-  }
-  if (x <= heads.positive && x >= heads.negative) {
+    out = side_value(f, x > 0 ? plan.tail_positive : plan.tail_negative, x);
+  } else if (x <= plan.heads.positive && x >= plan.heads.negative) {
     ++counters.head;
-    return head_value(fn, f, x);
+    out = side_value(f, x > 0 ? plan.head_positive : plan.head_negative, x);
+  } else {
+    return false;
   }
-  if (mode == ReferenceMode::tiered) {
-    if (auto r = fast_tier(fn, f, x)) {
-      ++counters.fast;
-      return *r;
-    }
-  }
-  return mpfr_tier(fn, f, x);
+  return true;
 }
 }  // namespace
 
 RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode mode) {
-  return reference_at(fn, f, to_double(f, x_bits), mode, tail_thresholds(fn, f),
-                      head_thresholds(fn, f), reference_counters());
+  RefValue out;
+  reference_batch(fn, f, std::span(&x_bits, 1), std::span(&out, 1), mode);
+  return out;
 }
 
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode) {
-  const TailThresholds tails = tail_thresholds(fn, f);
-  const HeadThresholds heads = head_thresholds(fn, f);
+  const ReferencePlan& plan = reference_plan(fn, f);
   // Local counts: the stores to out[] would otherwise pin the shared ones in memory. (The rare
   // MPFR tier counts itself, in mpfr_tier.)
   ReferenceCounters counters;
-  for (size_t i = 0; i < x_bits.size(); ++i)
-    out[i] = reference_at(fn, f, to_double(f, x_bits[i]), mode, tails, heads, counters);
+  thread_local std::vector<uint32_t> fast_at;  // inputs left to the fast tier
+  thread_local SleefCalls calls;
+  fast_at.clear();
+  calls.clear();
+  for (size_t i = 0; i < x_bits.size(); ++i) {
+    const double x = to_double(f, x_bits[i]);
+    if (analytic_value(fn, f, x, plan, counters, out[i])) continue;
+    if (mode == ReferenceMode::mpfr) {
+      out[i] = mpfr_tier(fn, f, x);
+      continue;
+    }
+    (void)fast_value(fn, x, Record{calls});
+    fast_at.push_back(uint32_t(i));
+  }
+  calls.evaluate();
+  for (const uint32_t i : fast_at) {
+    const double x = to_double(f, x_bits[i]);
+    if (auto r = fast_decision(f, fast_value(fn, x, Replay{calls}))) {
+      ++counters.fast;
+      out[i] = *r;
+    } else {
+      out[i] = mpfr_tier(fn, f, x);
+    }
+  }
   ReferenceCounters& total = reference_counters();
   total.special += counters.special;
   total.tail += counters.tail;
@@ -860,7 +961,7 @@ std::optional<double> bound_ratio_at(Function fn, double x, const FastValue& v) 
 
 std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, double x) {
   if (special(fn, f, x) || tail(fn, f, x) || head_holds(fn, f, x)) return std::nullopt;
-  const FastValue v = fast_value(fn, x);
+  const FastValue v = fast_value_at(fn, x);
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
   // 134 bits resolve most bounds; small ones (d can be 2^-298 |a|, tanh_grad at the smallest
   // fp32 subnormal) need 533 bits.

@@ -166,31 +166,42 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
                            std::span<const uint32_t> y, std::span<const RefValue> ref) {
   constexpr size_t kBlock = 256;
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
-  uint32_t at[kBlock];
-  int key[kBlock];
+  uint32_t at[kBlock], zero_at[kBlock];
+  int key[kBlock], zero_key[kBlock];
   for (size_t start = 0; start < x.size(); start += kBlock) {
     const size_t end = std::min(x.size(), start + kBlock);
-    // Pass 1: correctly rounded finite points are gathered; the rest take the general path.
-    size_t m = 0;
+    // Pass 1: correctly rounded finite points are gathered, those with error exactly 0 apart
+    // (in an exhaustive sweep most are: the tails and the head near zero); the rest take the
+    // general path.
+    size_t m = 0, z = 0;
     for (size_t i = start; i < end; ++i) {
       const RefValue& r = ref[i];
       if (y[i] != r.correctly_rounded || !std::isfinite(r.exact)) {
         add(f, compare(f, x[i], y[i], r));
         continue;
       }
-      abs_err[m] = to_double(f, y[i]) - r.exact;
-      err[m] = abs_err[m] * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+      const double e = to_double(f, y[i]) - r.exact;
+      if (e == 0) {
+        zero_key[z] = binade_key(f, x[i]);
+        zero_at[z++] = uint32_t(i);
+        continue;
+      }
+      abs_err[m] = e;
+      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
       abs_exact[m] = std::fabs(r.exact);
       key[m] = binade_key(f, x[i]);
       at[m++] = uint32_t(i);
     }
-    points += m;
-    correctly_rounded += m;
-    faithful += m;
-    finite += m;
-    pending_count_ += uint32_t(m);
-    // Pass 2: sums (four interleaved partial sums, added in a fixed order, so a result depends
-    // only on the block's contents), histogram, and the five block maxima in one sweep.
+    points += m + z;
+    correctly_rounded += m + z;
+    faithful += m + z;
+    finite += m + z;
+    pending_count_ += uint32_t(m + z);
+    add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
+    if (m == 0) continue;
+    // Pass 2: sums (four interleaved partial sums; the errors of correctly rounded points are
+    // multiples of 2^-10 ULP of magnitude <= 1/2, so the sums of a block are exact whatever the
+    // order), histogram, and the five block maxima in one sweep.
     double sa[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
     double best_abs = -INFINITY, best_pos = -INFINITY, best_neg = -INFINITY,
            best_abs_err = -INFINITY, best_rel = -INFINITY;
@@ -206,19 +217,23 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       best_neg = neg > best_neg ? neg : best_neg;
       best_abs_err = ae > best_abs_err ? ae : best_abs_err;
     }
-    pending_abs_ += (sa[0] + sa[1]) + (sa[2] + sa[3]);
+    const double block_sum = (sa[0] + sa[1]) + (sa[2] + sa[3]);
+    pending_abs_ += block_sum;
     pending_sq_ += (sq[0] + sq[1]) + (sq[2] + sq[3]);
     // Per-binade statistics over runs of inputs of one binade (in an exhaustive sweep a block
-    // is one run).
+    // is one run, whose sum and maximum are the block's).
     for (size_t j = 0; j < m;) {
       size_t run_end = j + 1;
       while (run_end < m && key[run_end] == key[j]) ++run_end;
       BinadeStats& b = binade(f, x[at[j]]);
-      double sum = 0, best = -INFINITY;
-      for (size_t i = j; i < run_end; ++i) {
-        const double a = std::fabs(err[i]);
-        sum += a;
-        best = a > best ? a : best;
+      double sum = block_sum, best = best_abs;
+      if (j > 0 || run_end < m) {
+        sum = 0, best = -INFINITY;
+        for (size_t i = j; i < run_end; ++i) {
+          const double a = std::fabs(err[i]);
+          sum += a;
+          best = a > best ? a : best;
+        }
       }
       b.points += run_end - j;
       b.correctly_rounded += run_end - j;
@@ -240,20 +255,14 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       const double ae = std::fabs(abs_err[j]);
       return abs_exact[j] != 0 ? ae / abs_exact[j] : (ae == 0 ? 0.0 : INFINITY);
     };
-    // The relative error's maximum is needed only if it can beat the running one: a block whose
-    // absolute errors are all zero has relative errors all zero.
-    if (best_abs_err > 0 || max_rel_error.value < 0) {
-      for (size_t j = 0; j < m; ++j) {
-        const double r = rel_of(j);
-        best_rel = r > best_rel ? r : best_rel;
-      }
-    } else if (m > 0) {
-      best_rel = 0;
+    for (size_t j = 0; j < m; ++j) {
+      const double r = rel_of(j);
+      best_rel = r > best_rel ? r : best_rel;
     }
     // Pass 3: for each block maximum that can change the running extreme, the smallest input
     // ordinal attaining it (the tie rule of Extreme).
     auto offer = [&](Extreme& ext, double best, auto value_of) {
-      if (m == 0 || best == -INFINITY || best < ext.value) return;
+      if (best == -INFINITY || best < ext.value) return;
       int64_t best_ord = INT64_MAX;
       uint32_t best_x = 0;
       for (size_t j = 0; j < m; ++j) {
@@ -268,6 +277,42 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
     offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
     offer(max_rel_error, best_rel, rel_of);
+  }
+}
+
+void ErrorStats::add_zero_errors(const Format& f, std::span<const uint32_t> x,
+                                 std::span<const uint32_t> at, std::span<const int> key) {
+  const size_t z = at.size();
+  if (z == 0) return;
+  histogram.counts[0] += z;
+  // An error of 0 adds nothing to the sums, and changes an extreme only if the extreme is still
+  // at most 0: then the smallest input ordinal among the zeros competes for the tie.
+  auto first_input = [&](size_t from, size_t to) {
+    int64_t best_ord = INT64_MAX;
+    uint32_t best_x = 0;
+    for (size_t j = from; j < to; ++j) {
+      const int64_t ord = ordinal(f, x[at[j]]);
+      if (ord < best_ord) best_ord = ord, best_x = x[at[j]];
+    }
+    return std::pair{best_x, best_ord};
+  };
+  for (Extreme* ext : {&max_abs_ulp, &max_abs_error, &max_rel_error}) {
+    if (ext->value > 0) continue;
+    const auto [bits, ord] = first_input(0, z);
+    ext->offer(0, bits, ord);
+  }
+  for (size_t j = 0; j < z;) {
+    size_t run_end = j + 1;
+    while (run_end < z && key[run_end] == key[j]) ++run_end;
+    BinadeStats& b = binade(f, x[at[j]]);
+    b.points += run_end - j;
+    b.correctly_rounded += run_end - j;
+    b.finite += run_end - j;
+    if (b.max_abs_ulp.value <= 0) {
+      const auto [bits, ord] = first_input(j, run_end);
+      b.max_abs_ulp.offer(0, bits, ord);
+    }
+    j = run_end;
   }
 }
 

@@ -121,6 +121,9 @@ struct ErrorStats {
   double pending_abs_ = 0, pending_sq_ = 0;
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
+  // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
+  void add_zero_errors(const Format& f, std::span<const uint32_t> x,
+                       std::span<const uint32_t> at, std::span<const int> key);
   // The last binade used (inputs come in runs of one binade); never copied with the object.
   struct BinadeCache {
     int key = 0;
