@@ -518,9 +518,11 @@ struct FastValue {
 struct SleefCalls {
   std::array<std::vector<double>, kSleefFunctions> args, values;
   std::array<size_t, kSleefFunctions> next{};
+  size_t recorded = 0;
   void clear() {
     for (auto& a : args) a.clear();
     next = {};
+    recorded = 0;
   }
   void evaluate() {
     for (size_t k = 0; k < kSleefFunctions; ++k) {
@@ -533,6 +535,7 @@ struct Record {
   SleefCalls& calls;
   double operator()(SleefFunction fn, double arg) {
     calls.args[size_t(fn)].push_back(arg);
+    ++calls.recorded;
     return 0.5;  // unused: the formula's result is discarded
   }
 };
@@ -717,13 +720,16 @@ FastValue fast_value_at(Function fn, double x) {
 // (its midpoints), of the grid (its cell edges) or of a binade (powers of two, grid points
 // themselves) lies in the interval: every point of it rounds to q on the grid and to round(q)
 // in the format, and has q's binade. Anything else goes to decide().
-std::optional<RefValue> decide_in_grid_cell(const Format& f, double a, double d, double b) {
+// Writes the decided value to `out` (in place: a RefValue returned by value is assembled on the
+// stack from its narrow fields and read back whole, which stalls store forwarding).
+[[gnu::always_inline]] inline bool decide_in_grid_cell(const Format& f, double a, double d,
+                                                       double b, RefValue& out) {
   const DD s = two_sum(a, d);
   const int grid_precision = f.precision() + kUlpResolutionBits;
   const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
   const double q = round_bits(s.hi, grid_precision, grid_floor, nullptr);
   const uint64_t qbits = std::bit_cast<uint64_t>(q) & 0x7fffffffffffffff;
-  if (qbits < (uint64_t{1} << 52) || (qbits & ((uint64_t{1} << 52) - 1)) == 0) return std::nullopt;
+  if (qbits < (uint64_t{1} << 52) || (qbits & ((uint64_t{1} << 52) - 1)) == 0) return false;
   const int e = int(qbits >> 52) - 1023;
   const int ulp = std::max(e, f.emin()) - f.precision() + 1;
   const double half_step =
@@ -731,32 +737,34 @@ std::optional<RefValue> decide_in_grid_cell(const Format& f, double a, double d,
   // s.hi - q is exact (Sterbenz: both lie within one grid step); adding s.lo, then b, rounds by
   // at most 2u of the result, which the factor (1 - 2^-50) covers.
   const double dist = (s.hi - q) + s.lo;
-  if (!(std::fabs(dist) + b < half_step * (1 - 0x1p-50))) return std::nullopt;
+  if (!(std::fabs(dist) + b < half_step * (1 - 0x1p-50))) return false;
   bool midpoint = false;
   const double c = round_bits(q, f.precision(), f.min_subnormal_log2(), &midpoint);
-  if (midpoint || std::fabs(c) > to_double(f, f.max_finite_bits())) return std::nullopt;
+  if (midpoint || std::fabs(c) > to_double(f, f.max_finite_bits())) return false;
   int side;
   if (q != c) {
     side = q > c ? 1 : -1;
   } else {
-    if (!(std::fabs(dist) > b * (1 + 0x1p-50))) return std::nullopt;  // |dist| rounds by <= u
+    if (!(std::fabs(dist) > b * (1 + 0x1p-50))) return false;  // |dist| rounds by <= u
     side = dist > 0 ? 1 : -1;
   }
-  RefValue out;
   out.correctly_rounded = round_to_format(f, c);
   out.side = int8_t(side);
   out.ulp_log2 = int16_t(ulp);
   out.exact = q;
-  return out;
+  return true;
 }
 
-std::optional<RefValue> fast_decision(const Format& f, const FastValue& v) {
-  if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
+[[gnu::always_inline]] inline bool fast_decision(const Format& f, const FastValue& v,
+                                               RefValue& out) {
+  if (!std::isfinite(v.d) || !std::isfinite(v.b)) return false;
   // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by the
   // smallest subnormal against underflow in the formulas.
   const double b = v.b + (std::fabs(v.d) + v.b) * 0x1p-51 + 0x1p-1070;
-  if (auto r = decide_in_grid_cell(f, v.a, v.d, b)) return r;
-  return decide(f, two_sum(v.a, v.d - b), two_sum(v.a, v.d + b));
+  if (decide_in_grid_cell(f, v.a, v.d, b, out)) return true;
+  const auto r = decide(f, two_sum(v.a, v.d - b), two_sum(v.a, v.d + b));
+  if (r) out = *r;
+  return r.has_value();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -909,16 +917,27 @@ RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode 
   return out;
 }
 
-void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
-                     std::span<RefValue> out, ReferenceMode mode) {
+namespace {
+[[gnu::always_inline]] inline void reference_batch_in(Function fn, const Format& f,
+                                                      std::span<const uint32_t> x_bits,
+                                                      std::span<RefValue> out,
+                                                      ReferenceMode mode) {
   const ReferencePlan& plan = reference_plan(fn, f);
   // Local counts: the stores to out[] would otherwise pin the shared ones in memory. (The rare
   // MPFR tier counts itself, in mpfr_tier.)
   ReferenceCounters counters;
-  thread_local std::vector<uint32_t> fast_at;  // inputs left to the fast tier
+  thread_local std::vector<uint32_t> fast_at;  // inputs whose formula calls SLEEF
   thread_local SleefCalls calls;
   fast_at.clear();
   calls.clear();
+  auto fast_or_mpfr = [&](double x, const FastValue& v, RefValue& value)
+                          __attribute__((always_inline)) {
+    if (fast_decision(f, v, value)) {
+      ++counters.fast;
+    } else {
+      value = mpfr_tier(fn, f, x);
+    }
+  };
   for (size_t i = 0; i < x_bits.size(); ++i) {
     const double x = to_double(f, x_bits[i]);
     if (analytic_value(fn, f, x, plan, counters, out[i])) continue;
@@ -926,24 +945,32 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
       out[i] = mpfr_tier(fn, f, x);
       continue;
     }
-    (void)fast_value(fn, x, Record{calls});
-    fast_at.push_back(uint32_t(i));
+    const size_t recorded = calls.recorded;
+    const FastValue v = fast_value(fn, x, Record{calls});
+    if (calls.recorded == recorded) {  // no SLEEF call (a series near zero): v is final
+      fast_or_mpfr(x, v, out[i]);
+    } else {
+      fast_at.push_back(uint32_t(i));
+    }
   }
+  if (fast_at.empty()) return counters.add_to(reference_counters());
   calls.evaluate();
   for (const uint32_t i : fast_at) {
     const double x = to_double(f, x_bits[i]);
-    if (auto r = fast_decision(f, fast_value(fn, x, Replay{calls}))) {
-      ++counters.fast;
-      out[i] = *r;
-    } else {
-      out[i] = mpfr_tier(fn, f, x);
-    }
+    fast_or_mpfr(x, fast_value(fn, x, Replay{calls}), out[i]);
   }
-  ReferenceCounters& total = reference_counters();
-  total.special += counters.special;
-  total.tail += counters.tail;
-  total.head += counters.head;
-  total.fast += counters.fast;
+  counters.add_to(reference_counters());
+}
+}  // namespace
+
+void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
+                     std::span<RefValue> out, ReferenceMode mode) {
+  // For a built-in format, the format is a compile-time constant in the inlined loops.
+  if (BuiltinFormats::visit(
+          f, [&]<const Format& F>() { return reference_batch_in(fn, F, x_bits, out, mode), true; },
+          false))
+    return;
+  reference_batch_in(fn, f, x_bits, out, mode);
 }
 
 namespace {

@@ -47,6 +47,14 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
 // How each value was decided, counted per thread since the last reset (for benchmarks).
 struct ReferenceCounters {
   uint64_t special = 0, tail = 0, head = 0, fast = 0, mpfr = 0, mpfr_max_bits = 0;
+  void add_to(ReferenceCounters& total) const {
+    total.special += special;
+    total.tail += tail;
+    total.head += head;
+    total.fast += fast;
+    total.mpfr += mpfr;
+    total.mpfr_max_bits += mpfr_max_bits;
+  }
 };
 ReferenceCounters& reference_counters();
 

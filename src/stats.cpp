@@ -63,12 +63,6 @@ void BinadeStats::merge(const BinadeStats& o) {
   sum_abs_ulp.add(o.sum_abs_ulp);
 }
 
-int binade_key(const Format& f, uint32_t x) {
-  const int field = int((x & f.exponent_mask()) >> f.fraction_bits);
-  const int key = field == 0 ? 1 : field + 1;
-  return is_negative(f, x) ? -key : key;
-}
-
 std::string binade_range(const Format& f, int key) {
   const char* sign = key < 0 ? "-" : "";
   const int field = std::abs(key) - 1;
@@ -162,8 +156,64 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   max_rel_error.offer(rel, x, ord);
 }
 
+[[gnu::always_inline]] inline void ErrorStats::add_zero_errors(const Format& f,
+                                                               std::span<const uint32_t> x,
+                                                               std::span<const uint32_t> at,
+                                                               std::span<const int> key) {
+  const size_t z = at.size();
+  if (z == 0) return;
+  histogram.counts[0] += z;
+  // An error of 0 adds nothing to the sums, and changes an extreme only if the extreme is still
+  // at most 0: then the smallest input ordinal among the zeros competes for the tie.
+  // The smallest input ordinal in a run of one binade: the ordinal grows with the bit pattern
+  // for positive inputs and falls with it for negative ones.
+  auto first_input = [&](size_t from, size_t to) {
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (size_t j = from; j < to; ++j) {
+      lo = std::min(lo, x[at[j]]);
+      hi = std::max(hi, x[at[j]]);
+    }
+    const uint32_t bits = key[from] > 0 ? lo : hi;
+    return std::pair{bits, ordinal(f, bits)};
+  };
+  if (max_abs_ulp.value <= 0 || max_abs_error.value <= 0 || max_rel_error.value <= 0) {
+    for (size_t j = 0; j < z;) {  // by runs of one binade
+      size_t run_end = j + 1;
+      while (run_end < z && key[run_end] == key[j]) ++run_end;
+      const auto [bits, ord] = first_input(j, run_end);
+      for (Extreme* ext : {&max_abs_ulp, &max_abs_error, &max_rel_error})
+        if (ext->value <= 0) ext->offer(0, bits, ord);
+      j = run_end;
+    }
+  }
+  for (size_t j = 0; j < z;) {
+    size_t run_end = j + 1;
+    while (run_end < z && key[run_end] == key[j]) ++run_end;
+    BinadeStats& b = binade(f, x[at[j]]);
+    b.points += run_end - j;
+    b.correctly_rounded += run_end - j;
+    b.finite += run_end - j;
+    if (b.max_abs_ulp.value <= 0) {
+      const auto [bits, ord] = first_input(j, run_end);
+      b.max_abs_ulp.offer(0, bits, ord);
+    }
+    j = run_end;
+  }
+}
+
 void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
                            std::span<const uint32_t> y, std::span<const RefValue> ref) {
+  // For a built-in format, the format is a compile-time constant in the inlined loops.
+  if (BuiltinFormats::visit(
+          f, [&]<const Format& F>() { return add_batch_in(F, x, y, ref), true; }, false))
+    return;
+  add_batch_in(f, x, y, ref);
+}
+
+[[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,
+                                                            std::span<const uint32_t> x,
+                                                            std::span<const uint32_t> y,
+                                                            std::span<const RefValue> ref) {
   constexpr size_t kBlock = 256;
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
   uint32_t at[kBlock], zero_at[kBlock];
@@ -277,42 +327,6 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
     offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
     offer(max_rel_error, best_rel, rel_of);
-  }
-}
-
-void ErrorStats::add_zero_errors(const Format& f, std::span<const uint32_t> x,
-                                 std::span<const uint32_t> at, std::span<const int> key) {
-  const size_t z = at.size();
-  if (z == 0) return;
-  histogram.counts[0] += z;
-  // An error of 0 adds nothing to the sums, and changes an extreme only if the extreme is still
-  // at most 0: then the smallest input ordinal among the zeros competes for the tie.
-  auto first_input = [&](size_t from, size_t to) {
-    int64_t best_ord = INT64_MAX;
-    uint32_t best_x = 0;
-    for (size_t j = from; j < to; ++j) {
-      const int64_t ord = ordinal(f, x[at[j]]);
-      if (ord < best_ord) best_ord = ord, best_x = x[at[j]];
-    }
-    return std::pair{best_x, best_ord};
-  };
-  for (Extreme* ext : {&max_abs_ulp, &max_abs_error, &max_rel_error}) {
-    if (ext->value > 0) continue;
-    const auto [bits, ord] = first_input(0, z);
-    ext->offer(0, bits, ord);
-  }
-  for (size_t j = 0; j < z;) {
-    size_t run_end = j + 1;
-    while (run_end < z && key[run_end] == key[j]) ++run_end;
-    BinadeStats& b = binade(f, x[at[j]]);
-    b.points += run_end - j;
-    b.correctly_rounded += run_end - j;
-    b.finite += run_end - j;
-    if (b.max_abs_ulp.value <= 0) {
-      const auto [bits, ord] = first_input(j, run_end);
-      b.max_abs_ulp.offer(0, bits, ord);
-    }
-    j = run_end;
   }
 }
 

@@ -85,7 +85,11 @@ struct BinadeStats {
   double pending_abs = 0;  // plain sum since the last flush
   void merge(const BinadeStats& o);
 };
-int binade_key(const Format& f, uint32_t x);
+inline int binade_key(const Format& f, uint32_t x) {
+  const int field = int((x & f.exponent_mask()) >> f.fraction_bits);
+  const int key = field == 0 ? 1 : field + 1;
+  return is_negative(f, x) ? -key : key;
+}
 // The inputs' range of a binade key, e.g. "[1, 2)" or "(-2^-126, -0]".
 std::string binade_range(const Format& f, int key);
 
@@ -121,6 +125,8 @@ struct ErrorStats {
   double pending_abs_ = 0, pending_sq_ = 0;
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
+  void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
+                    std::span<const RefValue> ref);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
   void add_zero_errors(const Format& f, std::span<const uint32_t> x,
                        std::span<const uint32_t> at, std::span<const int> key);
