@@ -453,6 +453,9 @@ struct SidePlan {
   Anchor anchor{0, 0, 0};
   RefValue constant;
   double exact_from = 0;  // A is a value of the format for |x| >= exact_from
+  // The side's inputs are the bit patterns first..last (one sign, so an interval of bits too).
+  uint32_t first = 1, last = 0;
+  bool contains(uint32_t bits) const { return bits - first <= last - first && first <= last; }
 };
 
 // Everything the tiers need per function and format, computed once.
@@ -466,15 +469,22 @@ ReferencePlan compute_plan(Function fn, const Format& f) {
   ReferencePlan p;
   p.tails = compute_tail_thresholds(fn, f);
   p.heads = compute_head_thresholds(fn, f);
+  // Tails: from the threshold T out to the largest finite value of T's sign.
   auto tail_side = [&](double x) {
-    return std::isfinite(x) ? SidePlan{tail_shape(fn, x), tail_value(fn, f, x), 0} : SidePlan{};
+    if (!std::isfinite(x)) return SidePlan{};
+    const uint32_t sign = x < 0 ? f.sign_mask() : 0;
+    return SidePlan{tail_shape(fn, x), tail_value(fn, f, x), 0, round_to_format(f, x),
+                    sign | f.max_finite_bits()};
   };
+  // Heads: from the smallest subnormal of the threshold's sign out to the threshold.
   // x/2 is a value of the format where it is normal; x and the constants are everywhere.
   const double half_exact_from = std::ldexp(1.0, f.emin() + 1);
   auto head_side = [&](double x) {
     if (x == 0) return SidePlan{};
     const Anchor h = head_shape(fn, x);
-    return SidePlan{h, head_value(f, h, x), h.scale == 0.5 ? half_exact_from : 0};
+    const uint32_t sign = x < 0 ? f.sign_mask() : 0;
+    return SidePlan{h, head_value(f, h, x), h.scale == 0.5 ? half_exact_from : 0, sign | 1,
+                    round_to_format(f, x)};
   };
   p.tail_positive = tail_side(p.tails.positive);
   p.tail_negative = tail_side(p.tails.negative);
@@ -938,19 +948,44 @@ namespace {
       value = mpfr_tier(fn, f, x);
     }
   };
-  for (size_t i = 0; i < x_bits.size(); ++i) {
+  // One input: tiers 1 and 2, else MPFR or the fast tier (decided now when its formula makes no
+  // SLEEF call, a series near zero; otherwise after the batch of SLEEF calls).
+  auto one_input = [&](size_t i) __attribute__((always_inline)) {
     const double x = to_double(f, x_bits[i]);
-    if (analytic_value(fn, f, x, plan, counters, out[i])) continue;
+    if (analytic_value(fn, f, x, plan, counters, out[i])) return;
     if (mode == ReferenceMode::mpfr) {
       out[i] = mpfr_tier(fn, f, x);
-      continue;
+      return;
     }
     const size_t recorded = calls.recorded;
     const FastValue v = fast_value(fn, x, Record{calls});
-    if (calls.recorded == recorded) {  // no SLEEF call (a series near zero): v is final
+    if (calls.recorded == recorded) {
       fast_or_mpfr(x, v, out[i]);
     } else {
       fast_at.push_back(uint32_t(i));
+    }
+  };
+  // Runs of inputs on one side of a tail or of the head (an exhaustive sweep's blocks are such
+  // runs) take the side's values without classifying each input.
+  constexpr size_t kRun = 64;
+  const SidePlan* const sides[] = {&plan.tail_positive, &plan.tail_negative, &plan.head_positive,
+                                   &plan.head_negative};
+  for (size_t start = 0; start < x_bits.size(); start += kRun) {
+    const size_t end = std::min(x_bits.size(), start + kRun);
+    const SidePlan* run = nullptr;
+    for (const SidePlan* side : sides)
+      if (!run && side->contains(x_bits[start])) run = side;
+    bool whole = run != nullptr;
+    for (size_t i = start; whole && i < end; ++i) whole = run->contains(x_bits[i]);
+    if (!whole) {
+      for (size_t i = start; i < end; ++i) one_input(i);
+      continue;
+    }
+    (run == sides[0] || run == sides[1] ? counters.tail : counters.head) += end - start;
+    if (run->anchor.scale == 0) {
+      std::fill(out.begin() + ptrdiff_t(start), out.begin() + ptrdiff_t(end), run->constant);
+    } else {
+      for (size_t i = start; i < end; ++i) out[i] = side_value(f, *run, to_double(f, x_bits[i]));
     }
   }
   if (fast_at.empty()) return counters.add_to(reference_counters());

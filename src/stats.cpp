@@ -156,47 +156,46 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   max_rel_error.offer(rel, x, ord);
 }
 
+// n points of binade `key` with error exactly 0; bits_of(j), j < n, are their inputs. An error
+// of 0 adds nothing to the sums, and changes an extreme only while the extreme is at most 0:
+// then the smallest input ordinal of the run competes for the tie. Within one binade (one sign)
+// the ordinal grows with the bit pattern for positive inputs and falls with it for negative ones.
+template <class BitsOf>
+[[gnu::always_inline]] inline void ErrorStats::add_zero_run(const Format& f, int key, size_t n,
+                                                            BitsOf bits_of) {
+  points += n;
+  correctly_rounded += n;
+  faithful += n;
+  finite += n;
+  pending_count_ += uint32_t(n);
+  histogram.counts[0] += n;
+  BinadeStats& b = binade(f, bits_of(0));
+  b.points += n;
+  b.correctly_rounded += n;
+  b.finite += n;
+  Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &b.max_abs_ulp};
+  if (std::none_of(std::begin(extremes), std::end(extremes),
+                   [](const Extreme* e) { return e->value <= 0; }))
+    return;
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (size_t j = 0; j < n; ++j) {
+    lo = std::min(lo, bits_of(j));
+    hi = std::max(hi, bits_of(j));
+  }
+  const uint32_t first = key > 0 ? lo : hi;
+  const int64_t ord = ordinal(f, first);
+  for (Extreme* e : extremes)
+    if (e->value <= 0) e->offer(0, first, ord);
+}
+
 [[gnu::always_inline]] inline void ErrorStats::add_zero_errors(const Format& f,
                                                                std::span<const uint32_t> x,
                                                                std::span<const uint32_t> at,
                                                                std::span<const int> key) {
-  const size_t z = at.size();
-  if (z == 0) return;
-  histogram.counts[0] += z;
-  // An error of 0 adds nothing to the sums, and changes an extreme only if the extreme is still
-  // at most 0: then the smallest input ordinal among the zeros competes for the tie.
-  // The smallest input ordinal in a run of one binade: the ordinal grows with the bit pattern
-  // for positive inputs and falls with it for negative ones.
-  auto first_input = [&](size_t from, size_t to) {
-    uint32_t lo = UINT32_MAX, hi = 0;
-    for (size_t j = from; j < to; ++j) {
-      lo = std::min(lo, x[at[j]]);
-      hi = std::max(hi, x[at[j]]);
-    }
-    const uint32_t bits = key[from] > 0 ? lo : hi;
-    return std::pair{bits, ordinal(f, bits)};
-  };
-  if (max_abs_ulp.value <= 0 || max_abs_error.value <= 0 || max_rel_error.value <= 0) {
-    for (size_t j = 0; j < z;) {  // by runs of one binade
-      size_t run_end = j + 1;
-      while (run_end < z && key[run_end] == key[j]) ++run_end;
-      const auto [bits, ord] = first_input(j, run_end);
-      for (Extreme* ext : {&max_abs_ulp, &max_abs_error, &max_rel_error})
-        if (ext->value <= 0) ext->offer(0, bits, ord);
-      j = run_end;
-    }
-  }
-  for (size_t j = 0; j < z;) {
+  for (size_t j = 0; j < at.size();) {  // by runs of one binade
     size_t run_end = j + 1;
-    while (run_end < z && key[run_end] == key[j]) ++run_end;
-    BinadeStats& b = binade(f, x[at[j]]);
-    b.points += run_end - j;
-    b.correctly_rounded += run_end - j;
-    b.finite += run_end - j;
-    if (b.max_abs_ulp.value <= 0) {
-      const auto [bits, ord] = first_input(j, run_end);
-      b.max_abs_ulp.offer(0, bits, ord);
-    }
+    while (run_end < at.size() && key[run_end] == key[j]) ++run_end;
+    add_zero_run(f, key[j], run_end - j, [&](size_t k) { return x[at[j + k]]; });
     j = run_end;
   }
 }
@@ -220,6 +219,17 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
   int key[kBlock], zero_key[kBlock];
   for (size_t start = 0; start < x.size(); start += kBlock) {
     const size_t end = std::min(x.size(), start + kBlock);
+    // A block of one binade whose errors are all 0 (the tails and the head of an exhaustive
+    // sweep): counted as one run. y - r is NaN, not 0, when r is not finite.
+    const int key0 = binade_key(f, x[start]);
+    bool all_zero = true;
+    for (size_t i = start; i < end; ++i)
+      all_zero &= (y[i] == ref[i].correctly_rounded) & (to_double(f, y[i]) - ref[i].exact == 0) &
+                  (binade_key(f, x[i]) == key0);
+    if (all_zero) {
+      add_zero_run(f, key0, end - start, [&](size_t k) { return x[start + k]; });
+      continue;
+    }
     // Pass 1: correctly rounded finite points are gathered, those with error exactly 0 apart
     // (in an exhaustive sweep most are: the tails and the head near zero); the rest take the
     // general path.
@@ -242,11 +252,11 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       key[m] = binade_key(f, x[i]);
       at[m++] = uint32_t(i);
     }
-    points += m + z;
-    correctly_rounded += m + z;
-    faithful += m + z;
-    finite += m + z;
-    pending_count_ += uint32_t(m + z);
+    points += m;
+    correctly_rounded += m;
+    faithful += m;
+    finite += m;
+    pending_count_ += uint32_t(m);
     add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
     if (m == 0) continue;
     // Pass 2: sums (four interleaved partial sums; the errors of correctly rounded points are

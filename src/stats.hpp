@@ -127,6 +127,8 @@ struct ErrorStats {
   BinadeStats& binade(const Format& f, uint32_t x);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
                     std::span<const RefValue> ref);
+  template <class BitsOf>
+  void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
   void add_zero_errors(const Format& f, std::span<const uint32_t> x,
                        std::span<const uint32_t> at, std::span<const int> key);
