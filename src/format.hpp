@@ -122,7 +122,7 @@ inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mas
 
 // --- conversions ----------------------------------------------------------------------------
 // Exact: every value of a supported format is a double. Inline: it is on every hot path.
-inline double to_double(const Format& f, uint32_t bits) {
+[[gnu::always_inline]] inline double to_double(const Format& f, uint32_t bits) {
   if (f.exponent_bits == 8 && f.fraction_bits == 23)
     return static_cast<double>(std::bit_cast<float>(bits));  // binary32: the hardware's float
   const uint64_t sign = uint64_t((bits & f.sign_mask()) != 0) << 63;
