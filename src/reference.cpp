@@ -29,7 +29,8 @@ constexpr double kLog2E = 0x1.71547652b82fep+0;        // log2(e)
 constexpr double u = 0x1p-53;                          // unit roundoff of double
 // Error budget of one SLEEF call, relative to its result. SLEEF documents its functions as
 // within 1.0 ULP (the _u10 variants: erf, exp, tanh) and 1.5 ULP (erfc_u15) of a double, i.e.
-// at most 3u relative; the budget is 8u.
+// at most 3u relative, for the scalar and the vector variants alike (sleef_batch.hpp uses the
+// vector ones); the budget is 8u.
 constexpr double L = 8 * u;
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
 //     value follows from an analytic bound;
 //  3. otherwise an interval that provably holds f(x) is computed, first in double (a fast
 //     formula with a stated error bound), then with MPFR at 68, 134, 267, ... 2128 bits, until
-//     every fact below is the same at both ends of the interval.
+//     every fact below is the same at both ends of the interval. reference_batch evaluates the
+//     fast formulas' SLEEF calls for the whole batch at once, with SLEEF's vector functions.
 // A result is only ever read off an interval whose both ends agree, so the fast tier and pure
 // MPFR (`ReferenceMode::mpfr`) give identical results by construction; tests check it.
 #pragma once
