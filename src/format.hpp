@@ -89,6 +89,15 @@ struct FormatList {
 using BuiltinFormats = FormatList<fp32, fp16, bf16>;
 inline constexpr auto& all_formats = BuiltinFormats::formats;
 
+// Calls body(f) with f, when it is a built-in format, as that compile-time constant, so that a
+// hot loop inlined into body (which must be always_inline) sees its masks and widths as
+// constants; any other format takes the same body at run time.
+template <class Body>
+void with_constant_format(const Format& f, Body&& body) {
+  if (BuiltinFormats::visit(f, [&]<const Format& F>() { return body(F), true; }, false)) return;
+  body(f);
+}
+
 // Checks that a descriptor is one this program can handle exactly.
 constexpr bool format_is_supported(const Format& f) {
   return f.total_bits() <= 32 && f.exponent_bits >= 2 && f.fraction_bits >= 1 &&

@@ -1001,12 +1001,9 @@ namespace {
 
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode) {
-  // For a built-in format, the format is a compile-time constant in the inlined loops.
-  if (BuiltinFormats::visit(
-          f, [&]<const Format& F>() { return reference_batch_in(fn, F, x_bits, out, mode), true; },
-          false))
-    return;
-  reference_batch_in(fn, f, x_bits, out, mode);
+  with_constant_format(f, [&](const Format& g) __attribute__((always_inline)) {
+    reference_batch_in(fn, g, x_bits, out, mode);
+  });
 }
 
 namespace {

@@ -202,11 +202,9 @@ template <class BitsOf>
 
 void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
                            std::span<const uint32_t> y, std::span<const RefValue> ref) {
-  // For a built-in format, the format is a compile-time constant in the inlined loops.
-  if (BuiltinFormats::visit(
-          f, [&]<const Format& F>() { return add_batch_in(F, x, y, ref), true; }, false))
-    return;
-  add_batch_in(f, x, y, ref);
+  with_constant_format(f, [&](const Format& g) __attribute__((always_inline)) {
+    add_batch_in(g, x, y, ref);
+  });
 }
 
 [[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,
