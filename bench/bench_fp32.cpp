@@ -14,10 +14,10 @@
 
 #include <fmt/format.h>
 
-#include "domain.hpp"
-#include "implementations.hpp"
-#include "reference.hpp"
-#include "sweep.hpp"
+#include "sweep/domain.hpp"
+#include "implementations/implementations.hpp"
+#include "reference/reference.hpp"
+#include "sweep/sweep.hpp"
 
 using namespace gelucheck;
 

@@ -1,6 +1,6 @@
 # Installs the library, the tool and a CMake package, so that another project can write
 #   find_package(gelucheck 0.1 REQUIRED)
-#   target_link_libraries(my_tests PRIVATE gelucheck::core)    # #include <gelucheck/...hpp>
+#   target_link_libraries(my_tests PRIVATE gelucheck::core)  # #include <gelucheck/STAGE/...hpp>
 # and get the library with its public dependencies (Boost, fmt, MPFR, nlohmann_json) found, the
 # plugin ABI header as gelucheck::plugin_abi, and the tool as gelucheck::gelucheck.
 include(GNUInstallDirs)
@@ -8,8 +8,10 @@ include(CMakePackageConfigHelpers)
 
 set_target_properties(gelucheck_core PROPERTIES EXPORT_NAME core)
 target_compile_features(gelucheck_core PUBLIC cxx_std_20)
-# Installed headers live in include/gelucheck/ and include each other by plain name.
-target_include_directories(gelucheck_core PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+# Installed headers live in include/gelucheck/STAGE/ and include each other as "STAGE/NAME.hpp",
+# so include/gelucheck is on the include path too.
+target_include_directories(gelucheck_core PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
+  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/gelucheck>)
 add_library(gelucheck::core ALIAS gelucheck_core)
 
 add_library(gelucheck_plugin_abi INTERFACE)
@@ -17,9 +19,11 @@ set_target_properties(gelucheck_plugin_abi PROPERTIES EXPORT_NAME plugin_abi)
 target_include_directories(gelucheck_plugin_abi
   INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 
-file(GLOB GELUCHECK_PUBLIC_HEADERS CONFIGURE_DEPENDS
-  ${PROJECT_SOURCE_DIR}/src/*.hpp ${PROJECT_SOURCE_DIR}/src/*.h)
-install(FILES ${GELUCHECK_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gelucheck)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gelucheck
+  FILES_MATCHING PATTERN "*.hpp" PATTERN "cli" EXCLUDE)
+# The plugin ABI is C and stands alone: <gelucheck/plugin_abi.h>.
+install(FILES ${PROJECT_SOURCE_DIR}/src/implementations/plugin_abi.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gelucheck)
 install(TARGETS gelucheck_core gelucheck_plugin_abi gelucheck EXPORT gelucheckTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "derivatives.hpp"
-#include "gradients.hpp"
+#include "functions/derivatives.hpp"
+#include "analysis/gradients.hpp"
 
 using namespace gelucheck;
 

@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "implementations.hpp"
-#include "saturation.hpp"
+#include "implementations/implementations.hpp"
+#include "analysis/saturation.hpp"
 
 using namespace gelucheck;
 

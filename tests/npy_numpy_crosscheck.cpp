@@ -12,9 +12,9 @@
 
 #include <fmt/format.h>
 
-#include "captured_outputs.hpp"
-#include "errors.hpp"
-#include "npy.hpp"
+#include "implementations/captured_outputs.hpp"
+#include "io/errors.hpp"
+#include "io/npy.hpp"
 
 using namespace gelucheck;
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "plugin_abi.h"
+#include "implementations/plugin_abi.h"
 
 extern "C" {
 

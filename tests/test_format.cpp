@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "format.hpp"
+#include "fp/format.hpp"
 
 using namespace gelucheck;
 

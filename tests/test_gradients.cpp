@@ -14,12 +14,12 @@
 
 #include <fmt/format.h>
 
-#include "derivatives.hpp"
-#include "errors.hpp"
-#include "finite_difference.hpp"
-#include "gradcheck.hpp"
-#include "gradients.hpp"
-#include "reference.hpp"
+#include "functions/derivatives.hpp"
+#include "io/errors.hpp"
+#include "implementations/finite_difference.hpp"
+#include "analysis/gradcheck.hpp"
+#include "analysis/gradients.hpp"
+#include "reference/reference.hpp"
 
 using namespace gelucheck;
 

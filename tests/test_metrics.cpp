@@ -6,11 +6,11 @@
 #include <span>
 #include <vector>
 
-#include "implementations.hpp"
-#include "metrics.hpp"
-#include "partial_result.hpp"
-#include "stats.hpp"
-#include "sweep.hpp"
+#include "implementations/implementations.hpp"
+#include "sweep/metrics.hpp"
+#include "sweep/partial_result.hpp"
+#include "sweep/stats.hpp"
+#include "sweep/sweep.hpp"
 
 using namespace gelucheck;
 

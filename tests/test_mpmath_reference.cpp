@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "reference.hpp"
+#include "reference/reference.hpp"
 
 using namespace gelucheck;
 

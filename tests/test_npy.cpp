@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "errors.hpp"
-#include "npy.hpp"
+#include "io/errors.hpp"
+#include "io/npy.hpp"
 
 using namespace gelucheck;
 

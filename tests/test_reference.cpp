@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "reference.hpp"
-#include "sweep.hpp"
+#include "reference/reference.hpp"
+#include "sweep/sweep.hpp"
 
 using namespace gelucheck;
 

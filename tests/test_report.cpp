@@ -16,10 +16,10 @@
 
 #include <fmt/format.h>
 
-#include "accuracy_report.hpp"
+#include "analysis/accuracy_report.hpp"
 #include "cli_run.hpp"
-#include "report_page.hpp"
-#include "svg_plot.hpp"
+#include "render/report_page.hpp"
+#include "render/svg_plot.hpp"
 
 namespace fs = std::filesystem;
 using namespace gelucheck;

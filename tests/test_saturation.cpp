@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "implementations.hpp"
-#include "saturation.hpp"
-#include "saturation_render.hpp"
+#include "implementations/implementations.hpp"
+#include "analysis/saturation.hpp"
+#include "render/saturation_render.hpp"
 
 using namespace gelucheck;
 

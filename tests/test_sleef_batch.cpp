@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sleef_batch.hpp"
+#include "reference/sleef_batch.hpp"
 
 using namespace gelucheck;
 

@@ -11,13 +11,13 @@
 
 #include <fmt/format.h>
 
-#include "captured_outputs.hpp"
-#include "errors.hpp"
-#include "npy.hpp"
-#include "plugin_implementation.hpp"
-#include "sweep.hpp"
-#include "sweep_domain.hpp"
-#include "user_kernels.hpp"
+#include "implementations/captured_outputs.hpp"
+#include "io/errors.hpp"
+#include "io/npy.hpp"
+#include "implementations/plugin_implementation.hpp"
+#include "sweep/sweep.hpp"
+#include "sweep/sweep_domain.hpp"
+#include "implementations/user_kernels.hpp"
 
 using namespace gelucheck;
 

@@ -1,7 +1,7 @@
 // Accuracy of the project's GELU kernel, asserted against gelucheck's correctly rounded reference.
 #include <catch2/catch.hpp>
 
-#include <gelucheck/user_kernels.hpp>  // implementation_from_bits16_kernel, measure_accuracy
+#include <gelucheck/implementations/user_kernels.hpp>  // implementation_from_bits16_kernel, measure_accuracy
 
 #include "my_gelu.hpp"
 

@@ -34,7 +34,7 @@
 
 #include <string>
 
-#include "../accuracy_report.hpp"
+#include "analysis/accuracy_report.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

@@ -1,7 +1,7 @@
 // gelucheck eval: everything about one input.
 #include <fmt/format.h>  // fmt::print
 
-#include "../metrics.hpp"
+#include "sweep/metrics.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "../output_file.hpp"
-#include "../saturation.hpp"
-#include "../sweep_domain.hpp"
+#include "io/output_file.hpp"
+#include "analysis/saturation.hpp"
+#include "sweep/sweep_domain.hpp"
 #include "common.hpp"
 #include "gate_file.hpp"
 #include "gate_report.hpp"

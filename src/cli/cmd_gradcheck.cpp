@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>  // fmt::print, fmt::format
 
-#include "../derivatives.hpp"
-#include "../gradcheck.hpp"
-#include "../gradient_render.hpp"
-#include "../output_file.hpp"
+#include "functions/derivatives.hpp"
+#include "analysis/gradcheck.hpp"
+#include "render/gradient_render.hpp"
+#include "io/output_file.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "../derivatives.hpp"
-#include "../gradient_render.hpp"
-#include "../gradients.hpp"
-#include "../output_file.hpp"
+#include "functions/derivatives.hpp"
+#include "render/gradient_render.hpp"
+#include "analysis/gradients.hpp"
+#include "io/output_file.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "../npy.hpp"
-#include "../output_file.hpp"
+#include "io/npy.hpp"
+#include "io/output_file.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "../output_file.hpp"
-#include "../partial_result.hpp"
+#include "io/output_file.hpp"
+#include "sweep/partial_result.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

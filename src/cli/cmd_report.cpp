@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "../output_file.hpp"
-#include "../report_page.hpp"
+#include "io/output_file.hpp"
+#include "render/report_page.hpp"
 #include "analysis_file.hpp"
 #include "common.hpp"
 

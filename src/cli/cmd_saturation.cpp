@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "../output_file.hpp"
-#include "../saturation.hpp"
-#include "../saturation_render.hpp"
+#include "io/output_file.hpp"
+#include "analysis/saturation.hpp"
+#include "render/saturation_render.hpp"
 #include "common.hpp"
 
 namespace gelucheck::cli {

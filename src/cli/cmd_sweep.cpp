@@ -1,8 +1,8 @@
 // gelucheck sweep: one CSV row per input.
 #include <fmt/format.h>  // fmt::format_to, fmt::memory_buffer
 
-#include "../output_file.hpp"
-#include "../record_filter.hpp"
+#include "io/output_file.hpp"
+#include "sweep/record_filter.hpp"
 #include "common.hpp"
 #include "progress.hpp"
 

@@ -2,8 +2,8 @@
 // --shard/--partial a mergeable slice of it, with --resume the rest of an interrupted run.
 #include <fmt/format.h>  // fmt::print
 
-#include "../output_file.hpp"
-#include "../partial_result.hpp"
+#include "io/output_file.hpp"
+#include "sweep/partial_result.hpp"
 #include "common.hpp"
 #include "progress.hpp"
 

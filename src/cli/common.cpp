@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "../errors.hpp"
+#include "io/errors.hpp"
 
 namespace gelucheck::cli {
 

@@ -7,13 +7,13 @@
 
 #include <CLI/CLI.hpp>  // CLI::App, CLI::Option
 
-#include "../domain.hpp"
-#include "../errors.hpp"
-#include "../functions.hpp"
-#include "../implementations.hpp"
-#include "../reference.hpp"
-#include "../sweep.hpp"
-#include "../table_render.hpp"
+#include "sweep/domain.hpp"
+#include "io/errors.hpp"
+#include "functions/functions.hpp"
+#include "implementations/implementations.hpp"
+#include "reference/reference.hpp"
+#include "sweep/sweep.hpp"
+#include "render/table_render.hpp"
 
 namespace gelucheck::cli {
 

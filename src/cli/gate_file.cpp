@@ -6,7 +6,7 @@
 #include <fmt/format.h>   // fmt::format
 #include <toml++/toml.h>  // toml::table, toml::node
 
-#include "../plugin_implementation.hpp"
+#include "implementations/plugin_implementation.hpp"
 #include "toml_file.hpp"
 
 namespace gelucheck::cli {

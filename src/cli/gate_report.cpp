@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "../xml_escape.hpp"
+#include "io/xml_escape.hpp"
 
 namespace gelucheck::cli {
 

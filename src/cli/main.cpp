@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "../output_file.hpp"
+#include "io/output_file.hpp"
 #include "common.hpp"
 
 int main(int argc, char** argv) {

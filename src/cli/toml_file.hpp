@@ -11,7 +11,7 @@
 #include <fmt/format.h>   // fmt::format
 #include <toml++/toml.h>  // toml::table, toml::node
 
-#include "../errors.hpp"
+#include "io/errors.hpp"
 
 namespace gelucheck::cli {
 

@@ -1,0 +1,219 @@
+#include "analysis/gradcheck.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "functions/derivatives.hpp"
+#include "implementations/finite_difference.hpp"
+#include "analysis/gradients.hpp"  // envelope_ulps
+#include "sweep/metrics.hpp"
+#include "reference/reference.hpp"
+
+namespace gelucheck {
+namespace {
+
+// Keeps the `capacity` points with the largest ratio (ties: smaller input ordinal first).
+class WorstPoints {
+ public:
+  WorstPoints(const Format& f, size_t capacity) : f_(&f), capacity_(capacity) {}
+  void offer(const GradcheckPoint& p) {
+    if (capacity_ == 0) return;
+    points_.push_back(p);
+    if (points_.size() > 4 * capacity_ + 64) trim();
+  }
+  void merge(const WorstPoints& o) {
+    points_.insert(points_.end(), o.points_.begin(), o.points_.end());
+    trim();
+  }
+  std::vector<GradcheckPoint> take() {
+    trim();
+    return std::move(points_);
+  }
+
+ private:
+  void trim() {
+    std::sort(points_.begin(), points_.end(), [this](const auto& a, const auto& b) {
+      if (a.ratio != b.ratio) return a.ratio > b.ratio;
+      return ordinal(*f_, a.x) < ordinal(*f_, b.x);
+    });
+    if (points_.size() > capacity_) points_.resize(capacity_);
+  }
+  const Format* f_;
+  size_t capacity_;
+  std::vector<GradcheckPoint> points_;
+};
+
+void merge_counts(GradcheckResult& into, const GradcheckResult& part) {
+  into.points += part.points;
+  into.checked += part.checked;
+  into.unjudged += part.unjudged;
+  into.failures += part.failures;
+  into.nonfinite_failures += part.nonfinite_failures;
+  into.passed_by_atol_only += part.passed_by_atol_only;
+  into.resolved += part.resolved;
+}
+
+// Runs body(x, part, worst) over the domain's chunks on threads and merges the parts.
+template <class Body>
+void run_chunks(const Domain& domain, const SweepOptions& options, size_t worst_count,
+                GradcheckResult& result, Body body) {
+  const Format& f = domain.format();
+  WorstPoints worst(f, worst_count);
+  std::mutex mutex;
+  const uint64_t n_chunks = (domain.size() + kChunkSize - 1) / kChunkSize;
+  parallel_for(n_chunks, options.threads, [&](uint64_t chunk) {
+    const uint64_t first = chunk * kChunkSize;
+    const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
+    std::vector<uint32_t> x(n);
+    domain.fill(first, n, x.data());
+    GradcheckResult part;
+    WorstPoints part_worst(f, worst_count);
+    body(std::span<const uint32_t>(x), part, part_worst);
+    std::lock_guard lock(mutex);
+    merge_counts(result, part);
+    worst.merge(part_worst);
+  });
+  result.worst = worst.take();
+}
+
+}  // namespace
+
+double GradcheckTolerance::atol_for(const Format& f) const {
+  return atol ? *atol : std::ldexp(1.0, -f.precision());
+}
+
+const char* against_name(GradcheckAgainst a) {
+  return a == GradcheckAgainst::exact ? "exact" : "finite difference";
+}
+
+GradcheckResult gradcheck_exact(Function fn, const Domain& domain, const Implementation& backward,
+                                const GradcheckTolerance& tol, size_t worst_count,
+                                const SweepOptions& options) {
+  const Format& f = domain.format();
+  GradcheckResult result;
+  result.derivative = fn;
+  result.format = &f;
+  result.backward = &backward;
+  result.against = GradcheckAgainst::exact;
+  result.domain = domain.describe();
+  const BatchKernel kernel = backward.kernel_for(fn, f);
+  if (!kernel) return result;
+  const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
+  const double atol = tol.atol_for(f);
+  run_chunks(domain, options, worst_count, result,
+             [&](std::span<const uint32_t> x, GradcheckResult& part, WorstPoints& worst) {
+               const size_t n = x.size();
+               std::vector<uint32_t> y(n);
+               std::vector<RefValue> ref(n);
+               if (table) {
+                 for (size_t i = 0; i < n; ++i) ref[i] = table[x[i]];
+               } else {
+                 reference_batch(fn, f, x, ref, options.reference_mode);
+               }
+               kernel(x, y);
+               part.points += n;
+               for (size_t i = 0; i < n; ++i) {
+                 const PointRecord p = compare(f, x[i], y[i], ref[i]);
+                 ++part.checked;
+                 if (p.outcome == Outcome::special) continue;
+                 GradcheckPoint g;
+                 g.x = x[i];
+                 g.backward = y[i];
+                 g.expected = ref[i].exact;
+                 const double xv = to_double(f, x[i]);
+                 g.kappa = derivative_condition(fn, xv);
+                 const double ulp = std::ldexp(1.0, ref[i].ulp_log2);
+                 const double by_envelope =
+                     tol.envelope_factor * envelope_ulps(fn, f, xv, ref[i].ulp_log2, g.kappa) * ulp;
+                 g.allowed = std::max(by_envelope, atol);
+                 if (p.outcome != Outcome::finite) {
+                   g.abs_error = g.ulp_error = std::numeric_limits<double>::quiet_NaN();
+                   g.ratio = INFINITY;
+                   ++part.failures;
+                   ++part.nonfinite_failures;
+                 } else {
+                   g.abs_error = p.abs_error;
+                   g.ulp_error = p.ulp_error;
+                   g.ratio = std::fabs(p.abs_error) / g.allowed;
+                   if (g.ratio > 1)
+                     ++part.failures;
+                   else if (std::fabs(p.abs_error) > by_envelope)
+                     ++part.passed_by_atol_only;
+                 }
+                 worst.offer(g);
+               }
+             });
+  return result;
+}
+
+GradcheckResult gradcheck_finite_difference(Function fn, const Domain& domain,
+                                            const Implementation& backward,
+                                            const Implementation& forward,
+                                            const GradcheckTolerance& tol, size_t worst_count,
+                                            const SweepOptions& options) {
+  const Format& f = domain.format();
+  GradcheckResult result;
+  result.derivative = fn;
+  result.format = &f;
+  result.backward = &backward;
+  result.forward = &forward;
+  result.against = GradcheckAgainst::finite_difference;
+  result.domain = domain.describe();
+  const BatchKernel kernel = backward.kernel_for(fn, f);
+  const BatchKernel forward_kernel = forward.kernel_for(primitive_of(fn), f);
+  if (!kernel || !forward_kernel) return result;
+  const double atol = tol.atol_for(f);
+  run_chunks(domain, options, worst_count, result,
+             [&](std::span<const uint32_t> x, GradcheckResult& part, WorstPoints& worst) {
+               const size_t n = x.size();
+               std::vector<uint32_t> y(n);
+               std::vector<FiniteDifference> d(n);
+               kernel(x, y);
+               finite_differences(fn, f, forward_kernel, x, d, true, tol.forward_ulps);
+               part.points += n;
+               for (size_t i = 0; i < n; ++i) {
+                 const double b = to_double(f, y[i]);
+                 const double bound = d[i].error_bound();
+                 if (!std::isfinite(d[i].value) || !std::isfinite(bound)) {
+                   ++part.unjudged;
+                   continue;
+                 }
+                 ++part.checked;
+                 GradcheckPoint g;
+                 g.x = x[i];
+                 g.backward = y[i];
+                 g.expected = d[i].value;
+                 g.fd_error_bound = bound;
+                 const double ulp = std::ldexp(1.0, ulp_log2(f, d[i].value));
+                 g.allowed = tol.fd_factor * bound + 0.5 * tol.envelope_factor * ulp + atol;
+                 if (g.allowed < 0.1 * std::fabs(d[i].value)) ++part.resolved;
+                 if (!std::isfinite(b)) {
+                   g.abs_error = g.ulp_error = std::numeric_limits<double>::quiet_NaN();
+                   g.ratio = INFINITY;
+                   ++part.failures;
+                   ++part.nonfinite_failures;
+                 } else {
+                   g.abs_error = b - d[i].value;
+                   g.ulp_error = g.abs_error / ulp;
+                   g.ratio = std::fabs(g.abs_error) / g.allowed;
+                   if (g.ratio > 1)
+                     ++part.failures;
+                   else if (std::fabs(g.abs_error) > g.allowed - atol)
+                     ++part.passed_by_atol_only;
+                 }
+                 worst.offer(g);
+               }
+             });
+  for (GradcheckPoint& g : result.worst) {
+    uint32_t fx = 0;
+    forward_kernel(std::span<const uint32_t>(&g.x, 1), std::span<uint32_t>(&fx, 1));
+    const PointRecord p = compare(f, g.x, fx, reference(primitive_of(fn), f, g.x));
+    g.forward_ulp_error =
+        p.outcome == Outcome::finite ? p.ulp_error : std::numeric_limits<double>::quiet_NaN();
+  }
+  return result;
+}
+
+}  // namespace gelucheck

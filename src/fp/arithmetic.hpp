@@ -1,0 +1,121 @@
+// Number types a formula can be evaluated in: double, float, and Native<F>, where every
+// operation and elementary function is rounded to the format F, as in a kernel that computes in
+// fp16 or bf16 arithmetic throughout.
+#pragma once
+
+#include <cmath>
+#include <type_traits>
+
+#include "fp/format.hpp"
+
+namespace gelucheck {
+
+// Records the first operation of the current evaluation that overflowed (finite operands, infinite
+// or NaN result), so reports can say which intermediate step broke. Thread-local.
+struct OverflowTrace {
+  const char* first = nullptr;
+  void note(const char* op) {
+    if (!first) first = op;
+  }
+};
+OverflowTrace& overflow_trace();
+
+template <const Format& F>
+struct Native {
+  double v = 0;  // always a value of F (or +-inf, NaN)
+
+  Native() = default;
+  // Constants enter a kernel rounded to F, as (half)0.044715 does.
+  Native(double c) : v(round_value(F, c)) {}  // NOLINT: implicit, so formulas can write T(0.5)
+  static Native exact(double value_of_f) {
+    Native n;
+    n.v = value_of_f;
+    return n;
+  }
+  explicit operator double() const { return v; }
+
+  // +, -, *, / and sqrt of two p-bit numbers computed in double and rounded again to F are
+  // correctly rounded to F when 53 >= 2p + 2 (Figueroa, "When is double rounding innocuous?",
+  // 1995), which holds for every supported format (p <= 24).
+  static Native op_result(double r, bool operands_finite, const char* op) {
+    Native n(r);
+    if (operands_finite && !std::isfinite(n.v)) overflow_trace().note(op);
+    return n;
+  }
+  friend Native operator+(Native a, Native b) {
+    return op_result(a.v + b.v, std::isfinite(a.v) && std::isfinite(b.v), "+");
+  }
+  friend Native operator-(Native a, Native b) {
+    return op_result(a.v - b.v, std::isfinite(a.v) && std::isfinite(b.v), "-");
+  }
+  friend Native operator*(Native a, Native b) {
+    return op_result(a.v * b.v, std::isfinite(a.v) && std::isfinite(b.v), "*");
+  }
+  friend Native operator/(Native a, Native b) {
+    return op_result(a.v / b.v, std::isfinite(a.v) && std::isfinite(b.v), "/");
+  }
+  friend Native operator-(Native a) { return exact(-a.v); }
+  // Elementary functions: glibc's double function (within a few ulp of double) rounded to F.
+  friend Native erf(Native a) { return op_result(std::erf(a.v), std::isfinite(a.v), "erf"); }
+  friend Native erfc(Native a) { return op_result(std::erfc(a.v), std::isfinite(a.v), "erfc"); }
+  friend Native exp(Native a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
+  friend Native tanh(Native a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
+  friend Native sqrt(Native a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
+  friend Native fabs(Native a) { return exact(std::fabs(a.v)); }
+  friend Native copysign(Native a, Native b) { return exact(std::copysign(a.v, b.v)); }
+};
+
+// float or double arithmetic, operation for operation the same as T, that also records the first
+// overflow in overflow_trace(). Used only to explain where an implementation overflowed.
+template <class T>
+struct Checked {
+  T v = 0;
+  Checked() = default;
+  Checked(double c) : v(static_cast<T>(c)) {}  // NOLINT: implicit, like T's own conversions
+  explicit operator double() const { return v; }
+  static Checked op_result(T r, bool operands_finite, const char* op) {
+    if (operands_finite && !std::isfinite(r)) overflow_trace().note(op);
+    Checked c;
+    c.v = r;
+    return c;
+  }
+#define GELUCHECK_CHECKED_OP(sym, name)                                              \
+  friend Checked operator sym(Checked a, Checked b) {                                \
+    return op_result(a.v sym b.v, std::isfinite(a.v) && std::isfinite(b.v), name); \
+  }
+  GELUCHECK_CHECKED_OP(+, "+")
+  GELUCHECK_CHECKED_OP(-, "-")
+  GELUCHECK_CHECKED_OP(*, "*")
+  GELUCHECK_CHECKED_OP(/, "/")
+#undef GELUCHECK_CHECKED_OP
+  friend Checked operator-(Checked a) { return op_result(-a.v, true, "neg"); }
+  friend Checked erf(Checked a) { return op_result(std::erf(a.v), std::isfinite(a.v), "erf"); }
+  friend Checked erfc(Checked a) { return op_result(std::erfc(a.v), std::isfinite(a.v), "erfc"); }
+  friend Checked exp(Checked a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
+  friend Checked tanh(Checked a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
+  friend Checked sqrt(Checked a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
+  friend Checked fabs(Checked a) { return op_result(std::fabs(a.v), true, "fabs"); }
+  friend Checked copysign(Checked a, Checked b) {
+    return op_result(std::copysign(a.v, b.v), true, "copysign");
+  }
+};
+
+// Reads an input of format F into number type T, and writes T's result back to F (one rounding).
+template <class T, const Format& F>
+T load(uint32_t bits) {
+  const double x = to_double(F, bits);
+  if constexpr (std::is_same_v<T, Native<F>>) {
+    return Native<F>::exact(x);
+  } else if constexpr (std::is_same_v<T, Checked<float>>) {
+    return T(static_cast<float>(x));
+  } else {
+    return static_cast<T>(x);  // exact: float holds every fp16/bf16/fp32 value
+  }
+}
+
+template <const Format& F, class T>
+uint32_t store(T value) {
+  return round_to_format(F, static_cast<double>(value));
+}
+
+}  // namespace gelucheck

@@ -1,0 +1,55 @@
+// Implementation names of the form SCHEME:ARGUMENT. Adding a scheme is one entry in kSchemes.
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include <fmt/format.h>  // fmt::format
+
+#include "io/errors.hpp"
+#include "implementations/implementations.hpp"
+#include "implementations/captured_outputs.hpp"       // make_captured_implementation
+#include "implementations/plugin_implementation.hpp"  // make_plugin_implementation
+#include "implementations/finite_difference.hpp"      // make_finite_difference
+
+namespace gelucheck {
+namespace {
+
+// {"prefix", "PREFIX:ARG  what it is", &make_function}, with make_function declared in the
+// scheme's own header.
+const std::vector<ImplementationScheme> kSchemes = {
+    {"plugin", "plugin:PATH.so:SYMBOL[:bits16]  a kernel in a shared library (plugin_abi.h)",
+     &make_plugin_implementation},
+    {"file", "file:PATH  outputs captured for every input of the sweep (.npy or raw bits)",
+     &make_captured_implementation},
+    {"fd", "fd:IMPLEMENTATION  central finite difference of IMPLEMENTATION's forward (derivatives only)",
+     &make_finite_difference},
+};
+
+}  // namespace
+
+std::span<const ImplementationScheme> implementation_schemes() { return kSchemes; }
+
+const Implementation& resolve_implementation(std::string_view name) {
+  if (const Implementation* i = find_implementation(name)) return *i;
+  static std::mutex mutex;
+  static std::deque<Implementation> made;  // stable addresses
+  const auto colon = name.find(':');
+  if (colon != std::string_view::npos) {
+    for (const ImplementationScheme& s : implementation_schemes()) {
+      if (name.substr(0, colon) != s.prefix) continue;
+      Implementation impl = s.make(name.substr(colon + 1));
+      std::lock_guard lock(mutex);
+      for (const Implementation& m : made)
+        if (m.name == name) return m;
+      made.push_back(std::move(impl));
+      made.back().name = std::string(name);
+      return made.back();
+    }
+  }
+  std::string accepted = implementation_names();
+  for (const ImplementationScheme& s : implementation_schemes())
+    accepted += fmt::format(", {}", s.usage);
+  throw UsageError(fmt::format("unknown implementation '{}'; valid: {}", name, accepted));
+}
+
+}  // namespace gelucheck

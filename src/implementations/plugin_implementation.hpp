@@ -1,0 +1,27 @@
+// Implementations loaded from a shared library: plugin:PATH.so:SYMBOL[:KIND], KIND float (the
+// default, float SYMBOL(float)) or bits16 (void SYMBOL(const uint16_t*, uint16_t*, size_t));
+// plugin_abi.h documents the ABI. The library is loaded with dlopen when the name is resolved and
+// stays loaded until the program ends.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "implementations/implementations.hpp"
+
+namespace gelucheck {
+
+// The parts of the argument after "plugin:": PATH:SYMBOL or PATH:SYMBOL:KIND (KIND float or
+// bits16), split from the right so that PATH may hold ':'. Throws UsageError if malformed.
+struct PluginName {
+  std::string path, symbol;
+  bool bits16 = false;
+  std::string argument() const;  // back to PATH:SYMBOL[:bits16]
+};
+PluginName parse_plugin_name(std::string_view argument);
+
+// Makes the implementation for the argument after "plugin:". Throws UsageError when the argument
+// is malformed, the file does not exist or cannot be loaded, or the symbol is not exported.
+Implementation make_plugin_implementation(std::string_view argument);
+
+}  // namespace gelucheck

@@ -1,0 +1,65 @@
+#include "implementations/user_kernels.hpp"
+
+#include <bit>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>  // fmt::format
+
+#include "io/errors.hpp"
+
+namespace gelucheck {
+
+Implementation implementation_from_float_function(std::string name, ScalarFloatKernel kernel) {
+  auto shared = std::make_shared<const ScalarFloatKernel>(std::move(kernel));
+  Implementation impl;
+  impl.name = std::move(name);
+  impl.summary =
+      "a user's float f(float), inputs widened exactly to float, the result rounded "
+      "once to the format";
+  impl.used_in = "user code";
+  impl.kernel_for = [shared](Function, const Format& f) -> BatchKernel {
+    if (&f == &fp32) {
+      return [shared](std::span<const uint32_t> x, std::span<uint32_t> y) {
+        for (size_t i = 0; i < x.size(); ++i)
+          y[i] = std::bit_cast<uint32_t>((*shared)(std::bit_cast<float>(x[i])));
+      };
+    }
+    return [shared, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
+      for (size_t i = 0; i < x.size(); ++i) {
+        // Exact: float holds every value of a supported 16-bit format (format.hpp).
+        const float xf = static_cast<float>(to_double(f, x[i]));
+        y[i] = round_to_format(f, static_cast<double>((*shared)(xf)));
+      }
+    };
+  };
+  return impl;
+}
+
+Implementation implementation_from_bits16_kernel(std::string name, Bits16Kernel kernel) {
+  auto shared = std::make_shared<const Bits16Kernel>(std::move(kernel));
+  Implementation impl;
+  impl.name = std::move(name);
+  impl.summary = "a user's batch kernel over 16-bit bit patterns";
+  impl.used_in = "user code";
+  impl.kernel_for = [shared](Function, const Format& f) -> BatchKernel {
+    if (f.total_bits() != 16) return {};
+    return [shared](std::span<const uint32_t> x, std::span<uint32_t> y) {
+      std::vector<uint16_t> in(x.begin(), x.end()), out(x.size());
+      (*shared)(in.data(), out.data(), in.size());
+      std::copy(out.begin(), out.end(), y.begin());
+    };
+  };
+  return impl;
+}
+
+ErrorStats measure_accuracy(Function fn, const Domain& domain, const Implementation& impl,
+                            const SweepOptions& options) {
+  if (!impl.supports(fn, domain.format()))
+    throw UsageError(fmt::format("implementation '{}' does not provide {} in {}", impl.name,
+                                 name_of(fn), domain.format().name));
+  const Implementation* impls[] = {&impl};
+  return std::move(run_sweep(fn, domain, impls, options).front());
+}
+
+}  // namespace gelucheck

@@ -1,0 +1,384 @@
+#include "render/saturation_render.hpp"
+
+#include <fmt/format.h>       // fmt::format, fmt::join
+#include <nlohmann/json.hpp>  // nlohmann::ordered_json
+
+namespace gelucheck {
+
+std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) {
+  if (!p.exists) return fmt::format("never (ends at {})", to_shortest_decimal(f, p.anchor_value));
+  const std::string x = value_with_bits(f, p.x);
+  switch (a.approach) {
+    case Approach::positive_tail:
+      return "x >= " + x;
+    case Approach::negative_tail:
+      return "x <= " + x;
+    case Approach::zero_positive:
+      return "+0 <= x <= " + x;
+    case Approach::zero_negative:
+      return x + " <= x <= -0";
+  }
+  return x;
+}
+
+namespace {
+
+std::string distance_text(const std::optional<int64_t>& d) {
+  if (!d) return "";
+  return *d == 0 ? "Δ 0" : fmt::format("Δ {:+}", *d);
+}
+
+std::string worst_text(const Zone& z) {
+  switch (z.kind) {
+    case ZoneKind::cancellation:
+      return fmt::format("{:.3g}% rel", 100 * z.worst);
+    case ZoneKind::premature_zero:
+    case ZoneKind::underflow_zero:
+      return fmt::format("{:.3g} lost", z.worst);
+    case ZoneKind::late_saturation:
+      return fmt::format("{:.3g} ULP", z.worst);
+    default:
+      return "";
+  }
+}
+
+bool worst_applies(ZoneKind k) {
+  return k == ZoneKind::cancellation || k == ZoneKind::premature_zero ||
+         k == ZoneKind::underflow_zero || k == ZoneKind::late_saturation;
+}
+
+std::string forms_sentence(const SaturationReport& r) {
+  const Format& f = *r.format;
+  const FormComparison& fc = *r.forms;
+  if (fc.zones.empty())
+    return fmt::format("{} and {} round to the same value at every input visited.",
+                       name_of(r.function), name_of(fc.other));
+  std::vector<std::string> parts;
+  for (const Zone& z : fc.zones)
+    parts.push_back(fmt::format("{}{} of the {} inputs in [{}, {}]", z.estimated ? "~" : "",
+                                z.inputs, z.span, value_with_bits(f, z.first),
+                                value_with_bits(f, z.last)));
+  return fmt::format("{} and {} round to different values at {}; identically everywhere else.",
+                     name_of(r.function), name_of(fc.other), fmt::join(parts, " and "));
+}
+
+// --- Markdown --------------------------------------------------------------------------------
+
+std::string markdown(const std::vector<SaturationReport>& reports) {
+  std::string out =
+      "# Saturation and special values\n\n"
+      "Thresholds are exact inputs of the format. A plateau is the run of inputs, from its anchor "
+      "(+-max for x -> +-inf, +-0 near zero), on which the value equals the asymptote; its "
+      "boundary is the first input from which the value stays put. Δ is the signed distance from "
+      "the reference's boundary in inputs of the format, positive when farther from zero (a tail "
+      "reached later). Zones: premature_zero (0 where the correctly rounded value is a normal "
+      "number), underflow_zero (0 where it is subnormal, as flush-to-zero gives), "
+      "cancellation (relative error above the limit, reference normal), overflow_nan / "
+      "overflow_inf (non-finite result for a finite input), intermediate_overflow (an operation "
+      "overflowed, the result stayed finite), late_saturation (not at the asymptote inside the "
+      "reference's tail plateau), zero_sign (zero of the wrong sign).\n";
+  for (const SaturationReport& r : reports) {
+    const Format& f = *r.format;
+    out += fmt::format("\n## {}, {}\n\nInputs: {}.\n\n", name_of(r.function), f.name, r.method);
+
+    out +=
+        "Reference plateaus (correctly rounded):\n\n| asymptote | approach | plateau | inputs on "
+        "it |\n"
+        "|---|---|---|---:|\n";
+    for (size_t a = 0; a < r.asymptotes.size(); ++a)
+      out += fmt::format("| {} | {} | {} | {} |\n", r.asymptotes[a].label,
+                         approach_name(r.asymptotes[a].approach),
+                         plateau_text(f, r.asymptotes[a], r.reference[a]), r.reference[a].inputs);
+    if (r.forms) out += "\n" + forms_sentence(r) + "\n";
+
+    out +=
+        "\nPlateaus by implementation (Δ in inputs, + = farther from zero than the reference):\n\n"
+        "| implementation |";
+    for (const Asymptote& a : r.asymptotes)
+      out += fmt::format(" {} ({}) |", a.label, approach_name(a.approach));
+    out += "\n|---|";
+    for (size_t a = 0; a < r.asymptotes.size(); ++a) out += "---|";
+    out += "\n";
+    for (const ImplementationSaturation& s : r.implementations) {
+      out += fmt::format("| {} |", s.implementation->name);
+      for (size_t a = 0; a < r.asymptotes.size(); ++a) {
+        const std::string d = distance_text(s.distances[a]);
+        out += fmt::format(" {}{} |", plateau_text(f, r.asymptotes[a], s.plateaus[a]),
+                           d.empty() ? "" : ", " + d);
+      }
+      out += "\n";
+    }
+
+    std::string zones;
+    for (const ImplementationSaturation& s : r.implementations)
+      for (const Zone& z : s.zones)
+        zones += fmt::format(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.implementation->name,
+            zone_name(z.kind), value_with_bits(f, z.first), value_with_bits(f, z.last),
+            fmt::format("{}{}", z.estimated ? "~" : "", z.inputs), z.span,
+            fmt::format("{}{}", z.estimated ? "~" : "", z.runs),
+            worst_applies(z.kind) ? worst_text(z) + " at " + to_shortest_decimal(f, z.worst_x) : "",
+            z.operation.empty() ? "" : "`" + z.operation + "`");
+    if (zones.empty()) {
+      out += "\nZones: none in any implementation.\n";
+    } else {
+      out += fmt::format(
+          "\nZones (cancellation: relative error above {:g}%):\n\n"
+          "| implementation | zone | x from | x to | inputs | span | runs | worst | first "
+          "overflow |\n|---|---|---|---|---:|---:|---:|---|---|\n",
+          100 * r.relative_error_limit);
+      out += zones;
+    }
+
+    out +=
+        "\nSpecial inputs (first row: the expected, correctly rounded value; ✗ marks a wrong "
+        "one):\n\n| implementation |";
+    for (const SpecialInput& si : r.specials) out += fmt::format(" f({}) |", si.name);
+    out += "\n|---|";
+    for (size_t i = 0; i < r.specials.size(); ++i) out += "---|";
+    out += "\n| *expected* |";
+    for (uint32_t e : r.special_expected) out += fmt::format(" {} |", to_shortest_decimal(f, e));
+    out += "\n";
+    for (const ImplementationSaturation& s : r.implementations) {
+      out += fmt::format("| {} |", s.implementation->name);
+      for (const SpecialResult& sr : s.specials)
+        out += sr.ok ? fmt::format(" {} |", to_shortest_decimal(f, sr.actual))
+                     : fmt::format(" {} ✗ {} |", to_shortest_decimal(f, sr.actual), sr.verdict);
+      out += "\n";
+    }
+
+    out += "\nSummary:\n\n";
+    for (const ImplementationSaturation& s : r.implementations)
+      out += fmt::format("- **{}**: {}\n", s.implementation->name, s.summary);
+  }
+  return out;
+}
+
+// --- CSV -------------------------------------------------------------------------------------
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+struct CsvRow {
+  std::string implementation, section, item, approach;
+  std::string x_first, x_first_bits, x_last, x_last_bits;
+  std::string inputs, span, runs, distance, worst, worst_x, worst_x_bits;
+  std::string actual, actual_bits, expected, expected_bits, verdict, operation, text;
+};
+
+std::string csv(const std::vector<SaturationReport>& reports) {
+  std::string out =
+      "function,format,implementation,section,item,approach,x_first,x_first_bits,x_last,"
+      "x_last_bits,inputs,span,runs,distance,worst,worst_x,worst_x_bits,actual,actual_bits,"
+      "expected,expected_bits,verdict,operation,text\n";
+  for (const SaturationReport& r : reports) {
+    const Format& f = *r.format;
+    auto emit = [&](const CsvRow& c) {
+      const std::string fields[] = {std::string(name_of(r.function)),
+                                    std::string(f.name),
+                                    c.implementation,
+                                    c.section,
+                                    c.item,
+                                    c.approach,
+                                    c.x_first,
+                                    c.x_first_bits,
+                                    c.x_last,
+                                    c.x_last_bits,
+                                    c.inputs,
+                                    c.span,
+                                    c.runs,
+                                    c.distance,
+                                    c.worst,
+                                    c.worst_x,
+                                    c.worst_x_bits,
+                                    c.actual,
+                                    c.actual_bits,
+                                    c.expected,
+                                    c.expected_bits,
+                                    c.verdict,
+                                    c.operation,
+                                    c.text};
+      std::string line;
+      for (size_t i = 0; i < std::size(fields); ++i) line += (i ? "," : "") + csv_field(fields[i]);
+      out += line + "\n";
+    };
+    auto plateau_row = [&](const std::string& impl, const Asymptote& a, const Plateau& p,
+                           const std::optional<int64_t>& d) {
+      CsvRow c;
+      c.implementation = impl;
+      c.section = "plateau";
+      c.item = std::string(a.label);
+      c.approach = approach_name(a.approach);
+      if (p.exists) {
+        c.x_first = to_shortest_decimal(f, p.x);
+        c.x_first_bits = to_hex_bits(f, p.x);
+        c.inputs = std::to_string(p.inputs);
+      }
+      c.actual = to_shortest_decimal(f, p.anchor_value);
+      c.actual_bits = to_hex_bits(f, p.anchor_value);
+      if (d) c.distance = std::to_string(*d);
+      c.text = p.exists ? "" : "never settles";
+      emit(c);
+    };
+    auto zone_row = [&](const std::string& impl, const Zone& z) {
+      CsvRow c;
+      c.implementation = impl;
+      c.section = "zone";
+      c.item = zone_name(z.kind);
+      c.approach = z.negative ? "x < 0" : "x > 0";
+      c.x_first = to_shortest_decimal(f, z.first);
+      c.x_first_bits = to_hex_bits(f, z.first);
+      c.x_last = to_shortest_decimal(f, z.last);
+      c.x_last_bits = to_hex_bits(f, z.last);
+      c.inputs = std::to_string(z.inputs);
+      c.span = std::to_string(z.span);
+      c.runs = std::to_string(z.runs);
+      c.text = z.estimated ? "inputs and runs estimated from the grid" : "";
+      if (worst_applies(z.kind)) {
+        c.worst = fmt::format("{}", z.worst);
+        c.worst_x = to_shortest_decimal(f, z.worst_x);
+        c.worst_x_bits = to_hex_bits(f, z.worst_x);
+      }
+      c.operation = z.operation;
+      emit(c);
+    };
+    for (size_t a = 0; a < r.asymptotes.size(); ++a)
+      plateau_row("correctly_rounded_reference", r.asymptotes[a], r.reference[a], std::nullopt);
+    if (r.forms)
+      for (const Zone& z : r.forms->zones)
+        zone_row(fmt::format("{} vs {}", name_of(r.function), name_of(r.forms->other)), z);
+    for (const ImplementationSaturation& s : r.implementations) {
+      const std::string& name = s.implementation->name;
+      for (size_t a = 0; a < r.asymptotes.size(); ++a)
+        plateau_row(name, r.asymptotes[a], s.plateaus[a], s.distances[a]);
+      for (const Zone& z : s.zones) zone_row(name, z);
+      for (size_t i = 0; i < r.specials.size(); ++i) {
+        CsvRow c;
+        c.implementation = name;
+        c.section = "special";
+        c.item = std::string(r.specials[i].name);
+        c.x_first = to_shortest_decimal(f, r.specials[i].x);
+        c.x_first_bits = to_hex_bits(f, r.specials[i].x);
+        c.actual = to_shortest_decimal(f, s.specials[i].actual);
+        c.actual_bits = to_hex_bits(f, s.specials[i].actual);
+        c.expected = to_shortest_decimal(f, r.special_expected[i]);
+        c.expected_bits = to_hex_bits(f, r.special_expected[i]);
+        c.verdict = s.specials[i].verdict;
+        emit(c);
+      }
+      CsvRow c;
+      c.implementation = name;
+      c.section = "summary";
+      c.text = s.summary;
+      emit(c);
+    }
+  }
+  return out;
+}
+
+// --- JSON ------------------------------------------------------------------------------------
+
+using Json = nlohmann::ordered_json;
+
+Json value_json(const Format& f, uint32_t bits) {
+  return {{"value", to_shortest_decimal(f, bits)}, {"bits", to_hex_bits(f, bits)}};
+}
+
+Json plateau_json(const Format& f, const Plateau& p) {
+  Json j = {{"exists", p.exists}};
+  if (p.exists) {
+    j["boundary"] = value_json(f, p.x);
+    j["inputs"] = p.inputs;
+  }
+  j["anchor_value"] = value_json(f, p.anchor_value);
+  return j;
+}
+
+Json zone_json(const Format& f, const Zone& z) {
+  Json j = {{"kind", zone_name(z.kind)},
+            {"side", z.negative ? "negative" : "positive"},
+            {"first", value_json(f, z.first)},
+            {"last", value_json(f, z.last)},
+            {"inputs", z.inputs},
+            {"span", z.span},
+            {"runs", z.runs},
+            {"estimated", z.estimated}};
+  if (worst_applies(z.kind)) {
+    j["worst"] = z.worst;
+    j["worst_x"] = value_json(f, z.worst_x);
+  }
+  if (!z.operation.empty()) j["operation"] = z.operation;
+  return j;
+}
+
+std::string json(const std::vector<SaturationReport>& reports) {
+  Json out = Json::array();
+  for (const SaturationReport& r : reports) {
+    const Format& f = *r.format;
+    Json rep = {{"function", name_of(r.function)},
+                {"format", f.name},
+                {"exhaustive", r.exhaustive},
+                {"method", r.method},
+                {"grid_points", r.grid_points},
+                {"evaluated", r.evaluated},
+                {"relative_error_limit", r.relative_error_limit}};
+    Json asym = Json::array();
+    for (size_t a = 0; a < r.asymptotes.size(); ++a)
+      asym.push_back({{"label", r.asymptotes[a].label},
+                      {"approach", approach_name(r.asymptotes[a].approach)},
+                      {"reference", plateau_json(f, r.reference[a])}});
+    rep["asymptotes"] = asym;
+    if (r.forms) {
+      Json zones = Json::array();
+      for (const Zone& z : r.forms->zones) zones.push_back(zone_json(f, z));
+      rep["forms_differ"] = {{"other", name_of(r.forms->other)}, {"zones", zones}};
+    }
+    Json impls = Json::array();
+    for (const ImplementationSaturation& s : r.implementations) {
+      Json plateaus = Json::array();
+      for (size_t a = 0; a < r.asymptotes.size(); ++a) {
+        Json p = plateau_json(f, s.plateaus[a]);
+        p["distance"] = s.distances[a] ? Json(*s.distances[a]) : Json(nullptr);
+        plateaus.push_back(p);
+      }
+      Json zones = Json::array();
+      for (const Zone& z : s.zones) zones.push_back(zone_json(f, z));
+      Json specials = Json::array();
+      for (size_t i = 0; i < r.specials.size(); ++i)
+        specials.push_back({{"input", r.specials[i].name},
+                            {"x", value_json(f, r.specials[i].x)},
+                            {"expected", value_json(f, r.special_expected[i])},
+                            {"actual", value_json(f, s.specials[i].actual)},
+                            {"ok", s.specials[i].ok},
+                            {"verdict", s.specials[i].verdict}});
+      impls.push_back({{"implementation", s.implementation->name},
+                       {"plateaus", plateaus},
+                       {"zones", zones},
+                       {"specials", specials},
+                       {"summary", s.summary}});
+    }
+    rep["implementations"] = impls;
+    out.push_back(rep);
+  }
+  return out.dump(2) + "\n";
+}
+
+}  // namespace
+
+std::string render_saturation(const std::vector<SaturationReport>& reports, OutputKind kind) {
+  switch (kind) {
+    case OutputKind::markdown:
+      return markdown(reports);
+    case OutputKind::csv:
+      return csv(reports);
+    case OutputKind::json:
+      return json(reports);
+  }
+  return {};
+}
+
+}  // namespace gelucheck

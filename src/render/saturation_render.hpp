@@ -1,0 +1,19 @@
+// Renderers for the saturation report: Markdown for people, CSV (one row per fact) for
+// spreadsheets and plots, JSON for programs. Every input that leaves the program is written as a
+// shortest round-trip decimal and its bits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/saturation.hpp"
+#include "render/table_render.hpp"  // OutputKind, value_with_bits
+
+namespace gelucheck {
+
+std::string render_saturation(const std::vector<SaturationReport>& reports, OutputKind kind);
+
+// "x >= 5.5", "x in [+0, 0.0003]", ...: the inputs a plateau covers.
+std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p);
+
+}  // namespace gelucheck

@@ -1,0 +1,57 @@
+// The per-point comparison of an implementation's value with the reference: the one definition
+// of every error metric this tool reports.
+//
+// ULP error. For an implementation's value y and the exact value r = f(x):
+//
+//     ulp_error = (y - r) / ulp(r),   ulp(r) = 2^(max(e, emin) - p + 1),   e = floor(log2 |r|)
+//
+// with p the format's precision and 2^emin its smallest normal number.
+//  1. ulp is taken at r, the exact value, not at y: for r just below a power of two the ulp is
+//     that of the binade below, so the predecessor of 2^k counts as -1 ULP, not -0.5.
+//  2. Below 2^emin the spacing is constant: ulp(r) is the smallest subnormal, also for r = 0.
+//  3. y correctly rounded implies |ulp_error| <= 0.5; faithful (either neighbour of r) implies
+//     |ulp_error| < 1.
+//  4. r is known on a grid of ulp(r) * 2^-10 (reference.hpp), so ulp errors are exact to within
+//     2^-11 ULP; "correctly rounded" and "faithful" are decided exactly, from bits.
+//  5. The ULP error is defined only when y and r are both finite. Infinite or NaN results, and
+//     zeros of the wrong sign, are counted in categories of their own (Outcome, zero_sign), never
+//     folded into means as huge numbers. A wrong-signed zero still has its (tiny) ULP error.
+//
+// Absolute error y - r and relative error (y - r)/|r| use the same r.
+#pragma once
+
+#include <cstdint>
+
+#include "fp/format.hpp"
+#include "reference/reference.hpp"
+
+namespace gelucheck {
+
+enum class Outcome : uint8_t {
+  finite,     // y and r both finite: ulp_error is defined
+  special,    // r is +-inf or NaN (special input) and y is the same: no error
+  nonfinite,  // y is +-inf where r is finite, or r is +-inf and y is not that infinity
+  nan,        // y is NaN where r is not, or r is NaN and y is not
+};
+
+struct PointRecord {
+  uint32_t x = 0;
+  uint32_t y = 0;
+  RefValue ref;
+  Outcome outcome = Outcome::finite;
+  bool correctly_rounded = false;  // y has the bits of the correctly rounded r
+  bool faithful = false;           // y is one of the two format values bracketing r
+  bool zero_sign = false;          // y and the correctly rounded r are zeros of opposite sign
+  double ulp_error = 0;            // signed; 0 unless outcome == finite
+  double abs_error = 0;            // y - r
+  double rel_error = 0;            // (y - r)/|r|; +-inf when r == 0 != y
+};
+
+PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
+
+// ulp_error alone, for callers that have y and the reference as numbers.
+inline double ulp_error(double y, const RefValue& ref) {
+  return std::ldexp(y - ref.exact, -ref.ulp_log2);
+}
+
+}  // namespace gelucheck

@@ -1,0 +1,55 @@
+// Partial results: the exact state of unfinished or sliced sweeps, as a JSON file, so that shards
+// run on different machines, or a run interrupted and resumed, merge to exactly the result of
+// one uninterrupted run (counts are integers, sums exact expansions written as hex floats,
+// extremes carry their tie-break ordinal; sweep.hpp, stats.hpp).
+//
+// File format (version 1):
+//   {"gelucheck_partial": 1, "chunk_size": 16384,
+//    "rows": [{"function", "format", "implementation", "domain", "inputs", "chunks",
+//              "completed": [[begin, end), ...], "stats": {...}}]}
+// A row is one function x format x implementation over one domain; "completed" lists the
+// chunks whose inputs are in "stats".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>  // nlohmann::json
+
+#include "functions/functions.hpp"
+#include "sweep/stats.hpp"
+#include "sweep/sweep.hpp"
+
+namespace gelucheck {
+
+struct PartialRow {
+  Function function;
+  const Format* format;
+  std::string implementation;
+  std::string domain;  // Domain::describe(): rows merge only when it is the same
+  uint64_t inputs = 0;
+  uint64_t chunks = 0;
+  ChunkSet completed;
+  ErrorStats stats;
+
+  bool same_sweep(const PartialRow& o) const;
+  bool complete() const { return completed.count() == chunks; }
+};
+
+struct PartialResult {
+  std::vector<PartialRow> rows;
+
+  // Adds a row, merging it into the row of the same sweep if there is one. Throws UsageError
+  // when their chunks overlap (the same inputs counted twice).
+  void add(PartialRow row);
+};
+
+nlohmann::json stats_to_json(const ErrorStats& s);
+ErrorStats stats_from_json(const nlohmann::json& j);  // throws on bad input
+
+std::string partial_to_text(const PartialResult& p);
+void write_partial(const std::string& path, const PartialResult& p);
+// Reads and validates a partial file; throws UsageError naming the file and the problem.
+PartialResult read_partial(const std::string& path);
+
+}  // namespace gelucheck

@@ -1,0 +1,380 @@
+#include "sweep/stats.hpp"
+
+#include <mpfr.h>  // mpfr_sum: the exact sum rounded once
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cmath>
+
+#include <fmt/format.h>  // fmt::format
+
+namespace gelucheck {
+
+void ExactSum::add(double x) {
+  if (x == 0) return;
+  std::vector<double> next;
+  next.reserve(parts_.size() + 1);
+  double q = x;
+  for (double e : parts_) {  // GROW-EXPANSION with zero elimination
+    const double s = q + e;
+    const double bb = s - q;
+    const double h = (q - (s - bb)) + (e - bb);
+    if (h != 0) next.push_back(h);
+    q = s;
+  }
+  if (q != 0) next.push_back(q);
+  parts_ = std::move(next);
+}
+
+void ExactSum::add(const ExactSum& other) {
+  for (double p : other.parts_) add(p);
+}
+
+ExactSum ExactSum::from_parts(std::vector<double> parts) {
+  ExactSum s;
+  for (double p : parts) s.add(p);
+  return s;
+}
+
+double ExactSum::value() const {
+  if (parts_.empty()) return 0;
+  std::vector<mpfr_t> terms(parts_.size());
+  std::vector<mpfr_ptr> ptrs(parts_.size());
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    mpfr_init2(terms[i], 53);
+    mpfr_set_d(terms[i], parts_[i], MPFR_RNDN);  // exact
+    ptrs[i] = terms[i];
+  }
+  mpfr_t sum;
+  mpfr_init2(sum, 53);
+  mpfr_sum(sum, ptrs.data(), ptrs.size(), MPFR_RNDN);
+  const double v = mpfr_get_d(sum, MPFR_RNDN);
+  mpfr_clear(sum);
+  for (auto& t : terms) mpfr_clear(t);
+  return v;
+}
+
+void BinadeStats::merge(const BinadeStats& o) {
+  points += o.points;
+  correctly_rounded += o.correctly_rounded;
+  finite += o.finite;
+  max_abs_ulp.merge(o.max_abs_ulp);
+  sum_abs_ulp.add(o.sum_abs_ulp);
+}
+
+std::string binade_range(const Format& f, int key) {
+  const char* sign = key < 0 ? "-" : "";
+  const int field = std::abs(key) - 1;
+  if (field == 0)
+    return key < 0 ? fmt::format("(-2^{}, -0]", f.emin()) : fmt::format("[0, 2^{})", f.emin());
+  if (field == f.max_exponent_field()) return fmt::format("{}inf/nan", sign);
+  const int e = field - f.bias();
+  return key < 0 ? fmt::format("(-2^{}, -2^{}]", e + 1, e) : fmt::format("[2^{}, 2^{})", e, e + 1);
+}
+
+BinadeStats& ErrorStats::binade(const Format& f, uint32_t x) {
+  const int key = binade_key(f, x);
+  if (!binade_cache_.entry || key != binade_cache_.key) {
+    binade_cache_.entry = &binades[key];  // map nodes are stable
+    binade_cache_.key = key;
+  }
+  return *binade_cache_.entry;
+}
+
+double UlpHistogram::lower_edge(int bin) { return bin == 0 ? 0.0 : std::ldexp(1.0, bin - 12); }
+double UlpHistogram::upper_edge(int bin) {
+  return bin == 0 ? 0x1p-11 : bin == kBins - 1 ? INFINITY : lower_edge(bin + 1);
+}
+
+void ErrorStats::add(const Format& f, const PointRecord& p) {
+  ++points;
+  if (p.correctly_rounded) ++correctly_rounded;
+  if (p.faithful) ++faithful;
+  BinadeStats& b = binade(f, p.x);
+  ++b.points;
+  if (p.correctly_rounded) ++b.correctly_rounded;
+  if (p.outcome == Outcome::finite) {
+    ++b.finite;
+    const double a = std::fabs(p.ulp_error);
+    b.pending_abs += a;
+    if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, p.x, ordinal(f, p.x));
+  }
+  switch (p.outcome) {
+    case Outcome::nonfinite:
+      ++nonfinite;
+      return;
+    case Outcome::nan:
+      ++nan;
+      return;
+    case Outcome::special:
+      return;
+    case Outcome::finite:
+      break;
+  }
+  ++finite;
+  if (p.zero_sign) ++zero_sign;
+  const double a = std::fabs(p.ulp_error);
+  pending_abs_ += a;
+  pending_sq_ += a * a;
+  ++pending_count_;
+  const int64_t ord = ordinal(f, p.x);
+  max_abs_ulp.offer(a, p.x, ord);
+  if (p.ulp_error > 0) max_ulp.offer(p.ulp_error, p.x, ord);
+  if (p.ulp_error < 0) max_neg_ulp.offer(-p.ulp_error, p.x, ord);
+  max_abs_error.offer(std::fabs(p.abs_error), p.x, ord);
+  max_rel_error.offer(std::fabs(p.rel_error), p.x, ord);
+  histogram.add(a);
+}
+
+void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
+  if (y != ref.correctly_rounded || !std::isfinite(ref.exact)) {
+    add(f, compare(f, x, y, ref));
+    return;
+  }
+  // Correctly rounded and finite: faithful, no zero-sign mismatch; the error is what compare()
+  // computes, and the ordinal is needed only when an extreme might change.
+  ++points;
+  ++correctly_rounded;
+  ++faithful;
+  ++finite;
+  const double abs_error = to_double(f, y) - ref.exact;
+  const double e = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+  const double a = std::fabs(e);
+  pending_abs_ += a;
+  pending_sq_ += a * a;
+  ++pending_count_;
+  histogram.add(a);
+  const double abs_abs = std::fabs(abs_error);
+  const double abs_exact = std::fabs(ref.exact);
+  const int64_t ord = ordinal(f, x);
+  max_abs_ulp.offer(a, x, ord);
+  if (e > 0) max_ulp.offer(e, x, ord);
+  if (e < 0) max_neg_ulp.offer(-e, x, ord);
+  max_abs_error.offer(abs_abs, x, ord);
+  const double rel = abs_exact != 0 ? abs_abs / abs_exact : (abs_error == 0 ? 0.0 : INFINITY);
+  max_rel_error.offer(rel, x, ord);
+}
+
+// n points of binade `key` with error exactly 0; bits_of(j), j < n, are their inputs. An error
+// of 0 adds nothing to the sums, and changes an extreme only while the extreme is at most 0:
+// then the smallest input ordinal of the run competes for the tie. Within one binade (one sign)
+// the ordinal grows with the bit pattern for positive inputs and falls with it for negative ones.
+template <class BitsOf>
+[[gnu::always_inline]] inline void ErrorStats::add_zero_run(const Format& f, int key, size_t n,
+                                                            BitsOf bits_of) {
+  points += n;
+  correctly_rounded += n;
+  faithful += n;
+  finite += n;
+  pending_count_ += uint32_t(n);
+  histogram.counts[0] += n;
+  BinadeStats& b = binade(f, bits_of(0));
+  b.points += n;
+  b.correctly_rounded += n;
+  b.finite += n;
+  Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &b.max_abs_ulp};
+  if (std::none_of(std::begin(extremes), std::end(extremes),
+                   [](const Extreme* e) { return e->value <= 0; }))
+    return;
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (size_t j = 0; j < n; ++j) {
+    lo = std::min(lo, bits_of(j));
+    hi = std::max(hi, bits_of(j));
+  }
+  const uint32_t first = key > 0 ? lo : hi;
+  const int64_t ord = ordinal(f, first);
+  for (Extreme* e : extremes)
+    if (e->value <= 0) e->offer(0, first, ord);
+}
+
+[[gnu::always_inline]] inline void ErrorStats::add_zero_errors(const Format& f,
+                                                               std::span<const uint32_t> x,
+                                                               std::span<const uint32_t> at,
+                                                               std::span<const int> key) {
+  for (size_t j = 0; j < at.size();) {  // by runs of one binade
+    size_t run_end = j + 1;
+    while (run_end < at.size() && key[run_end] == key[j]) ++run_end;
+    add_zero_run(f, key[j], run_end - j, [&](size_t k) { return x[at[j + k]]; });
+    j = run_end;
+  }
+}
+
+void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
+                           std::span<const uint32_t> y, std::span<const RefValue> ref) {
+  with_constant_format(f, [&](const Format& g) __attribute__((always_inline)) {
+    add_batch_in(g, x, y, ref);
+  });
+}
+
+[[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,
+                                                            std::span<const uint32_t> x,
+                                                            std::span<const uint32_t> y,
+                                                            std::span<const RefValue> ref) {
+  constexpr size_t kBlock = 256;
+  double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
+  uint32_t at[kBlock], zero_at[kBlock];
+  int key[kBlock], zero_key[kBlock];
+  for (size_t start = 0; start < x.size(); start += kBlock) {
+    const size_t end = std::min(x.size(), start + kBlock);
+    // A block of one binade whose errors are all 0 (the tails and the head of an exhaustive
+    // sweep): counted as one run. y - r is NaN, not 0, when r is not finite.
+    const int key0 = binade_key(f, x[start]);
+    bool all_zero = true;
+    for (size_t i = start; i < end; ++i)
+      all_zero &= (y[i] == ref[i].correctly_rounded) & (to_double(f, y[i]) - ref[i].exact == 0) &
+                  (binade_key(f, x[i]) == key0);
+    if (all_zero) {
+      add_zero_run(f, key0, end - start, [&](size_t k) { return x[start + k]; });
+      continue;
+    }
+    // Pass 1: correctly rounded finite points are gathered, those with error exactly 0 apart
+    // (in an exhaustive sweep most are: the tails and the head near zero); the rest take the
+    // general path.
+    size_t m = 0, z = 0;
+    for (size_t i = start; i < end; ++i) {
+      const RefValue& r = ref[i];
+      if (y[i] != r.correctly_rounded || !std::isfinite(r.exact)) {
+        add(f, compare(f, x[i], y[i], r));
+        continue;
+      }
+      const double e = to_double(f, y[i]) - r.exact;
+      if (e == 0) {
+        zero_key[z] = binade_key(f, x[i]);
+        zero_at[z++] = uint32_t(i);
+        continue;
+      }
+      abs_err[m] = e;
+      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+      abs_exact[m] = std::fabs(r.exact);
+      key[m] = binade_key(f, x[i]);
+      at[m++] = uint32_t(i);
+    }
+    points += m;
+    correctly_rounded += m;
+    faithful += m;
+    finite += m;
+    pending_count_ += uint32_t(m);
+    add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
+    if (m == 0) continue;
+    // Pass 2: sums (four interleaved partial sums; the errors of correctly rounded points are
+    // multiples of 2^-10 ULP of magnitude <= 1/2, so the sums of a block are exact whatever the
+    // order), histogram, and the five block maxima in one sweep.
+    double sa[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
+    double best_abs = -INFINITY, best_pos = -INFINITY, best_neg = -INFINITY,
+           best_abs_err = -INFINITY, best_rel = -INFINITY;
+    for (size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(err[j]);
+      sa[j & 3] += a;
+      sq[j & 3] += a * a;
+      histogram.add(a);
+      const double pos = err[j] > 0 ? err[j] : -INFINITY, neg = err[j] < 0 ? -err[j] : -INFINITY;
+      const double ae = std::fabs(abs_err[j]);
+      best_abs = a > best_abs ? a : best_abs;
+      best_pos = pos > best_pos ? pos : best_pos;
+      best_neg = neg > best_neg ? neg : best_neg;
+      best_abs_err = ae > best_abs_err ? ae : best_abs_err;
+    }
+    const double block_sum = (sa[0] + sa[1]) + (sa[2] + sa[3]);
+    pending_abs_ += block_sum;
+    pending_sq_ += (sq[0] + sq[1]) + (sq[2] + sq[3]);
+    // Per-binade statistics over runs of inputs of one binade (in an exhaustive sweep a block
+    // is one run, whose sum and maximum are the block's).
+    for (size_t j = 0; j < m;) {
+      size_t run_end = j + 1;
+      while (run_end < m && key[run_end] == key[j]) ++run_end;
+      BinadeStats& b = binade(f, x[at[j]]);
+      double sum = block_sum, best = best_abs;
+      if (j > 0 || run_end < m) {
+        sum = 0, best = -INFINITY;
+        for (size_t i = j; i < run_end; ++i) {
+          const double a = std::fabs(err[i]);
+          sum += a;
+          best = a > best ? a : best;
+        }
+      }
+      b.points += run_end - j;
+      b.correctly_rounded += run_end - j;
+      b.finite += run_end - j;
+      b.pending_abs += sum;
+      if (best >= b.max_abs_ulp.value) {
+        int64_t best_ord = INT64_MAX;
+        uint32_t best_x = 0;
+        for (size_t i = j; i < run_end; ++i) {
+          if (std::fabs(err[i]) != best) continue;
+          const int64_t ord = ordinal(f, x[at[i]]);
+          if (ord < best_ord) best_ord = ord, best_x = x[at[i]];
+        }
+        b.max_abs_ulp.offer(best, best_x, best_ord);
+      }
+      j = run_end;
+    }
+    auto rel_of = [&](size_t j) {
+      const double ae = std::fabs(abs_err[j]);
+      return abs_exact[j] != 0 ? ae / abs_exact[j] : (ae == 0 ? 0.0 : INFINITY);
+    };
+    for (size_t j = 0; j < m; ++j) {
+      const double r = rel_of(j);
+      best_rel = r > best_rel ? r : best_rel;
+    }
+    // Pass 3: for each block maximum that can change the running extreme, the smallest input
+    // ordinal attaining it (the tie rule of Extreme).
+    auto offer = [&](Extreme& ext, double best, auto value_of) {
+      if (best == -INFINITY || best < ext.value) return;
+      int64_t best_ord = INT64_MAX;
+      uint32_t best_x = 0;
+      for (size_t j = 0; j < m; ++j) {
+        if (value_of(j) != best) continue;
+        const int64_t ord = ordinal(f, x[at[j]]);
+        if (ord < best_ord) best_ord = ord, best_x = x[at[j]];
+      }
+      ext.offer(best, best_x, best_ord);
+    };
+    offer(max_abs_ulp, best_abs, [&](size_t j) { return std::fabs(err[j]); });
+    offer(max_ulp, best_pos, [&](size_t j) { return err[j] > 0 ? err[j] : -INFINITY; });
+    offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
+    offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
+    offer(max_rel_error, best_rel, rel_of);
+  }
+}
+
+void ErrorStats::flush() {
+  for (auto& [key, b] : binades) {
+    b.sum_abs_ulp.add(b.pending_abs);
+    b.pending_abs = 0;
+  }
+  sum_abs_ulp.add(pending_abs_);
+  sum_sq_ulp.add(pending_sq_);
+  pending_abs_ = pending_sq_ = 0;
+  pending_count_ = 0;
+}
+
+void ErrorStats::merge(const ErrorStats& o) {
+  assert(o.pending_count_ == 0 && "flush() partial statistics before merging them");
+  points += o.points;
+  finite += o.finite;
+  correctly_rounded += o.correctly_rounded;
+  faithful += o.faithful;
+  nonfinite += o.nonfinite;
+  nan += o.nan;
+  zero_sign += o.zero_sign;
+  sum_abs_ulp.add(o.sum_abs_ulp);
+  sum_sq_ulp.add(o.sum_sq_ulp);
+  max_abs_ulp.merge(o.max_abs_ulp);
+  max_ulp.merge(o.max_ulp);
+  max_neg_ulp.merge(o.max_neg_ulp);
+  max_abs_error.merge(o.max_abs_error);
+  max_rel_error.merge(o.max_rel_error);
+  histogram.merge(o.histogram);
+  for (const auto& [key, b] : o.binades) binades[key].merge(b);
+}
+
+double ErrorStats::mean_abs_ulp() const {
+  return finite ? sum_abs_ulp.value() / double(finite) : 0.0;
+}
+
+double ErrorStats::rms_ulp() const {
+  return finite ? std::sqrt(sum_sq_ulp.value() / double(finite)) : 0.0;
+}
+
+}  // namespace gelucheck

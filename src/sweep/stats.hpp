@@ -1,0 +1,149 @@
+// Mergeable statistics of per-point records.
+//
+// Merging is exact and order-free: counts are integers, sums are kept exactly (ExactSum), and
+// extremes break ties by the input's order. So a result does not depend on the number of
+// threads, on how a sweep was sharded, or on the order partial results are merged in.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fp/format.hpp"
+#include "sweep/metrics.hpp"
+
+namespace gelucheck {
+
+// The exact sum of doubles, as a non-overlapping expansion (Shewchuk, "Adaptive Precision
+// Floating-Point Arithmetic", 1997: GROW-EXPANSION). value() rounds the exact sum once.
+class ExactSum {
+ public:
+  void add(double x);
+  void add(const ExactSum& other);
+  double value() const;
+  const std::vector<double>& parts() const { return parts_; }
+  static ExactSum from_parts(std::vector<double> parts);
+
+ private:
+  std::vector<double> parts_;
+};
+
+// The largest value seen and the input where it occurs; ties go to the smaller input ordinal.
+struct Extreme {
+  double value = -INFINITY;
+  uint32_t x = 0;
+  int64_t x_ordinal = INT64_MAX;
+  bool seen() const { return x_ordinal != INT64_MAX; }
+  void offer(double v, uint32_t bits, int64_t ord) {
+    if (v > value || (v == value && ord < x_ordinal)) {
+      value = v;
+      x = bits;
+      x_ordinal = ord;
+    }
+  }
+  void merge(const Extreme& o) {
+    if (o.seen()) offer(o.value, o.x, o.x_ordinal);
+  }
+};
+
+// Histogram of |ULP error| over finite points: bin 0 holds exact zeros; bin k >= 1 holds
+// [2^(k - 12), 2^(k - 11)), so bin 1 starts at 2^-11 (below the resolution, 2^-10) and the last
+// bin is open above. 2^-11 * 2^(kBins - 2) covers every error of a 32-bit format.
+struct UlpHistogram {
+  static constexpr int kBins = 300;
+  std::array<uint64_t, kBins> counts{};
+  static int bin_of(double abs_ulp) {
+    if (abs_ulp == 0) return 0;
+    if (!(abs_ulp < INFINITY)) return kBins - 1;
+    const int e = int((std::bit_cast<uint64_t>(abs_ulp) >> 52) & 0x7ff) - 1023;  // floor(log2)
+    return e + 12 < 1 ? 1 : e + 12 > kBins - 1 ? kBins - 1 : e + 12;
+  }
+  // Bin b >= 1 holds |error| in [lower_edge(b), upper_edge(b)): one binade, the last one open
+  // (upper edge inf). Bin 0 holds the errors recorded as 0, i.e. below the 2^-11 ULP resolution
+  // of the reference (metrics.hpp): [0, 2^-11).
+  static double lower_edge(int bin);
+  static double upper_edge(int bin);
+  void add(double abs_ulp) { ++counts[size_t(bin_of(abs_ulp))]; }
+  void merge(const UlpHistogram& o) {
+    for (int i = 0; i < kBins; ++i) counts[size_t(i)] += o.counts[size_t(i)];
+  }
+};
+
+// Statistics of the inputs of one binade: inputs x with the same sign and exponent field
+// (key = +-(exponent field + 1); the subnormals and zeros of each sign share key +-1).
+struct BinadeStats {
+  uint64_t points = 0;
+  uint64_t correctly_rounded = 0;
+  uint64_t finite = 0;
+  Extreme max_abs_ulp;
+  ExactSum sum_abs_ulp;
+  double pending_abs = 0;  // plain sum since the last flush
+  void merge(const BinadeStats& o);
+};
+inline int binade_key(const Format& f, uint32_t x) {
+  const int field = int((x & f.exponent_mask()) >> f.fraction_bits);
+  const int key = field == 0 ? 1 : field + 1;
+  return is_negative(f, x) ? -key : key;
+}
+// The inputs' range of a binade key, e.g. "[1, 2)" or "(-2^-126, -0]".
+std::string binade_range(const Format& f, int key);
+
+struct ErrorStats {
+  uint64_t points = 0;
+  uint64_t finite = 0;             // outcome finite: in the ULP statistics
+  uint64_t correctly_rounded = 0;  // bit-exact with the correctly rounded reference
+  uint64_t faithful = 0;
+  uint64_t nonfinite = 0;
+  uint64_t nan = 0;
+  uint64_t zero_sign = 0;
+  ExactSum sum_abs_ulp, sum_sq_ulp;
+  Extreme max_abs_ulp;           // largest |ULP error|
+  Extreme max_ulp, max_neg_ulp;  // largest positive error, and largest negative (as -value)
+  Extreme max_abs_error, max_rel_error;
+  UlpHistogram histogram;
+  std::map<int, BinadeStats> binades;
+
+  void add(const Format& f, const PointRecord& p);
+  // The same as add(f, compare(f, x, y, ref)), faster when y is the correctly rounded value.
+  void add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
+  // The same for a batch, in passes over blocks that the compiler can vectorize.
+  void add_batch(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
+                 std::span<const RefValue> ref);
+  void flush();  // moves pending plain-double sums into the exact sums
+  void merge(const ErrorStats& other);
+
+  double mean_abs_ulp() const;
+  double rms_ulp() const;
+  double share(uint64_t count) const { return points ? double(count) / double(points) : 0.0; }
+
+ private:
+  double pending_abs_ = 0, pending_sq_ = 0;
+  uint32_t pending_count_ = 0;
+  BinadeStats& binade(const Format& f, uint32_t x);
+  void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
+                    std::span<const RefValue> ref);
+  template <class BitsOf>
+  void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
+  // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
+  void add_zero_errors(const Format& f, std::span<const uint32_t> x,
+                       std::span<const uint32_t> at, std::span<const int> key);
+  // The last binade used (inputs come in runs of one binade); never copied with the object.
+  struct BinadeCache {
+    int key = 0;
+    BinadeStats* entry = nullptr;
+    BinadeCache() = default;
+    BinadeCache(const BinadeCache&) {}
+    BinadeCache& operator=(const BinadeCache&) {
+      entry = nullptr;
+      return *this;
+    }
+  } binade_cache_;
+  friend struct StatsCodec;
+};
+
+}  // namespace gelucheck

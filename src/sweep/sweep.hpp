@@ -1,0 +1,84 @@
+// The sweep engine: input domain -> (implementation, reference) per point -> per-point record ->
+// mergeable statistics, spread over threads.
+//
+// The domain is cut into fixed chunks of kChunkSize inputs, independent of the thread count;
+// statistics are accumulated per chunk and merged exactly (stats.hpp), and per-point records
+// reach the sink in input order. So the output is identical whatever the thread count.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "sweep/domain.hpp"
+#include "functions/functions.hpp"
+#include "implementations/implementations.hpp"
+#include "sweep/metrics.hpp"
+#include "reference/reference.hpp"
+#include "sweep/stats.hpp"
+
+namespace gelucheck {
+
+inline constexpr uint64_t kChunkSize = 1 << 14;
+
+// A set of chunk indices as sorted, disjoint, non-adjacent intervals [begin, end).
+class ChunkSet {
+ public:
+  using Interval = std::pair<uint64_t, uint64_t>;
+  void add(uint64_t begin, uint64_t end);
+  void add(const ChunkSet& other);
+  bool contains(uint64_t chunk) const;
+  bool overlaps(const ChunkSet& other) const;
+  uint64_t count() const;
+  const std::vector<Interval>& intervals() const { return intervals_; }
+
+ private:
+  std::vector<Interval> intervals_;
+};
+
+struct SweepOptions {
+  unsigned threads = 0;  // 0: one per core
+  ReferenceMode reference_mode = ReferenceMode::tiered;
+  // Only chunks in [first_chunk, end_chunk) (a shard), and not in `done` (a resumed run).
+  uint64_t first_chunk = 0, end_chunk = UINT64_MAX;
+  const ChunkSet* done = nullptr;
+  // Checked before each chunk: once set, no new chunk starts (Ctrl-C); finished ones count.
+  const std::atomic<bool>* stop = nullptr;
+  // Called after each finished chunk with the number of inputs it held (serialized).
+  std::function<void(uint64_t inputs)> on_chunk;
+};
+
+struct SweepResult {
+  std::vector<ErrorStats> stats;  // one per implementation
+  ChunkSet completed;             // the chunks whose inputs are in stats
+};
+
+uint64_t chunk_count(const Domain& domain);
+// Chunks [begin, end) of shard k of n (0 <= k < n): contiguous, balanced, covering everything.
+ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n);
+
+// Receives the records of one chunk of one implementation, in input order, one call at a time.
+using RecordSink = std::function<void(size_t implementation_index, std::span<const PointRecord>)>;
+
+// Statistics for each implementation, in the order given, and which chunks were swept.
+SweepResult sweep_chunks(Function fn, const Domain& domain,
+                         std::span<const Implementation* const> implementations,
+                         const SweepOptions& options, const RecordSink& sink = {});
+
+// Statistics for each implementation over the whole domain (sweep_chunks without slicing).
+std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
+                                  std::span<const Implementation* const> implementations,
+                                  const SweepOptions& options, const RecordSink& sink = {});
+
+// The reference of every bit pattern of a 16-bit (or smaller) format, computed once per process
+// and shared; nullptr for wider formats.
+const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode,
+                                unsigned threads);
+
+// Runs body(i) for i in [0, n) on `threads` threads (0: one per core).
+void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_t)>& body);
+unsigned resolve_threads(unsigned threads);
+
+}  // namespace gelucheck
