@@ -17,7 +17,7 @@
 #include "sweep/domain.hpp"
 #include "implementations/implementations.hpp"
 #include "reference/reference.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 using namespace gelucheck;
 
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   fmt::print("  decided by: special {:.2f}%, tail {:.2f}%, head {:.2f}%, fast {:.3f}%, MPFR {:.4f}%\n",
              100 * c.special / total, 100 * c.tail / total, 100 * c.head / total,
              100 * c.fast / total, 100 * c.mpfr / total);
-  const BatchKernel kernel = impl.kernel_for(fn, fp32);
+  const BatchKernel kernel = impl.kernel_for(fn, fp32, nullptr);
   report("implementation kernel (1 thread)", n, median_seconds(runs, [&] { kernel(x, y); }));
   report("compare + statistics (1 thread)", n, median_seconds(runs, [&] {
            ErrorStats s;

@@ -12,7 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
+#include "functions/function_spec.hpp"
 #include "analysis/gradients.hpp"
 
 using namespace gelucheck;

@@ -5,6 +5,7 @@
 // gradients_mpmath_tests.cpp.
 #include <catch2/catch.hpp>
 
+#include "registered_functions.hpp"
 #include "cli_run.hpp"
 
 #include <sys/wait.h>
@@ -14,7 +15,7 @@
 
 #include <fmt/format.h>
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
 #include "io/errors.hpp"
 #include "implementations/finite_difference.hpp"
 #include "analysis/gradcheck.hpp"
@@ -68,15 +69,15 @@ uint64_t count_inputs(const Format& f, const std::vector<InputInterval>& v) {
 Implementation tanh_form_backward(bool drop_x) {
   Implementation impl;
   impl.name = drop_x ? "tanh_grad_missing_x" : "tanh_grad_by_hand";
-  impl.kernel_for = [drop_x](Function fn, const Format& f) -> BatchKernel {
-    if (fn != Function::gelu_tanh && fn != Function::gelu_tanh_grad) return {};
+  impl.kernel_for = [drop_x](Function fn, const Format& f, const Domain*) -> BatchKernel {
+    if (fn != fns::gelu_tanh && fn != fns::gelu_tanh_grad) return {};
     return [drop_x, fn, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
       const double c = std::sqrt(2 / M_PI), k = 0.044715;
       for (size_t i = 0; i < x.size(); ++i) {
         const double v = to_double(f, x[i]);
         const double t = std::tanh(c * (v + k * v * v * v));
         double r;
-        if (fn == Function::gelu_tanh) {
+        if (fn == fns::gelu_tanh) {
           r = 0.5 * v * (1 + t);
         } else {
           const double slope = 0.5 * (1 - t * t) * c * (1 + 3 * k * v * v);
@@ -93,7 +94,7 @@ Implementation tanh_form_backward(bool drop_x) {
 Implementation backward_of(std::function<double(double)> g) {
   Implementation impl;
   impl.name = "test_backward";
-  impl.kernel_for = [g](Function, const Format& f) -> BatchKernel {
+  impl.kernel_for = [g](Function, const Format& f, const Domain*) -> BatchKernel {
     return [g, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
       for (size_t i = 0; i < x.size(); ++i) y[i] = round_to_format(f, g(to_double(f, x[i])));
     };
@@ -123,7 +124,7 @@ Run run_cli(const std::string& args) { return cli_test::run(args); }
 TEST_CASE("landscape equals an exhaustive scan of the correctly rounded f' (fp16, bf16)",
           "[gradients][landscape]") {
   for (const Format* f : {&fp16, &bf16}) {
-    for (Function fn : kDerivativeFunctions) {
+    for (Function fn : derivative_functions()) {
       INFO(name_of(fn) << " in " << f->name);
       const Landscape l = derivative_landscape(fn, *f, all_finite(*f), default_thresholds());
       const double vmax = to_double(*f, l.max.value), vmin = to_double(*f, l.min.value);
@@ -153,7 +154,7 @@ TEST_CASE("landscape equals an exhaustive scan of the correctly rounded f' (fp16
 
 TEST_CASE("landscape thresholds: eps is 2^(1-p), labels as given", "[gradients][landscape]") {
   const Landscape l =
-      derivative_landscape(Function::tanh_grad, bf16, all_finite(bf16), default_thresholds());
+      derivative_landscape(fns::tanh_grad, bf16, all_finite(bf16), default_thresholds());
   REQUIRE(l.below.size() == 3);
   CHECK(l.below[0].threshold == 1e-2);
   CHECK(l.below[1].threshold == 1e-4);
@@ -174,9 +175,9 @@ TEST_CASE("landscape of a sub-range: the extremes are the range's", "[gradients]
   // On [2, 3] GELU' decreases from f'(2) = Phi(2) + 2 phi(2) = 1.0852 to f'(3) = 1.0119, so
   // the max is at 2 and the min at 3, and there is no critical point inside.
   const OrdinalRange r = finite_ordinals_in(fp16, 2, 3);
-  const Landscape l = derivative_landscape(Function::gelu_erf_grad, fp16, r, default_thresholds());
-  CHECK(l.max.value == reference(Function::gelu_erf_grad, fp16, 0x4000).correctly_rounded);
-  CHECK(l.min.value == reference(Function::gelu_erf_grad, fp16, 0x4200).correctly_rounded);
+  const Landscape l = derivative_landscape(fns::gelu_erf_grad, fp16, r, default_thresholds());
+  CHECK(l.max.value == reference(fns::gelu_erf_grad, fp16, 0x4000).correctly_rounded);
+  CHECK(l.min.value == reference(fns::gelu_erf_grad, fp16, 0x4200).correctly_rounded);
   CHECK_FALSE(l.max.critical_x);
   CHECK(l.zeros.empty());
   CHECK(l.negative.empty());
@@ -188,23 +189,23 @@ TEST_CASE("landscape of a sub-range: the extremes are the range's", "[gradients]
 TEST_CASE("finite-difference step is 2^round(log2(cbrt(3u) l(x)))", "[gradients][fd]") {
   // cbrt(3 * 2^-11) = 0.1136 = 2^-3.14 -> 2^-3; cbrt(3 * 2^-8) = 2^-2.14 -> 2^-2;
   // cbrt(3 * 2^-24) = 2^-7.47 -> 2^-7.
-  CHECK(finite_difference_step(Function::gelu_erf_grad, fp16, 1) == 0x1p-3);
-  CHECK(finite_difference_step(Function::gelu_erf_grad, bf16, 1) == 0x1p-2);
-  CHECK(finite_difference_step(Function::gelu_erf_grad, fp32, 1) == 0x1p-7);
+  CHECK(finite_difference_step(fns::gelu_erf_grad, fp16, 1) == 0x1p-3);
+  CHECK(finite_difference_step(fns::gelu_erf_grad, bf16, 1) == 0x1p-2);
+  CHECK(finite_difference_step(fns::gelu_erf_grad, fp32, 1) == 0x1p-7);
   // GELU, x = 8: l = 8, 0.1136 * 8 = 2^-0.14 -> 1. x = -8: l = 1/8, 2^-6.14 -> 2^-6.
-  CHECK(finite_difference_step(Function::gelu_tanh_grad, fp16, 8) == 1);
-  CHECK(finite_difference_step(Function::gelu_tanh_grad, fp16, -8) == 0x1p-6);
+  CHECK(finite_difference_step(fns::gelu_tanh_grad, fp16, 8) == 1);
+  CHECK(finite_difference_step(fns::gelu_tanh_grad, fp16, -8) == 0x1p-6);
   // tanh: l = 1 everywhere.
-  CHECK(finite_difference_step(Function::tanh_grad, fp16, 8) == 0x1p-3);
+  CHECK(finite_difference_step(fns::tanh_grad, fp16, 8) == 0x1p-3);
   // Stencil at 1 in fp16: 1 +- 1/8 are fp16 values.
-  const Stencil s = finite_difference_stencil(Function::gelu_erf_grad, fp16, 0x3c00);
+  const Stencil s = finite_difference_stencil(fns::gelu_erf_grad, fp16, 0x3c00);
   CHECK(to_double(fp16, s.minus) == 0.875);
   CHECK(to_double(fp16, s.plus) == 1.125);
   // At the largest value the difference is one-sided; below x's spacing it uses neighbours.
-  const Stencil top = finite_difference_stencil(Function::gelu_erf_grad, fp16, 0x7bff);
+  const Stencil top = finite_difference_stencil(fns::gelu_erf_grad, fp16, 0x7bff);
   CHECK(top.plus == 0x7bff);
   CHECK(to_double(fp16, top.minus) < 65504);
-  const Stencil left = finite_difference_stencil(Function::gelu_erf_grad, fp16, 0xfbff);
+  const Stencil left = finite_difference_stencil(fns::gelu_erf_grad, fp16, 0xfbff);
   CHECK(left.minus == 0xfbff);  // -65504: h = 2^-3/65504 is far below the spacing, 32
   CHECK(left.plus == 0xfbfe);
 }
@@ -215,12 +216,12 @@ TEST_CASE("finite difference of an exactly linear forward is exactly its slope",
   // including the one-sided ends; D is NaN at +-inf, where it is undefined.
   Implementation linear = backward_of([](double v) { return v; });
   for (const Format* f : {&fp16, &bf16}) {
-    const BatchKernel forward = linear.kernel_for(Function::gelu_erf, *f);
+    const BatchKernel forward = linear.kernel_for(fns::gelu_erf, *f, nullptr);
     std::vector<uint32_t> x;
     for (uint64_t b = 0; b < f->pattern_count(); ++b)
       if (!is_nan(*f, uint32_t(b))) x.push_back(uint32_t(b));
     std::vector<FiniteDifference> d(x.size());
-    finite_differences(Function::gelu_erf_grad, *f, forward, x, d, true);
+    finite_differences(fns::gelu_erf_grad, *f, forward, x, d, true);
     uint64_t bad = 0;
     for (size_t i = 0; i < x.size(); ++i) {
       const bool finite = is_finite(*f, x[i]);
@@ -238,13 +239,13 @@ TEST_CASE("fd:IMPLEMENTATION resolves for derivatives only; unknown forwards are
           "[gradients][fd]") {
   const Implementation& fd = resolve_implementation("fd:correctly_rounded");
   CHECK(fd.name == "fd:correctly_rounded");
-  CHECK(fd.supports(Function::gelu_erf_grad, fp16));
-  CHECK(fd.supports(Function::tanh_grad, fp32));
-  CHECK_FALSE(fd.supports(Function::gelu_erf, fp16));
+  CHECK(fd.supports(fns::gelu_erf_grad, fp16));
+  CHECK(fd.supports(fns::tanh_grad, fp32));
+  CHECK_FALSE(fd.supports(fns::gelu_erf, fp16));
   CHECK(&resolve_implementation("fd:correctly_rounded") == &fd);  // made once
   CHECK_THROWS_AS(resolve_implementation("fd:no_such_thing"), UsageError);
   // tanh_approx has only the GELU functions: no tanh forward to difference.
-  CHECK_FALSE(resolve_implementation("fd:tanh_approx").supports(Function::tanh_grad, fp16));
+  CHECK_FALSE(resolve_implementation("fd:tanh_approx").supports(fns::tanh_grad, fp16));
 }
 
 TEST_CASE("fd:correctly_rounded is within its derived error in fp16 where f' is not small",
@@ -256,7 +257,7 @@ TEST_CASE("fd:correctly_rounded is within its derived error in fp16 where f' is 
   const Implementation& fd = resolve_implementation("fd:correctly_rounded");
   const Domain d = Domain::exhaustive(fp16, -0.25, 8);
   const Implementation* impl = &fd;
-  for (Function fn : {Function::gelu_erf_grad, Function::gelu_tanh_grad}) {
+  for (Function fn : {fns::gelu_erf_grad, fns::gelu_tanh_grad}) {
     const auto acc = backward_accuracy(fn, d, std::span(&impl, 1), two_threads());
     INFO(name_of(fn) << ": max |ULP| " << acc[0].stats.max_abs_ulp.value << " at "
                      << show(fp16, acc[0].stats.max_abs_ulp.x));
@@ -277,8 +278,8 @@ TEST_CASE("gradcheck catches a tanh-form backward missing the factor x, in every
     INFO(f->name);
     const Domain d = test_domain(*f);
     const auto bad_exact =
-        gradcheck_exact(Function::gelu_tanh_grad, d, wrong, tol, 5, two_threads());
-    const auto bad_fd = gradcheck_finite_difference(Function::gelu_tanh_grad, d, wrong, wrong, tol,
+        gradcheck_exact(fns::gelu_tanh_grad, d, wrong, tol, 5, two_threads());
+    const auto bad_fd = gradcheck_finite_difference(fns::gelu_tanh_grad, d, wrong, wrong, tol,
                                                     5, two_threads());
     CHECK_FALSE(bad_exact.passed());
     CHECK_FALSE(bad_fd.passed());
@@ -289,8 +290,8 @@ TEST_CASE("gradcheck catches a tanh-form backward missing the factor x, in every
     REQUIRE_FALSE(bad_exact.worst.empty());
     CHECK(bad_exact.worst[0].ratio > 100);
     const auto good_exact =
-        gradcheck_exact(Function::gelu_tanh_grad, d, right, tol, 5, two_threads());
-    const auto good_fd = gradcheck_finite_difference(Function::gelu_tanh_grad, d, right, right, tol,
+        gradcheck_exact(fns::gelu_tanh_grad, d, right, tol, 5, two_threads());
+    const auto good_fd = gradcheck_finite_difference(fns::gelu_tanh_grad, d, right, right, tol,
                                                      5, two_threads());
     for (const auto* r : {&good_exact, &good_fd}) {
       if (!r->passed() && !r->worst.empty())
@@ -307,7 +308,7 @@ TEST_CASE("gradcheck passes the catalogue's float backwards in fp16 and its exac
   const GradcheckTolerance tol;
   for (const char* name : {"fp32", "erfc_form", "sigmoid_form"}) {
     const Implementation& impl = resolve_implementation(name);
-    for (Function fn : kDerivativeFunctions) {
+    for (Function fn : derivative_functions()) {
       if (!impl.supports(fn, fp16)) continue;
       const Domain d = test_domain(fp16);
       INFO(name << " " << name_of(fn));
@@ -317,7 +318,7 @@ TEST_CASE("gradcheck passes the catalogue's float backwards in fp16 and its exac
   }
   const Implementation& cr = resolve_implementation("correctly_rounded");
   for (const Format* f : {&fp16, &bf16, &fp32})
-    for (Function fn : kDerivativeFunctions) {
+    for (Function fn : derivative_functions()) {
       INFO(name_of(fn) << " " << f->name);
       CHECK(gradcheck_exact(fn, test_domain(*f), cr, tol, 3, two_threads()).passed());
       CHECK(
@@ -332,8 +333,8 @@ TEST_CASE("gradcheck: QuickGELU's backward is wrong for GELU but right for its o
   const Implementation& quick = resolve_implementation("sigmoid1702");
   const GradcheckTolerance tol;
   const Domain d = test_domain(fp16);
-  CHECK_FALSE(gradcheck_exact(Function::gelu_erf_grad, d, quick, tol, 3, two_threads()).passed());
-  CHECK(gradcheck_finite_difference(Function::gelu_erf_grad, d, quick, quick, tol, 3, two_threads())
+  CHECK_FALSE(gradcheck_exact(fns::gelu_erf_grad, d, quick, tol, 3, two_threads()).passed());
+  CHECK(gradcheck_finite_difference(fns::gelu_erf_grad, d, quick, quick, tol, 3, two_threads())
             .passed());
 }
 
@@ -343,7 +344,7 @@ TEST_CASE("gradcheck reports NaN backwards as failures and keeps the worst input
   // 3.4e38) x^2 is inf while 1 - tanh^2 u = 0, so (1 - t^2) ... (1 + 3k x^2) = 0 * inf = NaN.
   const Implementation& fp32_impl = resolve_implementation("fp32");
   const GradcheckTolerance tol;
-  const auto r = gradcheck_exact(Function::gelu_tanh_grad, test_domain(bf16), fp32_impl, tol, 4,
+  const auto r = gradcheck_exact(fns::gelu_tanh_grad, test_domain(bf16), fp32_impl, tol, 4,
                                  two_threads());
   CHECK_FALSE(r.passed());
   CHECK(r.nonfinite_failures > 0);
@@ -361,7 +362,7 @@ TEST_CASE("envelope: correctly rounded is inside it, the wrong backward far outs
   const Implementation wrong = tanh_form_backward(true);
   const Implementation* impls[] = {&resolve_implementation("correctly_rounded"), &wrong};
   const auto acc =
-      backward_accuracy(Function::gelu_tanh_grad, test_domain(fp16), impls, two_threads());
+      backward_accuracy(fns::gelu_tanh_grad, test_domain(fp16), impls, two_threads());
   CHECK(acc[0].envelope.above == 0);
   CHECK(acc[0].envelope.worst_ratio.value <= 1);  // |error| <= 1/2 ULP <= max(1/2, kappa/2)
   CHECK(acc[0].stats.max_abs_ulp.value <= 0.5);
@@ -373,7 +374,7 @@ TEST_CASE("envelope is kappa/2 ULP where that linearization holds, capped where 
           "[gradients][accuracy]") {
   // Moderate inputs: kappa u << 1, the change of f' over x(1 +- u) is kappa u |f'| >= kappa/2
   // ULP to first order, so the envelope is max(1/2, kappa/2).
-  for (Function fn : kDerivativeFunctions) {
+  for (Function fn : derivative_functions()) {
     for (double x : {-3.0, -1.25, 0.625, 2.5}) {
       const RefValue r = reference(fn, fp16, round_to_format(fp16, x));
       const double kappa = derivative_condition(fn, x);
@@ -385,8 +386,8 @@ TEST_CASE("envelope is kappa/2 ULP where that linearization holds, capped where 
   // The tanh form's left tail: f' is 0 in double all around x = -1e30 (e^-(2 c k 1e90)), while
   // kappa ~ 6 c k x^3 = 2e89: the envelope stays at 1/2 ULP instead of 1e89.
   const double x = -1e30;
-  CHECK(derivative_condition(Function::gelu_tanh_grad, x) > 1e89);
-  CHECK(envelope_ulps(Function::gelu_tanh_grad, bf16, x, bf16.min_subnormal_log2()) == 0.5);
+  CHECK(derivative_condition(fns::gelu_tanh_grad, x) > 1e89);
+  CHECK(envelope_ulps(fns::gelu_tanh_grad, bf16, x, bf16.min_subnormal_log2()) == 0.5);
 }
 
 TEST_CASE("tanh form vs exact: the gap is mpmath's max |f'_tanh - f'_erf| to within rounding",
@@ -397,7 +398,7 @@ TEST_CASE("tanh form vs exact: the gap is mpmath's max |f'_tanh - f'_erf| to wit
   // 2^-7 for bf16), so the largest absolute difference found lies within that of the maximum.
   const double gap = 0.000868451834985913873779;
   for (const auto& [f, half_ulp] : {std::pair{&fp16, 0x1p-11}, std::pair{&bf16, 0x1p-8}}) {
-    const BackwardAccuracy a = tanh_form_vs_exact(test_domain(*f), two_threads());
+    const BackwardAccuracy a = other_form_vs_exact(fns::gelu_erf_grad, test_domain(*f), two_threads());
     INFO(f->name << " max abs difference " << a.stats.max_abs_error.value << " at "
                  << show(*f, a.stats.max_abs_error.x));
     CHECK(a.stats.max_abs_error.value <= gap + half_ulp);
@@ -407,7 +408,7 @@ TEST_CASE("tanh form vs exact: the gap is mpmath's max |f'_tanh - f'_erf| to wit
 }
 
 TEST_CASE("histogram counts agree with the landscape", "[gradients][histogram]") {
-  for (Function fn : kDerivativeFunctions) {
+  for (Function fn : derivative_functions()) {
     const Log2Histogram h = derivative_histogram(fn, test_domain(fp16), two_threads());
     const Landscape l = derivative_landscape(fn, fp16, all_finite(fp16), default_thresholds());
     uint64_t total = h.zeros + h.nonfinite, negative = 0;
@@ -449,14 +450,14 @@ TEST_CASE("flow sums: a constant backward gives 1, an indicator gives its mass",
     for (double sigma : {0.5, 4.0}) {
       INFO(f->name << " sigma " << sigma);
       const FlowResult c =
-          format_mean_square_derivative(Function::gelu_erf_grad, *f, sigma, one, 2);
+          format_mean_square_derivative(fns::gelu_erf_grad, *f, sigma, one, 2);
       CHECK(c.mean_square == Approx(1).epsilon(1e-12));
       CHECK(c.zero_mass == 0);
       CHECK(c.nonfinite_mass == 0);
       // z rounds to a positive value iff z > half the smallest subnormal: the rest is zero mass.
       const double tiny = std::ldexp(1.0, f->min_subnormal_log2() - 1);
       const FlowResult p =
-          format_mean_square_derivative(Function::gelu_erf_grad, *f, sigma, positive, 2);
+          format_mean_square_derivative(fns::gelu_erf_grad, *f, sigma, positive, 2);
       CHECK(p.zero_mass == Approx(normal_mass(-INFINITY, tiny, sigma)).epsilon(1e-12));
       if (f->total_bits() <= 16) {  // exact sum
         CHECK(p.mean_square == Approx(normal_mass(tiny, INFINITY, sigma)).epsilon(1e-12));
@@ -478,12 +479,12 @@ TEST_CASE("flow: zero-gradient mass is the mass of the landscape's underflow reg
   for (const auto& [f, sigma] :
        {std::pair{&fp16, 4.0}, std::pair{&bf16, 16.0}, std::pair{&fp32, 20.0}}) {
     const Landscape l =
-        derivative_landscape(Function::tanh_grad, *f, all_finite(*f), default_thresholds());
+        derivative_landscape(fns::tanh_grad, *f, all_finite(*f), default_thresholds());
     REQUIRE(l.underflow.size() == 2);  // x <= -a and x >= a
     const uint32_t a = l.underflow[1].first;
     const double boundary = 0.5 * (to_double(*f, a) + to_double(*f, next_down(*f, a)));
     const double expected = 2 * normal_mass(boundary, INFINITY, sigma);
-    const FlowResult r = format_mean_square_derivative(Function::tanh_grad, *f, sigma, cr, 2);
+    const FlowResult r = format_mean_square_derivative(fns::tanh_grad, *f, sigma, cr, 2);
     INFO(f->name << " underflow from " << show(*f, a));
     CHECK(expected > 1e-4);  // the check has teeth
     CHECK(r.zero_mass == Approx(expected).epsilon(1e-12));
@@ -499,7 +500,7 @@ TEST_CASE("flow of the correctly rounded backward is close to the exact E[f'^2]"
   const Implementation& cr = resolve_implementation("correctly_rounded");
   for (const auto& [f, bound] :
        {std::pair{&fp16, 0x1p-9}, std::pair{&bf16, 0x1p-6}, std::pair{&fp32, 0x1p-22}}) {
-    for (Function fn : kDerivativeFunctions) {
+    for (Function fn : derivative_functions()) {
       const double exact = exact_mean_square_derivative(fn, 1);
       const FlowResult r = format_mean_square_derivative(fn, *f, 1, cr, 2);
       INFO(f->name << " " << name_of(fn) << " exact " << exact << " format " << r.mean_square);
@@ -535,7 +536,7 @@ TEST_CASE("gradients: csv needs one section; bad sections, sigmas, thresholds ex
   CHECK(csv.status == 0);
   CHECK(csv.output.rfind("function,format,log2_lower,negative,positive,zero,points\n", 0) == 0);
   const Landscape l =
-      derivative_landscape(Function::tanh_grad, fp16, all_finite(fp16), default_thresholds());
+      derivative_landscape(fns::tanh_grad, fp16, all_finite(fp16), default_thresholds());
   CHECK(csv.output.find(fmt::format("\ntanh_grad,fp16,-inf,0,0,{},63488\n",
                                     count_inputs(fp16, l.underflow))) != std::string::npos);
   const Run md = run_cli("gradients -t fp16 -f gelu_erf --section landscape");

@@ -10,7 +10,7 @@
 #include "sweep/metrics.hpp"
 #include "sweep/partial_result.hpp"
 #include "sweep/stats.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 using namespace gelucheck;
 
@@ -168,7 +168,7 @@ TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit in
   // tie-breaks), histogram and per-binade statistics. Implementations chosen for a mix of
   // outcomes: NaN and inf (exp_tanh, native), premature zeros (fp32), correctly rounded.
   for (const Format* f : {&fp16, &bf16}) {
-    for (Function fn : all_functions) {
+    for (Function fn : all_functions()) {
       const RefValue* ref = reference_table(fn, *f, ReferenceMode::tiered, 0);
       std::vector<uint32_t> x(f->pattern_count());
       for (uint32_t i = 0; i < x.size(); ++i) x[i] = i;
@@ -176,7 +176,7 @@ TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit in
       for (const char* name : {"fp32", "native", "exp_tanh", "correctly_rounded"}) {
         const Implementation* impl = find_implementation(name);
         REQUIRE(impl);
-        const BatchKernel kernel = impl->kernel_for(fn, *f);
+        const BatchKernel kernel = impl->kernel_for(fn, *f, nullptr);
         if (!kernel) continue;
         std::vector<uint32_t> y(x.size());
         kernel(x, y);

@@ -10,8 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "registered_functions.hpp"
 #include "reference/reference.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 using namespace gelucheck;
 
@@ -71,7 +72,7 @@ TEST_CASE("the fast tier's error bound holds against MPFR", "[reference][exhaust
   // of the sample is decided by the head or tail rules); an upper bound of the ratio |r - (a + d)|
   // / b (fast_bound_ratio) must be <= 1.
   uint64_t fp32_checked = 0;
-  for (Function fn : all_functions) {
+  for (Function fn : all_functions()) {
     std::atomic<uint64_t> checked{0}, violations{0};
     std::mutex m;
     double worst = 0;
@@ -92,7 +93,7 @@ TEST_CASE("the fast tier's error bound holds against MPFR", "[reference][exhaust
     for (const Format* f : {&fp16, &bf16})
       parallel_for(f->pattern_count(), 0, [&](uint64_t x) { visit(*f, uint32_t(x)); });
     const uint64_t before_fp32 = checked;
-    const auto xs = fp32_fast_tier_sample(2'000'000, 11 + uint64_t(fn));
+    const auto xs = fp32_fast_tier_sample(2'000'000, 11 + uint64_t(fn.index()));
     parallel_for(xs.size(), 0, [&](uint64_t i) { visit(fp32, xs[i]); });
     fp32_checked += checked - before_fp32;
     INFO(fmt::format("{}: {} inputs, worst ratio {:.3g} at {}", name_of(fn), checked.load(), worst,
@@ -106,7 +107,7 @@ TEST_CASE("the fast tier's error bound holds against MPFR", "[reference][exhaust
 TEST_CASE("tiered and pure MPFR references agree on every 16-bit input",
           "[reference][exhaustive]") {
   for (const Format* f : {&fp16, &bf16}) {
-    for (Function fn : all_functions) {
+    for (Function fn : all_functions()) {
       const RefValue* tiered = reference_table(fn, *f, ReferenceMode::tiered, 0);
       const RefValue* mpfr = reference_table(fn, *f, ReferenceMode::mpfr, 0);
       uint64_t mismatches = 0;
@@ -122,7 +123,7 @@ TEST_CASE("tiered and pure MPFR references agree on every 16-bit input",
 
 TEST_CASE("tiered and pure MPFR references agree on fp32 samples", "[reference]") {
   const auto xs = fp32_sample(30000);
-  for (Function fn : all_functions) {
+  for (Function fn : all_functions()) {
     std::atomic<uint64_t> mismatches{0};
     std::mutex m;
     std::string first;
@@ -145,13 +146,13 @@ TEST_CASE("special inputs have exact or limiting values", "[reference]") {
                    ninf = f->sign_mask() | f->infinity_bits(), nan = f->nan_bits();
     const uint32_t one = f->one_bits(), half = *exact_bits(*f, 0.5),
                    minus_one = f->sign_mask() | f->one_bits();
-    for (Function fn : {Function::gelu_erf, Function::gelu_tanh, Function::tanh}) {
+    for (Function fn : {fns::gelu_erf, fns::gelu_tanh, fns::tanh}) {
       // Odd functions with f(0) = 0: the sign of zero is kept.
       CHECK(reference(fn, *f, pz).correctly_rounded == pz);
       CHECK(reference(fn, *f, nz).correctly_rounded == nz);
       CHECK(reference(fn, *f, pz).side == 0);
     }
-    for (Function fn : {Function::gelu_erf_grad, Function::gelu_tanh_grad}) {
+    for (Function fn : {fns::gelu_erf_grad, fns::gelu_tanh_grad}) {
       // d/dx x Phi(x) at 0 = Phi(0) = 1/2; likewise 0.5 (1 + tanh 0) = 1/2.
       CHECK(reference(fn, *f, pz).correctly_rounded == half);
       CHECK(reference(fn, *f, nz).correctly_rounded == half);
@@ -159,14 +160,14 @@ TEST_CASE("special inputs have exact or limiting values", "[reference]") {
       CHECK(reference(fn, *f, pinf).correctly_rounded == one);
       CHECK(reference(fn, *f, ninf).correctly_rounded == nz);
     }
-    CHECK(reference(Function::tanh_grad, *f, pz).correctly_rounded == one);
-    CHECK(reference(Function::tanh, *f, pinf).correctly_rounded == one);
-    CHECK(reference(Function::tanh, *f, ninf).correctly_rounded == minus_one);
-    CHECK(reference(Function::tanh_grad, *f, ninf).correctly_rounded == pz);
-    CHECK(reference(Function::gelu_erf, *f, pinf).correctly_rounded == pinf);
-    CHECK(reference(Function::gelu_erf, *f, ninf).correctly_rounded == nz);  // x Phi(x) < 0
-    CHECK(reference(Function::gelu_tanh, *f, ninf).correctly_rounded == nz);
-    CHECK(is_nan(*f, reference(Function::gelu_erf, *f, nan).correctly_rounded));
+    CHECK(reference(fns::tanh_grad, *f, pz).correctly_rounded == one);
+    CHECK(reference(fns::tanh, *f, pinf).correctly_rounded == one);
+    CHECK(reference(fns::tanh, *f, ninf).correctly_rounded == minus_one);
+    CHECK(reference(fns::tanh_grad, *f, ninf).correctly_rounded == pz);
+    CHECK(reference(fns::gelu_erf, *f, pinf).correctly_rounded == pinf);
+    CHECK(reference(fns::gelu_erf, *f, ninf).correctly_rounded == nz);  // x Phi(x) < 0
+    CHECK(reference(fns::gelu_tanh, *f, ninf).correctly_rounded == nz);
+    CHECK(is_nan(*f, reference(fns::gelu_erf, *f, nan).correctly_rounded));
   }
 }
 
@@ -174,8 +175,8 @@ TEST_CASE("odd and even symmetry on every 16-bit input", "[reference][exhaustive
   // tanh(-x) = -tanh(x) and tanh'(-x) = tanh'(x); rounding to nearest is symmetric, so the
   // correctly rounded bits are mirror images and the exact value changes sign.
   for (const Format* f : {&fp16, &bf16}) {
-    const RefValue* t = reference_table(Function::tanh, *f, ReferenceMode::tiered, 0);
-    const RefValue* g = reference_table(Function::tanh_grad, *f, ReferenceMode::tiered, 0);
+    const RefValue* t = reference_table(fns::tanh, *f, ReferenceMode::tiered, 0);
+    const RefValue* g = reference_table(fns::tanh_grad, *f, ReferenceMode::tiered, 0);
     uint64_t failures = 0;
     for (uint32_t x = 0; x < f->sign_mask(); ++x) {
       if (is_nan(*f, x)) continue;
@@ -193,29 +194,29 @@ TEST_CASE("known values of GELU and its derivative", "[reference]") {
     return to_double(fp32, reference(fn, fp32, round_to_format(fp32, x)).correctly_rounded);
   };
   // GELU(1) = Phi(1) = 0.8413447460685429 (A&S table 26.1).
-  CHECK(value(Function::gelu_erf, 1.0) == Approx(0.8413447460685429).epsilon(1e-7));
+  CHECK(value(fns::gelu_erf, 1.0) == Approx(0.8413447460685429).epsilon(1e-7));
   // Values below from mpmath (mp.dps = 30: ncdf, npdf, findroot), independent of this code.
   // d/dx x Phi(x) = Phi(x) + x phi(x) = 0 at the minimum x* = -0.75179152469356445746 (root of
   // Phi(x) = -x phi(x)); GELU(x*) = x* Phi(x*) = -0.16997120747990366169.
-  CHECK(value(Function::gelu_erf, -0.7517915246935645) == Approx(-0.1699712074799).epsilon(1e-7));
-  CHECK(std::fabs(value(Function::gelu_erf_grad, -0.7517915246935645)) < 1e-7);
+  CHECK(value(fns::gelu_erf, -0.7517915246935645) == Approx(-0.1699712074799).epsilon(1e-7));
+  CHECK(std::fabs(value(fns::gelu_erf_grad, -0.7517915246935645)) < 1e-7);
   // f'' = phi(x) (2 - x^2) vanishes at +-sqrt 2, the extremes of f': f'(sqrt 2) = Phi(sqrt 2) +
   // sqrt 2 phi(sqrt 2) = 0.92135039647485743467 + 1.41421356237309504880 * e^-1/sqrt(2 pi)
   // (= 0.14676266317373989989) = 1.12890414518515478634, and f'(-sqrt 2) = 1 - f'(sqrt 2)
   // (Phi(-x) = 1 - Phi(x), phi even) = -0.12890414518515478634.
-  CHECK(value(Function::gelu_erf_grad, std::sqrt(2.0)) == Approx(1.1289041451851548).epsilon(1e-7));
-  CHECK(value(Function::gelu_erf_grad, -std::sqrt(2.0)) ==
+  CHECK(value(fns::gelu_erf_grad, std::sqrt(2.0)) == Approx(1.1289041451851548).epsilon(1e-7));
+  CHECK(value(fns::gelu_erf_grad, -std::sqrt(2.0)) ==
         Approx(-0.12890414518515479).epsilon(1e-6));
   // tanh(1) = 0.7615941559557649; 1 - tanh(1)^2 = 0.41997434161402614.
-  CHECK(value(Function::tanh, 1.0) == Approx(0.7615941559557649).epsilon(1e-7));
-  CHECK(value(Function::tanh_grad, 1.0) == Approx(0.41997434161402614).epsilon(1e-7));
+  CHECK(value(fns::tanh, 1.0) == Approx(0.7615941559557649).epsilon(1e-7));
+  CHECK(value(fns::tanh_grad, 1.0) == Approx(0.41997434161402614).epsilon(1e-7));
 }
 
 TEST_CASE("GELU of the smallest subnormal is just above a midpoint", "[reference]") {
   // gelu(s) = s Phi(s) = s/2 + s^2/sqrt(2 pi) + O(s^4): the exact value lies above s/2, the
   // midpoint between 0 and s, by a relative 2^-149-ish amount; it must round up to s.
   for (const Format* f : {&fp32, &fp16, &bf16}) {
-    for (Function fn : {Function::gelu_erf, Function::gelu_tanh}) {
+    for (Function fn : {fns::gelu_erf, fns::gelu_tanh}) {
       const RefValue r = reference(fn, *f, f->min_subnormal_bits(), ReferenceMode::tiered);
       INFO(f->name << " " << name_of(fn));
       CHECK(r.correctly_rounded == f->min_subnormal_bits());

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "registered_functions.hpp"
 #include "analysis/accuracy_report.hpp"
 #include "cli_run.hpp"
 #include "render/report_page.hpp"
@@ -113,7 +114,7 @@ TEST_CASE("report: bin edges of linear and symmetric log views", "[report]") {
 TEST_CASE("report: per-bin maxima add up to the sweep's statistics", "[report]") {
   ReportRequest rq;
   rq.name = "bins";
-  rq.functions = {Function::gelu_erf};
+  rq.functions = {fns::gelu_erf};
   rq.formats = {&fp16};
   rq.domains = {Domain::exhaustive(fp16, -8, 8)};
   rq.ranges = {finite_ordinals_in(fp16, -8, 8)};

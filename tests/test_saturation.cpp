@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "registered_functions.hpp"
 #include "implementations/implementations.hpp"
 #include "analysis/saturation.hpp"
 #include "render/saturation_render.hpp"
@@ -75,12 +76,12 @@ TEST_CASE("special inputs of the reference are the limits", "[saturation]") {
     uint32_t at_pos0, at_neg0, at_inf, at_ninf;
   };
   const Expect expects[] = {
-      {Function::gelu_erf, pos0, neg0, inf, neg0},
-      {Function::gelu_tanh, pos0, neg0, inf, neg0},
-      {Function::gelu_erf_grad, half, half, one, neg0},
-      {Function::gelu_tanh_grad, half, half, one, neg0},
-      {Function::tanh, pos0, neg0, one, minus_one},
-      {Function::tanh_grad, one, one, pos0, pos0},
+      {fns::gelu_erf, pos0, neg0, inf, neg0},
+      {fns::gelu_tanh, pos0, neg0, inf, neg0},
+      {fns::gelu_erf_grad, half, half, one, neg0},
+      {fns::gelu_tanh_grad, half, half, one, neg0},
+      {fns::tanh, pos0, neg0, one, minus_one},
+      {fns::tanh_grad, one, one, pos0, pos0},
   };
   for (const Expect& e : expects) {
     const auto r = analyze(e.fn, f, {"correctly_rounded"});
@@ -98,7 +99,7 @@ TEST_CASE("special inputs of the reference are the limits", "[saturation]") {
 
 TEST_CASE("textbook formulas get the infinite and largest inputs wrong", "[saturation]") {
   // gelu_erf(-inf) = -inf * 0.5 * (1 + erf(-inf)) = -inf * 0 = NaN, expected -0.
-  const auto gelu = analyze(Function::gelu_erf, fp32, {"fp32"});
+  const auto gelu = analyze(fns::gelu_erf, fp32, {"fp32"});
   const auto& s = row(gelu, "fp32");
   CHECK_FALSE(s.specials[3].ok);
   CHECK(s.specials[3].verdict == "NaN");
@@ -106,23 +107,23 @@ TEST_CASE("textbook formulas get the infinite and largest inputs wrong", "[satur
   // gelu_tanh_grad at the largest float: x*x overflows, tanh(inf) = 1, so the second term is
   // (1 - 1) * ... * (1 + 0.134 * inf) = 0 * inf = NaN, expected 1. In fp16 the same formula in
   // float is fine: 65504^2 = 4.3e9 is a float.
-  const auto grad32 = analyze(Function::gelu_tanh_grad, fp32, {"fp32"});
+  const auto grad32 = analyze(fns::gelu_tanh_grad, fp32, {"fp32"});
   const size_t max_index = 7;
   REQUIRE(grad32.specials[max_index].name == "+max");
   CHECK(grad32.special_expected[max_index] == 0x3f800000);
   CHECK(grad32.implementations[0].specials[max_index].verdict == "NaN");
-  const auto grad16 = analyze(Function::gelu_tanh_grad, fp16, {"fp32"});
+  const auto grad16 = analyze(fns::gelu_tanh_grad, fp16, {"fp32"});
   CHECK(grad16.implementations[0].specials[max_index].ok);
   // tanh'(-0) through 1 - tanh^2 is 1 exactly; exp_tanh's tanh(-0) = (1 - 1)/(1 + 1) = +0: the
   // sign of zero is lost.
-  const auto tanh = analyze(Function::tanh, fp32, {"exp_tanh"});
+  const auto tanh = analyze(fns::tanh, fp32, {"exp_tanh"});
   CHECK(tanh.implementations[0].specials[1].verdict == "wrong sign of zero");
 }
 
 TEST_CASE("fp32 naive exact GELU returns 0 in the negative tail; erfc_form does not",
           "[saturation]") {
   const Format& f = fp32;
-  const auto r = analyze(Function::gelu_erf, f, {"correctly_rounded", "fp32", "erfc_form"});
+  const auto r = analyze(fns::gelu_erf, f, {"correctly_rounded", "fp32", "erfc_form"});
   const auto& naive = row(r, "fp32");
   const auto premature = zones_of(naive, ZoneKind::premature_zero, true);
   REQUIRE(premature.size() == 1);
@@ -175,7 +176,7 @@ TEST_CASE("fp16 native tanh-form GELU: x^3 overflows from |x| = 40.34, the resul
     }
   }
   REQUIRE(first_overflow == 0x510b);  // 40.34: 40.34^2 = 1627.5 -> 1627, * 40.34 > 65520
-  const auto r = analyze(Function::gelu_tanh, f, {"native"});
+  const auto r = analyze(fns::gelu_tanh, f, {"native"});
   const auto& s = r.implementations[0];
   for (bool negative : {false, true}) {
     const auto z = zones_of(s, ZoneKind::intermediate_overflow, negative);
@@ -196,7 +197,7 @@ TEST_CASE("fp16 native tanh-form GELU: x^3 overflows from |x| = 40.34, the resul
 
 TEST_CASE("fp32 exp_tanh: NaN from e^2x overflow above 44.36, zero near 0", "[saturation]") {
   const Format& f = fp32;
-  const auto r = analyze(Function::tanh, f, {"exp_tanh"});
+  const auto r = analyze(fns::tanh, f, {"exp_tanh"});
   const auto& s = r.implementations[0];
   // expf(2x) is inf once e^2x reaches the float overflow threshold 2^128 (1 - 2^-25) (the
   // largest float plus half its ulp), i.e. 2x >= 128 ln 2 + ln(1 - 2^-25); then
@@ -233,14 +234,14 @@ TEST_CASE("thresholds and zones do not depend on the thread count", "[saturation
   one.threads = 1;
   two.threads = 2;
   for (const Format* f : {&fp16, &fp32}) {
-    const auto a = analyze(Function::gelu_tanh, *f, {"native", "exp_tanh"}, one);
-    const auto b = analyze(Function::gelu_tanh, *f, {"native", "exp_tanh"}, two);
+    const auto a = analyze(fns::gelu_tanh, *f, {"native", "exp_tanh"}, one);
+    const auto b = analyze(fns::gelu_tanh, *f, {"native", "exp_tanh"}, two);
     CHECK(render_saturation({a}, OutputKind::json) == render_saturation({b}, OutputKind::json));
   }
 }
 
 TEST_CASE("renderers: JSON parses, CSV rows have the header's width", "[saturation]") {
-  const auto r = analyze(Function::gelu_erf, bf16, {"correctly_rounded", "fp32", "native"});
+  const auto r = analyze(fns::gelu_erf, bf16, {"correctly_rounded", "fp32", "native"});
   const auto j = nlohmann::json::parse(render_saturation({r}, OutputKind::json));
   REQUIRE(j.size() == 1);
   CHECK(j[0]["function"] == "gelu_erf");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "registered_functions.hpp"
 #include "reference/sleef_batch.hpp"
 
 using namespace gelucheck;

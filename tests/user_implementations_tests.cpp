@@ -11,12 +11,12 @@
 
 #include <fmt/format.h>
 
+#include "registered_functions.hpp"
 #include "implementations/captured_outputs.hpp"
 #include "io/errors.hpp"
 #include "io/npy.hpp"
 #include "implementations/plugin_implementation.hpp"
-#include "sweep/sweep.hpp"
-#include "sweep/sweep_domain.hpp"
+#include "sweep/engine.hpp"
 #include "implementations/user_kernels.hpp"
 
 using namespace gelucheck;
@@ -31,7 +31,7 @@ std::string temp_path(const std::string& name) {
 std::vector<uint64_t> builtin_outputs(const char* impl, Function fn, const Domain& d) {
   std::vector<uint32_t> x(d.size()), y(d.size());
   d.fill(0, x.size(), x.data());
-  find_implementation(impl)->kernel_for(fn, d.format())(x, y);
+  find_implementation(impl)->kernel_for(fn, d.format(), nullptr)(x, y);
   return {y.begin(), y.end()};
 }
 
@@ -63,7 +63,7 @@ TEST_CASE("plugin: a float kernel's worst input and error, derived by hand", "[p
   // zero_f32 returns +0. Graded as tanh over bf16 [0.75, 1], tanh(x) lies in [0.635, 0.762]
   // (mpmath), inside the binade [1/2, 1) where ulp = 2^(-1-7) = 2^-8, so |error| = 256 tanh(x)
   // ULP, largest at x = 1 (0x3f80): 256 tanh(1) = 194.968103924675811 (mpmath).
-  const ErrorStats s = measure_accuracy(Function::tanh, Domain::exhaustive(bf16, 0.75, 1), zero);
+  const ErrorStats s = measure_accuracy(fns::tanh, Domain::exhaustive(bf16, 0.75, 1), zero);
   CHECK(s.max_abs_ulp.x == 0x3f80);
   CHECK(s.correctly_rounded == 0);
   CHECK(std::fabs(s.max_abs_ulp.value - 194.968103924675811) <= 0x1p-11);
@@ -72,12 +72,12 @@ TEST_CASE("plugin: a float kernel's worst input and error, derived by hand", "[p
 TEST_CASE("plugin: a bits16 kernel is graded on its own bits", "[plugin]") {
   const Implementation k = make_plugin_implementation(
       fmt::format("{}:nan_above_4_bits16:bits16", GELUCHECK_TEST_PLUGIN));
-  const ErrorStats s = measure_accuracy(Function::gelu_erf, Domain::exhaustive(bf16, -8, 8), k);
+  const ErrorStats s = measure_accuracy(fns::gelu_erf, Domain::exhaustive(bf16, -8, 8), k);
   // NaN exactly where 4 < |x| <= 8: the binade [4, 8) holds 2^7 bf16 values, so (4, 8] holds
   // 127 + 1 per sign.
   CHECK(s.nan == 256);
   CHECK(s.nonfinite == 0);
-  CHECK_FALSE(k.supports(Function::gelu_erf, fp32));  // 16-bit formats only
+  CHECK_FALSE(k.supports(fns::gelu_erf, fp32));  // 16-bit formats only
 }
 
 TEST_CASE("plugin: missing file, missing symbol and malformed names are refused", "[plugin]") {
@@ -103,12 +103,12 @@ TEST_CASE("plugin: missing file, missing symbol and malformed names are refused"
 
 TEST_CASE("captured outputs are paired with the sweep's inputs in order", "[captured]") {
   const Domain d = Domain::exhaustive(bf16, -8, 8);
-  const auto outputs = builtin_outputs("fp32", Function::gelu_erf, d);
+  const auto outputs = builtin_outputs("fp32", fns::gelu_erf, d);
   const std::string path = temp_path("bf16_fp32.npy");
   write_npy_1d(path, kNpyUint16, outputs);
   const Implementation captured = make_captured_implementation(path);
-  const ErrorStats from_file = measure_accuracy(Function::gelu_erf, d, captured);
-  const ErrorStats builtin = measure_accuracy(Function::gelu_erf, d, *find_implementation("fp32"));
+  const ErrorStats from_file = measure_accuracy(fns::gelu_erf, d, captured);
+  const ErrorStats builtin = measure_accuracy(fns::gelu_erf, d, *find_implementation("fp32"));
   check_same_stats(from_file, builtin);
 
   // The same outputs in reverse order belong to other inputs: far from correctly rounded.
@@ -116,7 +116,7 @@ TEST_CASE("captured outputs are paired with the sweep's inputs in order", "[capt
   const std::string reversed_path = temp_path("bf16_reversed.npy");
   write_npy_1d(reversed_path, kNpyUint16, reversed);
   const ErrorStats wrong =
-      measure_accuracy(Function::gelu_erf, d, make_captured_implementation(reversed_path));
+      measure_accuracy(fns::gelu_erf, d, make_captured_implementation(reversed_path));
   CHECK(wrong.correctly_rounded < builtin.correctly_rounded / 2);
   std::remove(path.c_str());
   std::remove(reversed_path.c_str());
@@ -126,7 +126,7 @@ TEST_CASE("captured fp32 outputs of a random grid, as .npy and as raw bits", "[c
   // 20000 random-bits draws among the 2^20 + 1 fp32 values of [1, 2]: draws repeat (birthday
   // bound: about 190 pairs), which the pairing must accept when outputs agree.
   const Domain d = Domain::grid(fp32, GridKind::random_bits, 1, 2, 20000, 7);
-  const auto outputs = builtin_outputs("erfc_form", Function::gelu_erf, d);
+  const auto outputs = builtin_outputs("erfc_form", fns::gelu_erf, d);
   const std::string npy = temp_path("fp32.npy"), raw = temp_path("fp32.bin");
   write_npy_1d(npy, kNpyFloat32, outputs);
   {
@@ -135,10 +135,10 @@ TEST_CASE("captured fp32 outputs of a random grid, as .npy and as raw bits", "[c
       for (int k = 0; k < 4; ++k) out.put(char((v >> (8 * k)) & 0xff));
   }
   const ErrorStats builtin =
-      measure_accuracy(Function::gelu_erf, d, *find_implementation("erfc_form"));
-  check_same_stats(measure_accuracy(Function::gelu_erf, d, make_captured_implementation(npy)),
+      measure_accuracy(fns::gelu_erf, d, *find_implementation("erfc_form"));
+  check_same_stats(measure_accuracy(fns::gelu_erf, d, make_captured_implementation(npy)),
                    builtin);
-  check_same_stats(measure_accuracy(Function::gelu_erf, d, make_captured_implementation(raw)),
+  check_same_stats(measure_accuracy(fns::gelu_erf, d, make_captured_implementation(raw)),
                    builtin);
 
   // Two different outputs for one repeated input are refused.
@@ -153,7 +153,7 @@ TEST_CASE("captured fp32 outputs of a random grid, as .npy and as raw bits", "[c
   conflicting[later] ^= 1;
   write_npy_1d(npy, kNpyFloat32, conflicting);
   CHECK_THAT(
-      error_of([&] { measure_accuracy(Function::gelu_erf, d, make_captured_implementation(npy)); }),
+      error_of([&] { measure_accuracy(fns::gelu_erf, d, make_captured_implementation(npy)); }),
       Catch::Contains("outputs differ") && Catch::Contains("must be a function of the input"));
   std::remove(npy.c_str());
   std::remove(raw.c_str());
@@ -162,12 +162,12 @@ TEST_CASE("captured fp32 outputs of a random grid, as .npy and as raw bits", "[c
 TEST_CASE("captured outputs of the wrong length or kind are refused saying what was expected",
           "[captured]") {
   const Domain d = Domain::exhaustive(bf16, -8, 8);  // 33282 inputs
-  auto outputs = builtin_outputs("fp32", Function::gelu_erf, d);
+  auto outputs = builtin_outputs("fp32", fns::gelu_erf, d);
   outputs.pop_back();
   const std::string path = temp_path("short.npy");
   write_npy_1d(path, kNpyUint16, outputs);
   CHECK_THAT(error_of([&] {
-               measure_accuracy(Function::gelu_erf, d, make_captured_implementation(path));
+               measure_accuracy(fns::gelu_erf, d, make_captured_implementation(path));
              }),
              Catch::Contains("expected 33282 bf16 outputs, one per input of the sweep "
                              "(exhaustive [-8, 8]: 33282 inputs") &&
@@ -176,7 +176,7 @@ TEST_CASE("captured outputs of the wrong length or kind are refused saying what 
   const std::string raw = temp_path("odd.bin");
   std::ofstream(raw, std::ios::binary) << "abc";
   CHECK_THAT(
-      error_of([&] { measure_accuracy(Function::gelu_erf, d, make_captured_implementation(raw)); }),
+      error_of([&] { measure_accuracy(fns::gelu_erf, d, make_captured_implementation(raw)); }),
       Catch::Contains("3 bytes are not a multiple of 2"));
   // Named .npy but not one.
   const std::string fake = temp_path("fake.npy");
@@ -191,28 +191,25 @@ TEST_CASE("captured outputs of the wrong length or kind are refused saying what 
 TEST_CASE("outside a sweep, only files covering a whole 16-bit format can be used", "[captured]") {
   const Domain every_pattern = Domain::patterns(fp16);
   const std::string whole = temp_path("all_patterns.npy");
-  write_npy_1d(whole, kNpyFloat16, builtin_outputs("fp64", Function::tanh, every_pattern));
+  write_npy_1d(whole, kNpyFloat16, builtin_outputs("fp64", fns::tanh, every_pattern));
   const Implementation captured = make_captured_implementation(whole);
-  const BatchKernel k = captured.kernel_for(Function::tanh, fp16);  // no sweep open
+  const BatchKernel k = captured.kernel_for(fns::tanh, fp16, nullptr);  // no sweep domain
   const uint32_t x[] = {0x3c00};                                    // 1.0
   uint32_t y[1];
   k(x, y);
   uint32_t expected[1];
-  find_implementation("fp64")->kernel_for(Function::tanh, fp16)(x, expected);
+  find_implementation("fp64")->kernel_for(fns::tanh, fp16, nullptr)(x, expected);
   CHECK(y[0] == expected[0]);
 
   const Domain part = Domain::exhaustive(fp16, -1, 1);
   const std::string partial = temp_path("partial.npy");
-  write_npy_1d(partial, kNpyFloat16, builtin_outputs("fp64", Function::tanh, part));
+  write_npy_1d(partial, kNpyFloat16, builtin_outputs("fp64", fns::tanh, part));
   const Implementation captured_part = make_captured_implementation(partial);
-  const BatchKernel unpaired = captured_part.kernel_for(Function::tanh, fp16);
+  const BatchKernel unpaired = captured_part.kernel_for(fns::tanh, fp16, nullptr);
   CHECK_THAT(error_of([&] { unpaired(x, y); }), Catch::Contains("does not sweep a domain"));
-  {
-    const SweepDomainScope scope(part);  // what run_sweep opens
-    const BatchKernel paired = captured_part.kernel_for(Function::tanh, fp16);
-    paired(x, y);
-    CHECK(y[0] == expected[0]);
-  }
+  const BatchKernel paired = captured_part.kernel_for(fns::tanh, fp16, &part);  // as a sweep does
+  paired(x, y);
+  CHECK(y[0] == expected[0]);
   std::remove(whole.c_str());
   std::remove(partial.c_str());
 }

@@ -9,7 +9,7 @@ using namespace gelucheck;
 
 TEST_CASE("my_gelu_bf16 is correctly rounded almost everywhere in [-8, 8]") {
   const Implementation mine = implementation_from_bits16_kernel("my_gelu_bf16", my_gelu_bf16);
-  const ErrorStats s = measure_accuracy(Function::gelu_erf, Domain::exhaustive(bf16, -8, 8), mine);
+  const ErrorStats s = measure_accuracy(function_named("gelu_erf"), Domain::exhaustive(bf16, -8, 8), mine);
   INFO("worst input: " << to_shortest_decimal(bf16, s.max_abs_ulp.x) << " ("
                        << to_hex_bits(bf16, s.max_abs_ulp.x) << "), " << s.max_abs_ulp.value
                        << " ULP");
@@ -22,7 +22,7 @@ TEST_CASE("my_gelu_bf16 is correctly rounded almost everywhere in [-8, 8]") {
 TEST_CASE("my_gelu_float stays within 64 ULP over a million fp32 inputs in [-8, 8]") {
   const Implementation mine = implementation_from_float_function("my_gelu_float", my_gelu_float);
   const Domain inputs = Domain::grid(fp32, GridKind::random_bits, -8, 8, 1'000'000, /*seed=*/1);
-  const ErrorStats s = measure_accuracy(Function::gelu_erf, inputs, mine);
+  const ErrorStats s = measure_accuracy(function_named("gelu_erf"), inputs, mine);
   INFO("worst input: " << to_shortest_decimal(fp32, s.max_abs_ulp.x) << ", " << s.max_abs_ulp.value
                        << " ULP");
   CHECK(s.nonfinite + s.nan == 0);

@@ -6,7 +6,8 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "functions/derivatives.hpp"  // derivative_of
+#include "analysis/other_form.hpp"
+#include "functions/function.hpp"
 #include "io/errors.hpp"
 #include "render/svg_plot.hpp"  // svg::Axis (the view's axis coordinate)
 
@@ -181,7 +182,7 @@ struct BinningSink {
   std::vector<BinnedView>* views;
   std::vector<Binner> binners;
   BinnedQuantity quantity;
-  Function other = Function::gelu_tanh;   // gap only
+  Function other;                         // gap only
   const RefValue* other_table = nullptr;  // gap only: 16-bit formats
   ReferenceMode mode = ReferenceMode::tiered;
   uint64_t zeros = 0, inputs = 0;  // value only: inputs where the value is +-0
@@ -246,35 +247,6 @@ std::vector<Function> derivatives_of(const std::vector<Function>& functions) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// The tanh form graded as the exact function
-
-const Implementation& tanh_form_graded_as_exact() {
-  static const Implementation impl = [] {
-    Implementation i;
-    i.name = "tanh_form_correctly_rounded";
-    i.summary =
-        "gelu_tanh (gelu_tanh_grad) rounded once to the format, graded as gelu_erf "
-        "(gelu_erf_grad).";
-    i.used_in = "The best any gelu(approximate='tanh') kernel can do where exact GELU is meant.";
-    i.kernel_for = [](Function fn, const Format& f) -> BatchKernel {
-      if (fn != Function::gelu_erf && fn != Function::gelu_erf_grad) return {};
-      const Function tanh_form = *other_gelu_form(fn);
-      return [tanh_form, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
-        if (const RefValue* table = reference_table(tanh_form, f, ReferenceMode::tiered, 0)) {
-          for (size_t k = 0; k < x.size(); ++k) y[k] = table[x[k]].correctly_rounded;
-          return;
-        }
-        std::vector<RefValue> ref(x.size());
-        reference_batch(tanh_form, f, x, ref);
-        for (size_t k = 0; k < x.size(); ++k) y[k] = ref[k].correctly_rounded;
-      };
-    };
-    return i;
-  }();
-  return impl;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 ReportData run_report(const ReportRequest& rq) {
   ReportData data;
@@ -308,23 +280,26 @@ ReportData run_report(const ReportRequest& rq) {
   if (rq.has(ReportSection::forms)) {
     std::vector<Function> exact;
     for (Function fn : rq.functions) {
-      const auto other = other_gelu_form(fn);
-      if (!other) continue;
-      const Function e = (fn == Function::gelu_erf || fn == Function::gelu_erf_grad) ? fn : *other;
+      if (!has_other_form(fn)) continue;
+      const Function e = approximates_other_form(fn) ? other_form_of(fn) : fn;
       if (std::find(exact.begin(), exact.end(), e) == exact.end()) exact.push_back(e);
     }
-    if (exact.empty())
-      throw UsageError(
-          "section 'forms' compares the GELU forms: the analysis needs one of "
-          "gelu_erf, gelu_tanh, gelu_erf_grad, gelu_tanh_grad in its functions");
+    if (exact.empty()) {
+      std::string with_forms;
+      for (Function fn : all_functions())
+        if (has_other_form(fn)) with_forms += (with_forms.empty() ? "" : ", ") + std::string(fn.name());
+      throw UsageError(fmt::format(
+          "section 'forms' compares the GELU forms: the analysis needs one of {} in its functions",
+          with_forms));
+    }
     std::sort(exact.begin(), exact.end());
-    const Implementation* impl = &tanh_form_graded_as_exact();
+    const Implementation* impl = &approximating_form_correctly_rounded();
     for (Function e : exact) {
       for (size_t fi = 0; fi < rq.formats.size(); ++fi) {
         const Format& f = *rq.formats[fi];
         FormsPart part{e, &f, {}, empty_views(rq, fi, 1)};
         BinningSink sink(f, part.views, BinnedQuantity::gap);
-        sink.other = *other_gelu_form(e);
+        sink.other = other_form_of(e);
         sink.mode = rq.options.reference_mode;
         sink.other_table =
             reference_table(sink.other, f, rq.options.reference_mode, rq.options.threads);

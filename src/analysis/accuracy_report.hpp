@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "sweep/domain.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "analysis/gradients.hpp"
 #include "implementations/implementations.hpp"
 #include "analysis/saturation.hpp"
 #include "sweep/stats.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 #include "render/table_render.hpp"
 
 namespace gelucheck {
@@ -104,12 +104,13 @@ struct SweepPart {
   std::vector<BinnedView> views;  // series in rows' order; empty without ulp_plots
 };
 
-// The tanh form against the exact function for one exact function (gelu_erf or gelu_erf_grad)
-// and format: the tanh form rounded once, graded as the exact function (one table row), and per
-// x-bin the largest exact gap |gelu_tanh(x) - gelu_erf(x)| in ULPs of the format, i.e.
-// |ulp_error(r_tanh, r_erf)| with both exact values on their 2^-10 ULP grids.
+// The approximating form against the exact function, for one exact function that has such a
+// form (GELU and its derivative: the tanh form) and one format: the approximating form rounded
+// once, graded as the exact function (one table row; analysis/other_form.hpp), and per x-bin the
+// largest exact gap |r_approx - r_exact| in ULPs of the format, i.e. |ulp_error(r_approx,
+// r_exact)| with both exact values on their 2^-10 ULP grids.
 struct FormsPart {
-  Function exact;  // graded against; the tanh form is other_gelu_form(exact)
+  Function exact;  // graded against; the approximating form is other_form_of(exact)
   const Format* format;
   TableRow row;
   std::vector<BinnedView> views;  // one series
@@ -131,10 +132,6 @@ struct ReportData {
   std::vector<SaturationReport> saturation;
   std::optional<GradientReport> gradients;
 };
-
-// The implementation graded in the forms section: gelu_tanh (gelu_tanh_grad) rounded once,
-// graded as gelu_erf (gelu_erf_grad).
-const Implementation& tanh_form_graded_as_exact();
 
 // Throws UsageError if a section cannot be made from the request (forms without a GELU function,
 // a table with no implementation providing any of the functions).

@@ -5,7 +5,7 @@
 #include <limits>
 #include <mutex>
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
 #include "implementations/finite_difference.hpp"
 #include "analysis/gradients.hpp"  // envelope_ulps
 #include "sweep/metrics.hpp"
@@ -55,25 +55,25 @@ void merge_counts(GradcheckResult& into, const GradcheckResult& part) {
   into.resolved += part.resolved;
 }
 
-// Runs body(x, part, worst) over the domain's chunks on threads and merges the parts.
+// Runs body(slice, part, worst) over the evaluated slices of each chunk and merges the parts.
 template <class Body>
-void run_chunks(const Domain& domain, const SweepOptions& options, size_t worst_count,
+void run_chunks(const Evaluation& e, const SweepOptions& options, size_t worst_count,
                 GradcheckResult& result, Body body) {
-  const Format& f = domain.format();
+  const Format& f = e.domain->format();
   WorstPoints worst(f, worst_count);
-  std::mutex mutex;
-  const uint64_t n_chunks = (domain.size() + kChunkSize - 1) / kChunkSize;
-  parallel_for(n_chunks, options.threads, [&](uint64_t chunk) {
-    const uint64_t first = chunk * kChunkSize;
-    const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
-    std::vector<uint32_t> x(n);
-    domain.fill(first, n, x.data());
-    GradcheckResult part;
-    WorstPoints part_worst(f, worst_count);
-    body(std::span<const uint32_t>(x), part, part_worst);
-    std::lock_guard lock(mutex);
-    merge_counts(result, part);
-    worst.merge(part_worst);
+  evaluate(e, options, [&](uint64_t) {
+    struct PerChunk {
+      GradcheckResult part;
+      WorstPoints worst;
+    };
+    auto c = std::make_shared<PerChunk>(PerChunk{{}, WorstPoints(f, worst_count)});
+    ChunkTask task;
+    task.slice = [c, &body](const Slice& s) { body(s, c->part, c->worst); };
+    task.done = [c, &result, &worst] {
+      merge_counts(result, c->part);
+      worst.merge(c->worst);
+    };
+    return task;
   });
   result.worst = worst.take();
 }
@@ -98,35 +98,28 @@ GradcheckResult gradcheck_exact(Function fn, const Domain& domain, const Impleme
   result.backward = &backward;
   result.against = GradcheckAgainst::exact;
   result.domain = domain.describe();
-  const BatchKernel kernel = backward.kernel_for(fn, f);
-  if (!kernel) return result;
-  const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
+  if (!backward.supports(fn, f)) return result;
   const double atol = tol.atol_for(f);
-  run_chunks(domain, options, worst_count, result,
-             [&](std::span<const uint32_t> x, GradcheckResult& part, WorstPoints& worst) {
-               const size_t n = x.size();
-               std::vector<uint32_t> y(n);
-               std::vector<RefValue> ref(n);
-               if (table) {
-                 for (size_t i = 0; i < n; ++i) ref[i] = table[x[i]];
-               } else {
-                 reference_batch(fn, f, x, ref, options.reference_mode);
-               }
-               kernel(x, y);
+  const Implementation* impls[] = {&backward};
+  run_chunks({fn, &domain, impls, true, true}, options, worst_count, result,
+             [&](const Slice& s, GradcheckResult& part, WorstPoints& worst) {
+               const size_t n = s.x.size();
                part.points += n;
                for (size_t i = 0; i < n; ++i) {
-                 const PointRecord p = compare(f, x[i], y[i], ref[i]);
+                 const uint32_t x = s.x[i], y = s.y[0][i];
+                 const RefValue& ref = s.ref[i];
+                 const PointRecord p = compare(f, x, y, ref);
                  ++part.checked;
                  if (p.outcome == Outcome::special) continue;
                  GradcheckPoint g;
-                 g.x = x[i];
-                 g.backward = y[i];
-                 g.expected = ref[i].exact;
-                 const double xv = to_double(f, x[i]);
+                 g.x = x;
+                 g.backward = y;
+                 g.expected = ref.exact;
+                 const double xv = to_double(f, x);
                  g.kappa = derivative_condition(fn, xv);
-                 const double ulp = std::ldexp(1.0, ref[i].ulp_log2);
+                 const double ulp = std::ldexp(1.0, ref.ulp_log2);
                  const double by_envelope =
-                     tol.envelope_factor * envelope_ulps(fn, f, xv, ref[i].ulp_log2, g.kappa) * ulp;
+                     tol.envelope_factor * envelope_ulps(fn, f, xv, ref.ulp_log2, g.kappa) * ulp;
                  g.allowed = std::max(by_envelope, atol);
                  if (p.outcome != Outcome::finite) {
                    g.abs_error = g.ulp_error = std::numeric_limits<double>::quiet_NaN();
@@ -161,20 +154,19 @@ GradcheckResult gradcheck_finite_difference(Function fn, const Domain& domain,
   result.forward = &forward;
   result.against = GradcheckAgainst::finite_difference;
   result.domain = domain.describe();
-  const BatchKernel kernel = backward.kernel_for(fn, f);
-  const BatchKernel forward_kernel = forward.kernel_for(primitive_of(fn), f);
-  if (!kernel || !forward_kernel) return result;
+  // The forward is evaluated on the stencils, inputs of this check's choosing.
+  const BatchKernel forward_kernel = forward.kernel_for(primitive_of(fn), f, nullptr);
+  if (!backward.supports(fn, f) || !forward_kernel) return result;
   const double atol = tol.atol_for(f);
-  run_chunks(domain, options, worst_count, result,
-             [&](std::span<const uint32_t> x, GradcheckResult& part, WorstPoints& worst) {
-               const size_t n = x.size();
-               std::vector<uint32_t> y(n);
+  const Implementation* impls[] = {&backward};
+  run_chunks({fn, &domain, impls, false, true}, options, worst_count, result,
+             [&](const Slice& s, GradcheckResult& part, WorstPoints& worst) {
+               const size_t n = s.x.size();
                std::vector<FiniteDifference> d(n);
-               kernel(x, y);
-               finite_differences(fn, f, forward_kernel, x, d, true, tol.forward_ulps);
+               finite_differences(fn, f, forward_kernel, s.x, d, true, tol.forward_ulps);
                part.points += n;
                for (size_t i = 0; i < n; ++i) {
-                 const double b = to_double(f, y[i]);
+                 const double b = to_double(f, s.y[0][i]);
                  const double bound = d[i].error_bound();
                  if (!std::isfinite(d[i].value) || !std::isfinite(bound)) {
                    ++part.unjudged;
@@ -182,8 +174,8 @@ GradcheckResult gradcheck_finite_difference(Function fn, const Domain& domain,
                  }
                  ++part.checked;
                  GradcheckPoint g;
-                 g.x = x[i];
-                 g.backward = y[i];
+                 g.x = s.x[i];
+                 g.backward = s.y[0][i];
                  g.expected = d[i].value;
                  g.fd_error_bound = bound;
                  const double ulp = std::ldexp(1.0, ulp_log2(f, d[i].value));

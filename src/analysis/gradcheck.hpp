@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "sweep/domain.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck {
 

@@ -10,7 +10,9 @@
 #include <boost/math/special_functions/erf.hpp>     // erfc_inv
 #include <boost/multiprecision/mpfr.hpp>            // mpfr_float_backend, number
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
+#include "analysis/other_form.hpp"
+#include "functions/function_spec.hpp"
 #include "sweep/metrics.hpp"
 #include "reference/reference.hpp"
 
@@ -51,28 +53,6 @@ std::vector<InputInterval> to_intervals(const Format& f,
   std::vector<InputInterval> out;
   for (const auto& [a, b] : ords) out.push_back({from_ordinal(f, a), from_ordinal(f, b)});
   return out;
-}
-
-// Calls body(x, ref) for each chunk of the domain, concurrently; body merges its own results.
-void for_each_chunk(
-    Function fn, const Domain& domain, const SweepOptions& options,
-    const std::function<void(std::span<const uint32_t>, std::span<const RefValue>)>& body) {
-  const Format& f = domain.format();
-  const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
-  const uint64_t n_chunks = (domain.size() + kChunkSize - 1) / kChunkSize;
-  parallel_for(n_chunks, options.threads, [&](uint64_t chunk) {
-    const uint64_t first = chunk * kChunkSize;
-    const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
-    std::vector<uint32_t> x(n);
-    std::vector<RefValue> ref(n);
-    domain.fill(first, n, x.data());
-    if (table) {
-      for (size_t i = 0; i < n; ++i) ref[i] = table[x[i]];
-    } else {
-      reference_batch(fn, f, x, ref, options.reference_mode);
-    }
-    body(x, ref);
-  });
 }
 
 }  // namespace
@@ -206,73 +186,61 @@ std::vector<BackwardAccuracy> backward_accuracy(
   const Format& f = domain.format();
   const size_t n_impl = implementations.size();
   std::vector<BackwardAccuracy> out;
-  std::vector<BatchKernel> kernels;
-  for (const Implementation* impl : implementations) {
+  for (const Implementation* impl : implementations)
     out.push_back({fn, &f, impl, domain.describe(), {}, {}});
-    kernels.push_back(impl->kernel_for(fn, f));
-  }
-  std::mutex mutex;
-  for_each_chunk(
-      fn, domain, options, [&](std::span<const uint32_t> x, std::span<const RefValue> ref) {
-        const size_t n = x.size();
-        std::vector<double> kappa(n), envelope(n);
+  evaluate({fn, &domain, implementations, true, true}, options, [&](uint64_t) {
+    struct PerChunk {
+      std::vector<ErrorStats> stats;
+      std::vector<EnvelopeStats> env;
+      std::vector<double> kappa, envelope;
+    };
+    auto c = std::make_shared<PerChunk>();
+    c->stats.resize(n_impl);
+    c->env.resize(n_impl);
+    ChunkTask task;
+    task.slice = [c, fn, &f, n_impl](const Slice& s) {
+      const size_t n = s.x.size();
+      c->kappa.resize(n);
+      c->envelope.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        const double xv = to_double(f, s.x[i]);
+        c->kappa[i] = derivative_condition(fn, xv);
+        c->envelope[i] = envelope_ulps(fn, f, xv, s.ref[i].ulp_log2, c->kappa[i]);
+      }
+      for (size_t k = 0; k < n_impl; ++k) {
+        EnvelopeStats& env = c->env[k];
         for (size_t i = 0; i < n; ++i) {
-          const double xv = to_double(f, x[i]);
-          kappa[i] = derivative_condition(fn, xv);
-          envelope[i] = envelope_ulps(fn, f, xv, ref[i].ulp_log2, kappa[i]);
-        }
-        std::vector<uint32_t> y(n);
-        std::vector<ErrorStats> stats(n_impl);
-        std::vector<EnvelopeStats> env(n_impl);
-        for (size_t k = 0; k < n_impl; ++k) {
-          if (!kernels[k]) continue;
-          kernels[k](x, y);
-          for (size_t i = 0; i < n; ++i) {
-            const PointRecord p = compare(f, x[i], y[i], ref[i]);
-            stats[k].add(f, p);
-            if (p.outcome != Outcome::finite) continue;
-            ++env[k].judged;
-            const double ratio = std::fabs(p.ulp_error) / envelope[i];
-            if (ratio > 1) ++env[k].above;
-            const int64_t ord = ordinal(f, x[i]);
-            if (!env[k].worst_ratio.seen() || ratio > env[k].worst_ratio.value ||
-                (ratio == env[k].worst_ratio.value && ord < env[k].worst_ratio.x_ordinal)) {
-              env[k].worst_ratio.offer(ratio, x[i], ord);
-              env[k].kappa_at_worst = kappa[i];
-            }
+          const PointRecord p = compare(f, s.x[i], s.y[k][i], s.ref[i]);
+          c->stats[k].add(f, p);
+          if (p.outcome != Outcome::finite) continue;
+          ++env.judged;
+          const double ratio = std::fabs(p.ulp_error) / c->envelope[i];
+          if (ratio > 1) ++env.above;
+          const int64_t ord = ordinal(f, s.x[i]);
+          if (!env.worst_ratio.seen() || ratio > env.worst_ratio.value ||
+              (ratio == env.worst_ratio.value && ord < env.worst_ratio.x_ordinal)) {
+            env.worst_ratio.offer(ratio, s.x[i], ord);
+            env.kappa_at_worst = c->kappa[i];
           }
-          stats[k].flush();
         }
-        std::lock_guard lock(mutex);
-        for (size_t k = 0; k < n_impl; ++k) {
-          out[k].stats.merge(stats[k]);
-          out[k].envelope.merge(env[k]);
-        }
-      });
+      }
+    };
+    task.done = [c, &out, n_impl] {
+      for (size_t k = 0; k < n_impl; ++k) {
+        c->stats[k].flush();
+        out[k].stats.merge(c->stats[k]);
+        out[k].envelope.merge(c->env[k]);
+      }
+    };
+    return task;
+  });
   return out;
 }
 
-const Implementation& tanh_form_correctly_rounded() {
-  static const Implementation impl = [] {
-    Implementation i;
-    i.name = "tanh_form_correctly_rounded";
-    i.summary = "The tanh-form derivative (gelu_tanh_grad) rounded once, graded as the exact one.";
-    i.used_in = "The best any gelu(approximate='tanh') backward can do against the exact GELU.";
-    i.kernel_for = [](Function fn, const Format& f) -> BatchKernel {
-      if (fn != Function::gelu_erf_grad) return {};
-      return [&f](std::span<const uint32_t> x, std::span<uint32_t> y) {
-        for (size_t k = 0; k < x.size(); ++k)
-          y[k] = reference(Function::gelu_tanh_grad, f, x[k]).correctly_rounded;
-      };
-    };
-    return i;
-  }();
-  return impl;
-}
-
-BackwardAccuracy tanh_form_vs_exact(const Domain& domain, const SweepOptions& options) {
-  const Implementation* impl = &tanh_form_correctly_rounded();
-  return backward_accuracy(Function::gelu_erf_grad, domain, std::span(&impl, 1), options)[0];
+BackwardAccuracy other_form_vs_exact(Function exact, const Domain& domain,
+                                     const SweepOptions& options) {
+  const Implementation* impl = &approximating_form_correctly_rounded();
+  return backward_accuracy(exact, domain, std::span(&impl, 1), options)[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,28 +256,34 @@ Log2Histogram derivative_histogram(Function fn, const Domain& domain, const Swee
   const size_t bins = size_t(f.emax() - h.lowest_bin + 1);
   h.positive.assign(bins, 0);
   h.negative.assign(bins, 0);
-  std::mutex mutex;
-  for_each_chunk(
-      fn, domain, options, [&](std::span<const uint32_t> x, std::span<const RefValue> ref) {
-        std::vector<uint64_t> pos(bins), neg(bins);
-        uint64_t zeros = 0, nonfinite = 0;
-        for (size_t i = 0; i < x.size(); ++i) {
-          const double v = to_double(f, ref[i].correctly_rounded);
-          if (!std::isfinite(v)) {
-            ++nonfinite;
-          } else if (v == 0) {
-            ++zeros;
-          } else {
-            const size_t bin = size_t(std::ilogb(v) - h.lowest_bin);  // v is a format value
-            ++(v > 0 ? pos : neg)[bin];
-          }
+  evaluate({fn, &domain, {}, true, true}, options, [&](uint64_t) {
+    auto counts = std::make_shared<Log2Histogram>();
+    counts->positive.assign(bins, 0);
+    counts->negative.assign(bins, 0);
+    ChunkTask task;
+    task.slice = [counts, &f, &h](const Slice& s) {
+      for (size_t i = 0; i < s.x.size(); ++i) {
+        const double v = to_double(f, s.ref[i].correctly_rounded);
+        if (!std::isfinite(v)) {
+          ++counts->nonfinite;
+        } else if (v == 0) {
+          ++counts->zeros;
+        } else {
+          const size_t bin = size_t(std::ilogb(v) - h.lowest_bin);  // v is a format value
+          ++(v > 0 ? counts->positive : counts->negative)[bin];
         }
-        std::lock_guard lock(mutex);
-        for (size_t b = 0; b < bins; ++b) h.positive[b] += pos[b], h.negative[b] += neg[b];
-        h.zeros += zeros;
-        h.nonfinite += nonfinite;
-        h.points += x.size();
-      });
+      }
+      counts->points += s.x.size();
+    };
+    task.done = [counts, &h, bins] {
+      for (size_t b = 0; b < bins; ++b)
+        h.positive[b] += counts->positive[b], h.negative[b] += counts->negative[b];
+      h.zeros += counts->zeros;
+      h.nonfinite += counts->nonfinite;
+      h.points += counts->points;
+    };
+    return task;
+  });
   return h;
 }
 
@@ -321,25 +295,11 @@ namespace {
 namespace mp = boost::multiprecision;
 using Real50 = mp::number<mp::mpfr_float_backend<50>, mp::et_off>;
 
+// f'(x) at 50 digits, from the derivative's MPFR formula (its family's, reference/tiers.hpp).
 Real50 mp_derivative(Function fn, const Real50& x) {
-  const Real50 sqrt2 = sqrt(Real50(2));
-  const Real50 pi = boost::math::constants::pi<Real50>();
-  switch (fn) {
-    case Function::gelu_erf_grad:  // Phi(x) + x phi(x)
-      return erfc(-x / sqrt2) / 2 + x * exp(-x * x / 2) / sqrt(2 * pi);
-    case Function::gelu_tanh_grad: {  // s (1 + 2 x n u'), see derivatives.cpp
-      const Real50 c = sqrt(2 / pi), k = Real50(kTanhFormCubicDecimal.data());
-      const Real50 two_u = 2 * c * (x + k * x * x * x);
-      const Real50 s = 1 / (1 + exp(-two_u)), n = 1 / (1 + exp(two_u));
-      return s * (1 + 2 * x * n * c * (1 + 3 * k * x * x));
-    }
-    case Function::tanh_grad: {
-      const Real50 ch = cosh(x);
-      return 1 / (ch * ch);
-    }
-    default:
-      throw std::logic_error("mp_derivative: not a derivative");
-  }
+  Real50 out = 0;  // a value, so that the number is allocated
+  fn.spec().mpfr.value_50_digits(out.backend().data(), x.backend().data());
+  return out;
 }
 
 // The value boundaries of the cell of ordinal o: z in [lower, upper] rounds to it (ties aside).
@@ -488,7 +448,7 @@ double exact_mean_square_derivative(Function fn, double sigma) {
 
 FlowResult format_mean_square_derivative(Function fn, const Format& f, double sigma,
                                          const Implementation& backward, unsigned threads) {
-  const BatchKernel kernel = backward.kernel_for(fn, f);
+  const BatchKernel kernel = backward.kernel_for(fn, f, nullptr);
   if (!kernel) return {NAN, NAN, NAN};
   if (f.total_bits() <= 16) return flow_16bit(f, sigma, kernel);
   return flow_sampled(f, sigma, kernel, threads);
@@ -548,11 +508,19 @@ GradientReport make_gradient_report(const GradientReportRequest& rq) {
         r.histograms.push_back(derivative_histogram(fn, rq.domains[fi], rq.options));
     }
   }
-  const bool has_gelu = std::any_of(rq.derivatives.begin(), rq.derivatives.end(), [](Function fn) {
-    return fn == Function::gelu_erf_grad || fn == Function::gelu_tanh_grad;
-  });
-  if (wants(GradientSection::comparison) && has_gelu)
-    for (const Domain& d : rq.domains) r.comparison.push_back(tanh_form_vs_exact(d, rq.options));
+  // The approximating form's derivative graded as the exact one, once per exact derivative
+  // that has such a form (the tanh-form GELU' against GELU').
+  std::vector<Function> exact_forms;
+  for (Function fn : rq.derivatives) {
+    if (!has_other_form(fn)) continue;
+    const Function exact = approximates_other_form(fn) ? other_form_of(fn) : fn;
+    if (std::find(exact_forms.begin(), exact_forms.end(), exact) == exact_forms.end())
+      exact_forms.push_back(exact);
+  }
+  if (wants(GradientSection::comparison))
+    for (Function exact : exact_forms)
+      for (const Domain& d : rq.domains)
+        r.comparison.push_back(other_form_vs_exact(exact, d, rq.options));
   if (wants(GradientSection::flow)) {
     for (Function fn : rq.derivatives) {
       for (double sigma : rq.sigmas) {

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "sweep/domain.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
 #include "sweep/stats.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck {
 
@@ -115,10 +115,11 @@ std::vector<BackwardAccuracy> backward_accuracy(
     Function derivative, const Domain& domain,
     std::span<const Implementation* const> implementations, const SweepOptions& options);
 
-// The tanh-form derivative, correctly rounded, graded as the exact (erf) derivative: the gap
-// between the two backwards that no implementation can close.
-const Implementation& tanh_form_correctly_rounded();
-BackwardAccuracy tanh_form_vs_exact(const Domain& domain, const SweepOptions& options);
+// The approximating form's derivative, correctly rounded, graded as the exact derivative `exact`
+// (the tanh-form GELU' as GELU'): the gap between the two backwards that no implementation can
+// close.
+BackwardAccuracy other_form_vs_exact(Function exact, const Domain& domain,
+                                     const SweepOptions& options);
 
 // ---------------------------------------------------------------------------------------------
 // Histogram of log2 |correctly rounded f'(x)| over a domain's inputs: bin e counts the inputs

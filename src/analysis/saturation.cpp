@@ -11,7 +11,7 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "sweep/metrics.hpp"
-#include "sweep/sweep.hpp"  // reference_table, parallel_for
+#include "sweep/engine.hpp"  // evaluate, reference_table
 
 namespace gelucheck {
 
@@ -58,51 +58,9 @@ const char* zone_name(ZoneKind k) {
   return "";
 }
 
-// The limits, from the definitions in functions.hpp (reference.cpp states the same ones for
-// +-inf inputs): gelu(x) - x -> 0 as x -> +inf and gelu(x) -> 0 from below as x -> -inf; both
-// derivatives -> 1 from above and -> 0 from below; tanh -> +-1; tanh' -> 0 from above. Near zero:
-// tanh x = x - x^3/3 + ..., gelu'(0) = 1/2 (Phi(0) = 1/2 and, for the tanh form, 0.5(1 + tanh 0)),
-// tanh'(0) = 1.
 std::vector<Asymptote> asymptotes_of(Function fn) {
-  using A = Approach;
-  switch (fn) {
-    case Function::gelu_erf:
-    case Function::gelu_tanh:
-      return {{"gelu(x) = x", A::positive_tail, true, 0},
-              {"gelu(x) = -0", A::negative_tail, false, -0.0}};
-    case Function::gelu_erf_grad:
-    case Function::gelu_tanh_grad:
-      return {{"gelu'(x) = 1", A::positive_tail, false, 1.0},
-              {"gelu'(x) = -0", A::negative_tail, false, -0.0},
-              {"gelu'(x) = 1/2", A::zero_positive, false, 0.5},
-              {"gelu'(x) = 1/2", A::zero_negative, false, 0.5}};
-    case Function::tanh:
-      return {{"tanh(x) = 1", A::positive_tail, false, 1.0},
-              {"tanh(x) = -1", A::negative_tail, false, -1.0},
-              {"tanh(x) = x", A::zero_positive, true, 0},
-              {"tanh(x) = x", A::zero_negative, true, 0}};
-    case Function::tanh_grad:
-      return {{"tanh'(x) = 0", A::positive_tail, false, 0.0},
-              {"tanh'(x) = 0", A::negative_tail, false, 0.0},
-              {"tanh'(x) = 1", A::zero_positive, false, 1.0},
-              {"tanh'(x) = 1", A::zero_negative, false, 1.0}};
-  }
-  return {};
-}
-
-std::optional<Function> other_gelu_form(Function fn) {
-  switch (fn) {
-    case Function::gelu_erf:
-      return Function::gelu_tanh;
-    case Function::gelu_tanh:
-      return Function::gelu_erf;
-    case Function::gelu_erf_grad:
-      return Function::gelu_tanh_grad;
-    case Function::gelu_tanh_grad:
-      return Function::gelu_erf_grad;
-    default:
-      return std::nullopt;
-  }
+  const auto& p = fn.spec().plateaus;
+  return {p.begin(), p.end()};
 }
 
 int64_t outward_distance(const Format& f, Approach a, uint32_t reference_x, uint32_t x) {
@@ -182,7 +140,7 @@ struct Context {
   const Format* f;
   std::optional<Function> partner;
   std::vector<const Implementation*> impls;
-  std::vector<BatchKernel> kernels;
+  std::vector<BatchKernel> kernels;  // for the special inputs (the engine makes its own)
   std::vector<std::function<const char*(uint32_t)>> traces;
   const RefValue* table = nullptr;  // 16-bit formats: every pattern's reference
   const RefValue* partner_table = nullptr;
@@ -190,44 +148,46 @@ struct Context {
   std::vector<Asymptote> asymptotes;
 };
 
-Columns evaluate(const Context& c, std::vector<int64_t> ords) {
+Columns evaluate_inputs(const Context& c, std::vector<int64_t> ords) {
   const Format& f = *c.f;
   const size_t n = ords.size(), n_impl = c.impls.size();
   Columns out;
   out.ord = std::move(ords);
   out.x.resize(n);
+  for (size_t i = 0; i < n; ++i) out.x[i] = from_ordinal(f, out.ord[i]);
   out.ref.resize(n);
   if (c.partner) out.partner.resize(n);
   out.y.assign(n_impl, std::vector<uint32_t>(n));
   out.op.assign(n_impl, std::vector<uint8_t>(n));
-  constexpr size_t kChunk = 4096;
-  const uint64_t chunks = (n + kChunk - 1) / kChunk;
-  parallel_for(chunks, c.options.threads, [&](uint64_t chunk) {
-    const size_t first = chunk * kChunk, count = std::min(kChunk, n - first);
-    std::span<uint32_t> xs(out.x.data() + first, count);
-    for (size_t i = 0; i < count; ++i) xs[i] = from_ordinal(f, out.ord[first + i]);
-    std::span<RefValue> refs(out.ref.data() + first, count);
-    if (c.table) {
-      for (size_t i = 0; i < count; ++i) refs[i] = c.table[xs[i]];
-    } else {
-      reference_batch(c.fn, f, xs, refs, c.options.reference_mode);
-    }
-    if (c.partner) {
-      if (c.partner_table) {
-        for (size_t i = 0; i < count; ++i)
-          out.partner[first + i] = c.partner_table[xs[i]].correctly_rounded;
-      } else {
-        std::vector<RefValue> other(count);
-        reference_batch(*c.partner, f, xs, other, c.options.reference_mode);
-        for (size_t i = 0; i < count; ++i) out.partner[first + i] = other[i].correctly_rounded;
+  if (n == 0) return out;
+  const Domain inputs = Domain::listed(f, out.x);
+  SweepOptions options;
+  options.threads = c.options.threads;
+  options.reference_mode = c.options.reference_mode;
+  // The inputs are this analysis's own: kernels are made for inputs of the caller's choosing.
+  evaluate({c.fn, &inputs, c.impls, true, false}, options, [&](uint64_t chunk) {
+    ChunkTask task;
+    task.slice = [&c, &out, &f, chunk, n_impl](const Slice& s) {
+      const size_t first = chunk * kChunkSize + s.offset, count = s.x.size();
+      std::copy(s.ref.begin(), s.ref.end(), out.ref.begin() + ptrdiff_t(first));
+      if (c.partner) {
+        if (c.partner_table) {
+          for (size_t i = 0; i < count; ++i)
+            out.partner[first + i] = c.partner_table[s.x[i]].correctly_rounded;
+        } else {
+          std::vector<RefValue> other(count);
+          reference_batch(*c.partner, f, s.x, other, c.options.reference_mode);
+          for (size_t i = 0; i < count; ++i) out.partner[first + i] = other[i].correctly_rounded;
+        }
       }
-    }
-    for (size_t k = 0; k < n_impl; ++k) {
-      c.kernels[k](xs, std::span<uint32_t>(out.y[k].data() + first, count));
-      if (c.traces[k])
-        for (size_t i = 0; i < count; ++i)
-          out.op[k][first + i] = operation_names().id(c.traces[k](xs[i]));
-    }
+      for (size_t k = 0; k < n_impl; ++k) {
+        std::copy(s.y[k].begin(), s.y[k].end(), out.y[k].begin() + ptrdiff_t(first));
+        if (c.traces[k])
+          for (size_t i = 0; i < count; ++i)
+            out.op[k][first + i] = operation_names().id(c.traces[k](s.x[i]));
+      }
+    };
+    return task;
   });
   return out;
 }
@@ -586,7 +546,7 @@ Columns refine(const Context& c, Columns col) {
   for (size_t i : gaps)
     for (int64_t o = col.ord[i] + 1; o < col.ord[i + 1]; ++o) extra.push_back(o);
   if (extra.empty()) return col;
-  return merge(col, evaluate(c, std::move(extra)));
+  return merge(col, evaluate_inputs(c, std::move(extra)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -776,11 +736,11 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
   Context c;
   c.fn = fn;
   c.f = &f;
-  c.partner = other_gelu_form(fn);
+  if (has_other_form(fn)) c.partner = other_form_of(fn);
   c.options = options;
   c.asymptotes = asymptotes_of(fn);
   for (const Implementation* impl : implementations) {
-    BatchKernel k = impl->kernel_for(fn, f);
+    BatchKernel k = impl->kernel_for(fn, f, nullptr);
     if (!k) continue;
     c.impls.push_back(impl);
     c.kernels.push_back(std::move(k));
@@ -798,11 +758,11 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
   r.relative_error_limit = options.relative_error_limit;
   Columns col;
   if (f.total_bits() <= 16) {
-    col = evaluate(c, all_finite_ordinals(f));
+    col = evaluate_inputs(c, all_finite_ordinals(f));
     r.grid_points = col.size();
     r.method = fmt::format("exhaustive: all {} finite inputs", col.size());
   } else {
-    col = evaluate(c, binade_grid(f, options));
+    col = evaluate_inputs(c, binade_grid(f, options));
     r.grid_points = col.size();
     col = refine(c, std::move(col));
     r.exhaustive = false;

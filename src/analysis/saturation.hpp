@@ -28,33 +28,20 @@
 #include <vector>
 
 #include "fp/format.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
+#include "functions/function_spec.hpp"  // Approach, Asymptote
 #include "implementations/implementations.hpp"
 #include "reference/reference.hpp"
 
 namespace gelucheck {
 
-// Where a plateau is anchored and which way it extends.
-enum class Approach : uint8_t {
-  positive_tail,  // x -> +inf: the plateau is [T, +max]
-  negative_tail,  // x -> -inf: the plateau is [-max, T]
-  zero_positive,  // x -> +0:   the plateau is [+0, T]
-  zero_negative,  // x -> -0:   the plateau is [T, -0]
-};
+// Plateaus (Approach, Asymptote) are stated by each function family (function_spec.hpp).
 const char* approach_name(Approach a);  // "x -> +inf", ...
 bool is_tail(Approach a);
 bool is_negative_side(Approach a);
 
-// A value the function holds on a plateau: a constant, or x itself (gelu(x) = x, tanh(x) = x).
-struct Asymptote {
-  std::string_view label;  // e.g. "tanh(x) = 1"
-  Approach approach;
-  bool identity = false;  // A(x) = x
-  double value = 0;       // the constant otherwise (a zero's sign is the limit's sign)
-  double at(double x) const { return identity ? x : value; }
-};
 // The plateaus of each function: its limits at +-inf, and for tanh and the derivatives the value
-// at 0 (tanh(x) = x, f'(x) = 1/2, tanh'(x) = 1), each side of zero separately.
+// at 0 (tanh(x) = x, f'(x) = 1/2, tanh'(x) = 1), each side of zero separately (FunctionSpec).
 std::vector<Asymptote> asymptotes_of(Function fn);
 
 // The plateau of one asymptote: the maximal run of inputs, starting at its anchor (+-max for
@@ -126,7 +113,8 @@ struct ImplementationSaturation {
   uint64_t count(ZoneKind k) const;
 };
 
-// Where the erf form and the tanh form (or their derivatives) round to different values.
+// Where a function and its other form (the erf and tanh forms of GELU, or their derivatives)
+// round to different values.
 struct FormComparison {
   Function other;
   std::vector<Zone> zones;  // kind forms_differ, one per side of zero at most
@@ -155,15 +143,12 @@ struct SaturationReport {
   std::vector<SpecialInput> specials;
   std::vector<uint32_t> special_expected;  // correctly rounded value at each special input
   std::vector<ImplementationSaturation> implementations;
-  std::optional<FormComparison> forms;  // for the four GELU functions
+  std::optional<FormComparison> forms;  // for functions that have another form
 };
 
 // Implementations that lack the function for the format are left out of the report.
 SaturationReport analyze_saturation(Function fn, const Format& f,
                                     std::span<const Implementation* const> implementations,
                                     const SaturationOptions& options);
-
-// The other form of a GELU function (gelu_erf <-> gelu_tanh, and their derivatives).
-std::optional<Function> other_gelu_form(Function fn);
 
 }  // namespace gelucheck

@@ -47,7 +47,7 @@ Runner add_eval(CLI::App& app) {
     fmt::print("  {:<20} {:<40} {:>12} {:>12}\n", "implementation", "value", "ULP error",
                "rel error");
     for (const Implementation& impl : builtin_implementations()) {
-      const BatchKernel k = impl.kernel_for(fn, f);
+      const BatchKernel k = impl.kernel_for(fn, f, nullptr);
       if (!k) continue;
       uint32_t y;
       k(std::span<const uint32_t>(&x, 1), std::span<uint32_t>(&y, 1));

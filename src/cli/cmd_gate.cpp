@@ -6,7 +6,6 @@
 
 #include "io/output_file.hpp"
 #include "analysis/saturation.hpp"
-#include "sweep/sweep_domain.hpp"
 #include "common.hpp"
 #include "gate_file.hpp"
 #include "gate_report.hpp"
@@ -43,8 +42,7 @@ PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_b
                                    name_of(fn), c.format->name));
     // Made once for the check's domain now, so that captured outputs of the wrong length are
     // refused before any check runs.
-    const SweepDomainScope scope(p.domain);
-    (void)impl.kernel_for(fn, *c.format);
+    (void)impl.kernel_for(fn, *c.format, &p.domain);
     return impl;
   };
   p.implementation = &at_location(c.implementation_location, [&]() -> const Implementation& {

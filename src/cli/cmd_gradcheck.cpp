@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>  // fmt::print, fmt::format
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
 #include "analysis/gradcheck.hpp"
 #include "render/gradient_render.hpp"
 #include "io/output_file.hpp"
@@ -45,8 +45,8 @@ Runner add_gradcheck(CLI::App& app) {
       ->delimiter(',')
       ->required();
   cmd->add_option("-f,--function", o->functions,
-                  "Derivatives (gelu_erf_grad, gelu_tanh_grad, tanh_grad or their functions; "
-                  "default every one the backward provides)")
+                  "Derivatives (" + derivative_names() +
+                      " or their functions; default every one the backward provides)")
       ->delimiter(',');
   cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
       ->delimiter(',');

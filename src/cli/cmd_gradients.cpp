@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
 #include "render/gradient_render.hpp"
 #include "analysis/gradients.hpp"
 #include "io/output_file.hpp"
@@ -21,10 +21,10 @@ std::string section_list() {
 }
 }  // namespace
 
-// Derivatives named directly or through their function (gelu_erf -> gelu_erf_grad); all three
-// when none is given.
+// Derivatives named directly or through their function (a forward means its derivative); every
+// derivative when none is given.
 std::vector<Function> derivatives_or_all(const std::vector<std::string>& names) {
-  if (names.empty()) return {std::begin(kDerivativeFunctions), std::end(kDerivativeFunctions)};
+  if (names.empty()) return derivative_functions();
   std::vector<Function> out;
   for (const auto& n : names) {
     const Function d = derivative_of(function_named(n));
@@ -56,10 +56,11 @@ Runner add_gradients(CLI::App& app) {
       "backward produces it\n"
       "  histogram   counts of inputs per binade of |f'| (for plots; --output csv)\n"
       "Defaults: every derivative, format, implementation and section; exhaustive over 16-bit "
-      "formats, 1000000 random-bits points for fp32. -f gelu_erf means its derivative.");
+      "formats, 1000000 random-bits points for fp32. -f " +
+          std::string(all_functions().front().name()) + " means its derivative.");
   cmd->add_option("-f,--function", o->functions,
-                  "Derivatives (gelu_erf_grad, gelu_tanh_grad, tanh_grad, or their functions; "
-                  "comma-separated; default all)")
+                  "Derivatives (" + derivative_names() +
+                      ", or their functions; comma-separated; default all)")
       ->delimiter(',');
   cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
       ->delimiter(',');

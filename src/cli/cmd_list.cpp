@@ -10,8 +10,8 @@ Runner add_list(CLI::App& app) {
   return [cmd]() {
     (void)cmd;
     fmt::print("Functions:\n");
-    for (const FunctionInfo& fi : function_infos)
-      fmt::print("  {:<16} {}\n", fi.name, fi.definition);
+    for (Function fn : all_functions())
+      fmt::print("  {:<16} {}\n", name_of(fn), definition_of(fn));
     fmt::print("\nFormats:\n");
     for (const Format* f : all_formats) {
       fmt::print(
@@ -23,7 +23,7 @@ Runner add_list(CLI::App& app) {
     fmt::print("\nImplementations (functions they provide in brackets):\n");
     for (const Implementation& impl : builtin_implementations()) {
       std::string fns;
-      for (Function fn : all_functions) {
+      for (Function fn : all_functions()) {
         if (impl.supports(fn, fp32)) fns += (fns.empty() ? "" : ",") + std::string(name_of(fn));
       }
       fmt::print("  {:<20} {}\n  {:<20} Used in: {}\n  {:<20} [{}]\n", impl.name, impl.summary, "",

@@ -9,13 +9,6 @@
 
 namespace gelucheck::cli {
 
-Function function_named(const std::string& name) {
-  Function fn;
-  if (!parse_function(name, fn))
-    throw UsageError(fmt::format("unknown function '{}'; valid: {}", name, function_names()));
-  return fn;
-}
-
 const Format& format_named(const std::string& name) {
   const Format* f = find_format(name);
   if (!f) throw UsageError(fmt::format("unknown format '{}'; valid: {}", name, format_names()));
@@ -34,7 +27,7 @@ OutputKind output_kind_named(const std::string& name) {
 }
 
 std::vector<Function> functions_or_all(const std::vector<std::string>& names) {
-  if (names.empty()) return {all_functions.begin(), all_functions.end()};
+  if (names.empty()) return {all_functions().begin(), all_functions().end()};
   std::vector<Function> out;
   for (const auto& n : names) out.push_back(function_named(n));
   return out;

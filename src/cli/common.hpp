@@ -9,10 +9,10 @@
 
 #include "sweep/domain.hpp"
 #include "io/errors.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
 #include "reference/reference.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 #include "render/table_render.hpp"
 
 namespace gelucheck::cli {
@@ -39,7 +39,6 @@ struct EngineOptions {
 // Default sampling for fp32 when no grid is given: exhaustive over 2^32 inputs is opt-in.
 inline constexpr uint64_t kDefaultFp32Points = 1'000'000;
 
-Function function_named(const std::string& name);
 const Format& format_named(const std::string& name);
 const Implementation& implementation_named(const std::string& name);
 OutputKind output_kind_named(const std::string& name);

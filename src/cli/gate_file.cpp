@@ -49,16 +49,8 @@ const GateMetricInfo& info_of(GateMetric m) {
 }
 
 std::optional<Function> backward_of(Function forward) {
-  switch (forward) {
-    case Function::gelu_erf:
-      return Function::gelu_erf_grad;
-    case Function::gelu_tanh:
-      return Function::gelu_tanh_grad;
-    case Function::tanh:
-      return Function::tanh_grad;
-    default:
-      return std::nullopt;
-  }
+  if (!has_derivative(forward)) return std::nullopt;
+  return derivative_of(forward);
 }
 
 namespace {
@@ -237,7 +229,8 @@ class GateFileReader : TomlFile {
         throw UsageError(fmt::format("{}: check{} has no '{}' (e.g. {} = {})", c.location,
                                      c.name.empty() ? "" : " '" + c.name + "'", key, key, example));
     };
-    require(keys.contains("function"), "function", "\"gelu_erf\"");
+    require(keys.contains("function"), "function",
+            fmt::format("\"{}\"", all_functions().front().name()));
     require(keys.contains("format"), "format", "\"bf16\"");
     require(keys.contains("implementation"), "implementation",
             "\"fp32\" or \"plugin:libmine.so:my_gelu\"");
@@ -254,12 +247,16 @@ class GateFileReader : TomlFile {
     if (gates_backward || !c.gradient_implementation.empty()) {
       const std::string where =
           c.gradient_implementation.empty() ? c.location : c.gradient_implementation_location;
-      if (!backward_of(c.function))
+      if (!backward_of(c.function)) {
+        std::string forwards;
+        for (Function fn : all_functions())
+          if (has_derivative(fn)) forwards += (forwards.empty() ? "" : ", ") + std::string(fn.name());
         throw UsageError(
             fmt::format("{}: the gradient_* limits gate the backward of a forward "
-                        "function (gelu_erf, gelu_tanh, tanh); {} is a derivative "
+                        "function ({}); {} is a derivative "
                         "already: use max_ulp",
-                        where, name_of(c.function)));
+                        where, forwards, name_of(c.function)));
+      }
       if (!gates_backward)
         throw UsageError(
             fmt::format("{}: gradient_implementation is set but no gradient_* limit "

@@ -59,8 +59,8 @@ struct GateMetricInfo {
 const std::vector<GateMetricInfo>& gate_metrics();
 const GateMetricInfo& info_of(GateMetric m);
 
-// The derivative of a forward function (gelu_erf -> gelu_erf_grad, gelu_tanh -> gelu_tanh_grad,
-// tanh -> tanh_grad, as functions.hpp defines them); nullopt for a derivative.
+// The derivative of a forward function, as its family links them (function.hpp); nullopt for a
+// derivative.
 std::optional<Function> backward_of(Function forward);
 
 struct GateLimit {

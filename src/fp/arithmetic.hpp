@@ -42,16 +42,28 @@ struct Native {
     if (operands_finite && !std::isfinite(n.v)) overflow_trace().note(op);
     return n;
   }
+  // A NaN operand is the result, the left one first (as x86's SSE/AVX arithmetic and most
+  // hardware propagate NaNs), written out so that a NaN's sign does not depend on which operand
+  // the compiler puts first in a commutative instruction.
+  static bool nan_operand(Native a, Native b, Native& out) {
+    if (std::isnan(a.v)) return out = a, true;
+    if (std::isnan(b.v)) return out = b, true;
+    return false;
+  }
   friend Native operator+(Native a, Native b) {
+    if (Native n; nan_operand(a, b, n)) return n;
     return op_result(a.v + b.v, std::isfinite(a.v) && std::isfinite(b.v), "+");
   }
   friend Native operator-(Native a, Native b) {
+    if (Native n; nan_operand(a, b, n)) return n;
     return op_result(a.v - b.v, std::isfinite(a.v) && std::isfinite(b.v), "-");
   }
   friend Native operator*(Native a, Native b) {
+    if (Native n; nan_operand(a, b, n)) return n;
     return op_result(a.v * b.v, std::isfinite(a.v) && std::isfinite(b.v), "*");
   }
   friend Native operator/(Native a, Native b) {
+    if (Native n; nan_operand(a, b, n)) return n;
     return op_result(a.v / b.v, std::isfinite(a.v) && std::isfinite(b.v), "/");
   }
   friend Native operator-(Native a) { return exact(-a.v); }

@@ -17,7 +17,7 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "io/errors.hpp"
-#include "sweep/sweep_domain.hpp"
+#include "sweep/domain.hpp"
 
 namespace gelucheck {
 namespace {
@@ -266,11 +266,11 @@ Implementation make_captured_implementation(std::string_view path_view) {
       file->path,
       file->npy ? describe_file_values(*file->npy) : fmt::format("{} raw bytes", file->raw.size()));
   impl.used_in = "outputs of a framework or GPU run, written with numpy.save or fwrite";
-  impl.kernel_for = [file](Function, const Format& f) -> BatchKernel {
+  impl.kernel_for = [file](Function, const Format& f, const Domain* sweep) -> BatchKernel {
     std::shared_ptr<const OutputLookup> lookup;
     std::string unpaired_reason;
-    if (const Domain* d = domain_being_swept(); d && &d->format() == &f) {
-      lookup = file->lookup_for(f, *d);
+    if (sweep && &sweep->format() == &f) {
+      lookup = file->lookup_for(f, *sweep);
     } else if (const std::optional<Domain> whole = file->domain_without_sweep(f)) {
       lookup = file->lookup_for(f, *whole);
     } else {

@@ -7,15 +7,16 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
+#include "functions/function_spec.hpp"
 #include "io/errors.hpp"
 
 namespace gelucheck {
 namespace {
 
+// l(x) of the derivative's primitive, as its family states it (FunctionSpec).
 double length_scale(Function derivative, double x) {
-  if (derivative == Function::tanh_grad) return 1;
-  return x >= 0 ? std::max(1.0, x) : 1 / std::max(1.0, -x);
+  return primitive_of(derivative).spec().finite_difference_length(x);
 }
 
 // The format value just above (dir > 0) or below x's value, skipping the other zero.
@@ -133,9 +134,10 @@ Implementation make_finite_difference(std::string_view forward_name) {
       "Numerical gradient checks of a hand-written backward (torch.autograd.gradcheck, "
       "jax check_grads).";
   const Implementation* forward = &base;
-  impl.kernel_for = [forward](Function fn, const Format& f) -> BatchKernel {
+  impl.kernel_for = [forward](Function fn, const Format& f, const Domain*) -> BatchKernel {
     if (!is_derivative(fn)) return {};
-    BatchKernel fwd = forward->kernel_for(primitive_of(fn), f);
+    // The forward is evaluated on the stencils, inputs of this scheme's choosing.
+    BatchKernel fwd = forward->kernel_for(primitive_of(fn), f, nullptr);
     if (!fwd) return {};
     return [fn, &f, fwd](std::span<const uint32_t> x, std::span<uint32_t> y) {
       std::vector<FiniteDifference> d(x.size());

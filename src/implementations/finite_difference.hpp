@@ -19,13 +19,10 @@
 //     h = 2^round(log2(cbrt(3u) l(x))):  fp16 2^-3 l, bf16 2^-2 l, fp32 2^-7 l,
 //
 // and the error of D is then of order (3u)^(2/3) relative: ~2^-7 in fp16 (about 4 ULP of a
-// derivative near 1), ~2^-5 in bf16 (~2 ULP), ~2^-15 in fp32 (~300 ULP). The lengths:
-//  - GELU (both forms), x >= 0: l = max(1, x). f is ~x beyond x ~ 3 (f''' is Gaussian-small), so
-//    rounding dominates and grows with |f| ~ x: the step must grow with x.
-//  - GELU, x < 0: l = 1 / max(1, |x|). In the left tail f ~ phi(x)/x^2 varies on the scale 1/|x|
-//    (M0/M3 ~ |x|^-3); a step of order 1 there would difference across e-folds of f.
-//  - tanh: l = 1. Near 0 tanh(x +- h) ~ +-h, so rounding stays u relative; beyond |x| ~ 3 no step
-//    resolves sech^2 under the u/h rounding floor, and D reads 0 (see the error bound below).
+// derivative near 1), ~2^-5 in bf16 (~2 ULP), ~2^-15 in fp32 (~300 ULP). Each family states
+// l(x) for its forwards, with the reasoning (FunctionSpec::finite_difference_length): for GELU
+// it grows with x >= 0 (f ~ x, rounding grows with |f|) and shrinks as 1/|x| in the left tail
+// (f ~ phi(x)/x^2 varies on that scale); for tanh it is 1.
 // x+- are rounded to F; when the step is below x's spacing they are x's neighbours. At the
 // largest finite value the difference is one-sided. D is NaN at +-inf (undefined there).
 #pragma once
@@ -35,7 +32,7 @@
 #include <string_view>
 
 #include "fp/format.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
 
 namespace gelucheck {

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "fp/format.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 
 namespace gelucheck {
+
+class Domain;
 
 // Computes y[i] = f(x[i]) over bit patterns of one format.
 using BatchKernel = std::function<void(std::span<const uint32_t> x, std::span<uint32_t> y)>;
@@ -22,14 +24,17 @@ struct Implementation {
   std::string summary;  // how it computes
   std::string used_in;  // where this is done in practice
   bool is_reference = false;
-  // An empty kernel when the entry does not implement `fn` for `f`.
-  std::function<BatchKernel(Function fn, const Format& f)> kernel_for;
+  // The kernel of `fn` in `f`; an empty kernel when the entry does not implement fn for f.
+  // `sweep` is the domain a sweep will evaluate the kernel on, in its order (an implementation
+  // made of captured outputs pairs its outputs with those inputs); nullptr when the kernel is
+  // asked for inputs of the caller's choosing (one input, a grid of its own).
+  std::function<BatchKernel(Function fn, const Format& f, const Domain* sweep)> kernel_for;
   // Optional: evaluates one input and names the first operation that overflowed (finite
   // operands, infinite or NaN result), nullptr if none; empty when not traceable. Values are
   // the same as kernel_for's.
   std::function<std::function<const char*(uint32_t x)>(Function fn, const Format& f)> trace_for;
 
-  bool supports(Function fn, const Format& f) const { return bool(kernel_for(fn, f)); }
+  bool supports(Function fn, const Format& f) const { return bool(kernel_for(fn, f, nullptr)); }
 };
 
 const std::vector<Implementation>& builtin_implementations();

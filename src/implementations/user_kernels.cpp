@@ -18,7 +18,7 @@ Implementation implementation_from_float_function(std::string name, ScalarFloatK
       "a user's float f(float), inputs widened exactly to float, the result rounded "
       "once to the format";
   impl.used_in = "user code";
-  impl.kernel_for = [shared](Function, const Format& f) -> BatchKernel {
+  impl.kernel_for = [shared](Function, const Format& f, const Domain*) -> BatchKernel {
     if (&f == &fp32) {
       return [shared](std::span<const uint32_t> x, std::span<uint32_t> y) {
         for (size_t i = 0; i < x.size(); ++i)
@@ -42,7 +42,7 @@ Implementation implementation_from_bits16_kernel(std::string name, Bits16Kernel 
   impl.name = std::move(name);
   impl.summary = "a user's batch kernel over 16-bit bit patterns";
   impl.used_in = "user code";
-  impl.kernel_for = [shared](Function, const Format& f) -> BatchKernel {
+  impl.kernel_for = [shared](Function, const Format& f, const Domain*) -> BatchKernel {
     if (f.total_bits() != 16) return {};
     return [shared](std::span<const uint32_t> x, std::span<uint32_t> y) {
       std::vector<uint16_t> in(x.begin(), x.end()), out(x.size());

@@ -19,10 +19,10 @@
 #include <string>
 
 #include "sweep/domain.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
 #include "sweep/stats.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck {
 

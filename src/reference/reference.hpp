@@ -20,7 +20,7 @@
 #include <string>
 
 #include "fp/format.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 
 namespace gelucheck {
 

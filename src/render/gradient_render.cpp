@@ -5,7 +5,7 @@
 #include <fmt/format.h>       // fmt::format
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
-#include "functions/derivatives.hpp"
+#include "functions/function.hpp"
 #include "reference/reference.hpp"
 
 namespace gelucheck {

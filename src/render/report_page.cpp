@@ -8,7 +8,8 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "functions/derivatives.hpp"
+#include "analysis/other_form.hpp"
+#include "functions/function.hpp"
 #include "render/gradient_render.hpp"
 #include "render/saturation_render.hpp"
 #include "render/svg_plot.hpp"
@@ -366,7 +367,7 @@ std::string forms_figure(const std::vector<const FormsPart*>& parts, size_t view
   std::vector<FormatLine> lines;
   for (const FormsPart* p : parts) lines.push_back({p->format, &p->views[view_index]});
   const Function exact = parts.front()->exact;
-  const auto tanh_form = name_of(*other_gelu_form(exact));
+  const auto tanh_form = name_of(other_form_of(exact));
   return per_format_figure(
       fmt::format("{} vs {}: exact gap in ULPs of each format", tanh_form, name_of(exact)),
       "largest |gap| in the bin (ULPs of the format)", true, lines,
@@ -565,7 +566,7 @@ std::string forms_summary(const std::vector<FormsPart>& parts) {
     out += fmt::format(
         "- {} vs {} in {}: rounded once, they differ at {} of {} inputs ({}); at most {} ULP, at "
         "x = {}.\n",
-        name_of(*other_gelu_form(p.exact)), name_of(p.exact), f.name,
+        name_of(other_form_of(p.exact)), name_of(p.exact), f.name,
         s.points - s.correctly_rounded, s.points, percent(s.share(s.points - s.correctly_rounded)),
         s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
         s.max_abs_ulp.seen() ? value_with_bits(f, s.max_abs_ulp.x) : "-");
@@ -741,12 +742,14 @@ std::vector<ReportFile> render_report(const ReportData& data) {
   }
   if (rq.has(ReportSection::forms)) {
     page.section("Tanh form vs exact GELU", "tanh-form-vs-exact-gelu");
-    page.body +=
+    const Function exact_form = data.forms.front().exact;
+    page.body += fmt::format(
         "The tanh form of GELU (and its derivative), rounded once to the format, graded as the "
         "exact (erf) one: the error no implementation of the tanh form can remove. The table "
         "counts where the two round to different values; the plots show the exact gap "
-        "|gelu_tanh(x) - gelu_erf(x)| in ULPs of each format, so a format hides the "
-        "approximation where its line stays below 0.5 ULP.\n\n";
+        "|{}(x) - {}(x)| in ULPs of each format, so a format hides the "
+        "approximation where its line stays below 0.5 ULP.\n\n",
+        name_of(other_form_of(exact_form)), name_of(exact_form));
     std::vector<TableRow> rows;
     for (const FormsPart& p : data.forms) rows.push_back(p.row);
     page.body += render_table(rows, OutputKind::markdown) + "\n";
@@ -762,7 +765,7 @@ std::vector<ReportFile> render_report(const ReportData& data) {
         page.body +=
             page.plot(fmt::format("forms_{}_{}", name_of(e), parts.front()->views[v].view.key()),
                       forms_figure(parts, v),
-                      fmt::format("{} vs {}, gap in ULPs, {}", name_of(*other_gelu_form(e)),
+                      fmt::format("{} vs {}, gap in ULPs, {}", name_of(other_form_of(e)),
                                   name_of(e), parts.front()->views[v].view.describe()));
       for (const FormsPart* p : parts)
         for (const BinnedView& v : p->views)
@@ -831,7 +834,7 @@ std::vector<ReportFile> render_report(const ReportData& data) {
   page.section("Implementations", "implementations");
   page.body += "| implementation | what it computes | where it is used |\n|---|---|---|\n";
   std::vector<const Implementation*> listed = rq.implementations;
-  if (rq.has(ReportSection::forms)) listed.push_back(&tanh_form_graded_as_exact());
+  if (rq.has(ReportSection::forms)) listed.push_back(&approximating_form_correctly_rounded());
   for (const Implementation* i : listed)
     page.body += fmt::format("| `{}` | {} | {} |\n", i->name, i->summary, i->used_in);
   page.section("Reproduce", "reproduce");

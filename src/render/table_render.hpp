@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "sweep/domain.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
 #include "sweep/stats.hpp"
 

@@ -54,6 +54,7 @@ const char* grid_name(GridKind k) {
     case GridKind::log: return "log";
     case GridKind::random_values: return "random";
     case GridKind::random_bits: return "random-bits";
+    case GridKind::listed: return "listed";
   }
   return "?";
 }
@@ -146,6 +147,17 @@ Domain Domain::grid(const Format& f, GridKind kind, double lo, double hi, uint64
   return d;
 }
 
+Domain Domain::listed(const Format& f, std::vector<uint32_t> inputs) {
+  Domain d;
+  d.format_ = &f;
+  d.kind_ = GridKind::listed;
+  d.lo_ = -INFINITY;
+  d.hi_ = INFINITY;
+  d.size_ = inputs.size();
+  d.points_ = std::make_shared<std::vector<uint32_t>>(std::move(inputs));
+  return d;
+}
+
 void Domain::fill(uint64_t first, size_t count, uint32_t* out) const {
   const Format& f = *format_;
   switch (kind_) {
@@ -157,6 +169,7 @@ void Domain::fill(uint64_t first, size_t count, uint32_t* out) const {
       return;
     case GridKind::linear:
     case GridKind::log:
+    case GridKind::listed:
       std::copy_n(points_->begin() + int64_t(first), count, out);
       return;
     case GridKind::random_values: {
@@ -186,6 +199,7 @@ std::string Domain::describe() const {
   auto bound = [&](int64_t ord) { return to_shortest_decimal(f, from_ordinal(f, ord)); };
   if (kind_ == GridKind::patterns)
     return fmt::format("every {} bit pattern: {} inputs", f.name, size_);
+  if (kind_ == GridKind::listed) return fmt::format("{} listed {} inputs", size_, f.name);
   if (size_ == 0) return fmt::format("{} [{}, {}]: no inputs", grid_name(kind_), lo_, hi_);
   std::string s = fmt::format("{} [{}, {}]: {} inputs", grid_name(kind_), bound(ordinals_.first),
                               bound(ordinals_.last), size_);

@@ -8,7 +8,8 @@
 //                proportion to each side's decades, down to the smallest subnormal), rounded to
 //                nearest, in increasing order, repeats removed;
 //  - random:     N draws, uniform in value over [lo, hi] then rounded to nearest;
-//  - random-bits: N draws, uniform over the finite values in [lo, hi] (uniform in bit space).
+//  - random-bits: N draws, uniform over the finite values in [lo, hi] (uniform in bit space);
+//  - listed:     inputs a program chose (an analysis's own grid), in its order; not a --grid.
 // Random draws are a pure function of (seed, index) (SplitMix64), so any slice of a sweep can be
 // generated alone and results do not depend on threads or shards. Draws may repeat.
 #pragma once
@@ -22,7 +23,7 @@
 
 namespace gelucheck {
 
-enum class GridKind { exhaustive, patterns, linear, log, random_values, random_bits };
+enum class GridKind { exhaustive, patterns, linear, log, random_values, random_bits, listed };
 
 class Domain {
  public:
@@ -30,6 +31,7 @@ class Domain {
   static Domain patterns(const Format& f);
   static Domain grid(const Format& f, GridKind kind, double lo, double hi, uint64_t points,
                      uint64_t seed);
+  static Domain listed(const Format& f, std::vector<uint32_t> inputs);
 
   const Format& format() const { return *format_; }
   GridKind kind() const { return kind_; }
@@ -50,7 +52,7 @@ class Domain {
   double lo_ = 0, hi_ = 0;
   uint64_t size_ = 0, seed_ = 0;
   OrdinalRange ordinals_;
-  std::shared_ptr<const std::vector<uint32_t>> points_;  // linear and log grids
+  std::shared_ptr<const std::vector<uint32_t>> points_;  // linear, log and listed
 };
 
 const char* grid_name(GridKind k);

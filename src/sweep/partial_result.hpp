@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "sweep/stats.hpp"
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck {
 

@@ -1,9 +1,12 @@
-// The sweep engine: input domain -> (implementation, reference) per point -> per-point record ->
-// mergeable statistics, spread over threads.
+// The evaluation engine: input domain -> (implementation, reference) per point -> per-point
+// record -> mergeable statistics, spread over threads. Every analysis evaluates through it
+// (evaluate() below): sweeps and tables (sweep_chunks), gradients, gradient checks, saturation.
 //
-// The domain is cut into fixed chunks of kChunkSize inputs, independent of the thread count;
-// statistics are accumulated per chunk and merged exactly (stats.hpp), and per-point records
-// reach the sink in input order. So the output is identical whatever the thread count.
+// The domain is cut into fixed chunks of kChunkSize inputs, independent of the thread count, and
+// each chunk into slices of kSliceSize that stay in the core's cache while the reference, every
+// kernel and the caller's per-point work run over them. Callers accumulate per chunk and merge
+// exactly (stats.hpp); per-point records reach a sink in input order. So the output is identical
+// whatever the thread count.
 #pragma once
 
 #include <atomic>
@@ -13,7 +16,7 @@
 #include <vector>
 
 #include "sweep/domain.hpp"
-#include "functions/functions.hpp"
+#include "functions/function.hpp"
 #include "implementations/implementations.hpp"
 #include "sweep/metrics.hpp"
 #include "reference/reference.hpp"
@@ -22,6 +25,7 @@
 namespace gelucheck {
 
 inline constexpr uint64_t kChunkSize = 1 << 14;
+inline constexpr size_t kSliceSize = 2048;  // a multiple of ErrorStats::add_batch's block
 
 // A set of chunk indices as sorted, disjoint, non-adjacent intervals [begin, end).
 class ChunkSet {
@@ -54,6 +58,43 @@ struct SweepResult {
   std::vector<ErrorStats> stats;  // one per implementation
   ChunkSet completed;             // the chunks whose inputs are in stats
 };
+
+// What to evaluate: a function over a domain, for some implementations, with or without the
+// reference values.
+struct Evaluation {
+  Function function;
+  const Domain* domain = nullptr;
+  std::span<const Implementation* const> implementations;
+  bool reference = true;
+  // Whether the domain is the user's sweep, which the kernels are made for
+  // (Implementation::kernel_for); false when the inputs are an analysis's own choice.
+  bool kernels_see_domain = true;
+};
+
+// One slice of a chunk: its inputs, their reference values (empty unless asked for) and each
+// implementation's outputs, in input order.
+struct Slice {
+  uint64_t chunk = 0;
+  size_t offset = 0;  // of x[0] within the chunk
+  std::span<const uint32_t> x;
+  std::span<const RefValue> ref;
+  std::span<const std::span<const uint32_t>> y;  // one per implementation
+};
+
+// What a caller does with one chunk: `slice` runs on the worker thread for each slice in order;
+// `done`, when the chunk is complete, runs under the engine's lock (one at a time).
+struct ChunkTask {
+  std::function<void(const Slice&)> slice;
+  std::function<void()> done;
+};
+
+// Evaluates the chunks in [options.first_chunk, options.end_chunk) that are not in
+// options.done, stopping early when options.stop is set; start(chunk) makes the task of each
+// chunk on the worker that takes it. Calls options.on_chunk after each `done`. Returns the
+// chunks completed. Throws UsageError when an implementation does not provide the function in
+// the domain's format.
+ChunkSet evaluate(const Evaluation& evaluation, const SweepOptions& options,
+                  const std::function<ChunkTask(uint64_t chunk)>& start);
 
 uint64_t chunk_count(const Domain& domain);
 // Chunks [begin, end) of shard k of n (0 <= k < n): contiguous, balanced, covering everything.

@@ -1,4 +1,4 @@
-#include "sweep/sweep.hpp"
+#include "sweep/engine.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,9 @@
 #include <mutex>
 #include <thread>
 
-#include "sweep/sweep_domain.hpp"
+#include <fmt/format.h>  // fmt::format
+
+#include "io/errors.hpp"
 
 namespace gelucheck {
 
@@ -107,6 +109,79 @@ ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n) {
   return {chunks * k / n, chunks * (k + 1) / n};
 }
 
+ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
+                  const std::function<ChunkTask(uint64_t chunk)>& start) {
+  const Domain& domain = *e.domain;
+  const Format& f = domain.format();
+  const size_t n_impl = e.implementations.size();
+  std::vector<BatchKernel> kernels(n_impl);
+  for (size_t i = 0; i < n_impl; ++i) {
+    kernels[i] = e.implementations[i]->kernel_for(e.function, f,
+                                                  e.kernels_see_domain ? &domain : nullptr);
+    if (!kernels[i])
+      throw UsageError(fmt::format("implementation '{}' does not provide {} in {}",
+                                   e.implementations[i]->name, name_of(e.function), f.name));
+  }
+  const RefValue* table =
+      e.reference ? reference_table(e.function, f, options.reference_mode, options.threads)
+                  : nullptr;
+
+  const uint64_t all_chunks = chunk_count(domain);
+  const uint64_t begin = std::min(options.first_chunk, all_chunks);
+  const uint64_t end = std::min(options.end_chunk, all_chunks);
+  std::mutex mutex;
+  std::vector<uint8_t> finished(end - begin, 0);
+  parallel_for(end - begin, options.threads, [&](uint64_t slot) {
+    const uint64_t chunk = begin + slot;
+    if (options.done && options.done->contains(chunk)) return;
+    if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
+    const uint64_t first = chunk * kChunkSize;
+    const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
+    // Per-thread buffers, reused: fresh allocations per chunk cost page faults.
+    thread_local std::vector<uint32_t> x_buffer, y_buffer;
+    thread_local std::vector<RefValue> ref_buffer;
+    thread_local std::vector<std::span<const uint32_t>> y_spans;
+    x_buffer.resize(kChunkSize);
+    y_buffer.resize(kSliceSize * n_impl);
+    ref_buffer.resize(e.reference ? kSliceSize : 0);
+    y_spans.resize(n_impl);
+    domain.fill(first, n, x_buffer.data());
+    const ChunkTask task = start(chunk);
+    for (size_t offset = 0; offset < n; offset += kSliceSize) {
+      const size_t len = std::min(kSliceSize, n - offset);
+      const std::span<const uint32_t> xs(x_buffer.data() + offset, len);
+      const std::span<RefValue> refs(ref_buffer.data(), e.reference ? len : 0);
+      if (table) {
+        for (size_t i = 0; i < len; ++i) refs[i] = table[xs[i]];
+      } else if (e.reference) {
+        reference_batch(e.function, f, xs, refs, options.reference_mode);
+      }
+      for (size_t k = 0; k < n_impl; ++k) {
+        const std::span<uint32_t> ys(y_buffer.data() + k * kSliceSize, len);
+        kernels[k](xs, ys);
+        y_spans[k] = ys;
+      }
+      task.slice(Slice{chunk, offset, xs, refs, y_spans});
+    }
+    std::lock_guard lock(mutex);
+    if (task.done) task.done();
+    finished[slot] = 1;
+    if (options.on_chunk) options.on_chunk(n);
+  });
+  ChunkSet completed;
+  for (uint64_t slot = 0; slot < finished.size();) {
+    if (!finished[slot]) {
+      ++slot;
+      continue;
+    }
+    uint64_t run = slot;
+    while (run < finished.size() && finished[run]) ++run;
+    completed.add(begin + slot, begin + run);
+    slot = run;
+  }
+  return completed;
+}
+
 std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
                                   std::span<const Implementation* const> implementations,
                                   const SweepOptions& options, const RecordSink& sink) {
@@ -118,93 +193,54 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
                          const SweepOptions& options, const RecordSink& sink) {
   const Format& f = domain.format();
   const size_t n_impl = implementations.size();
-  std::vector<BatchKernel> kernels(n_impl);
-  const SweepDomainScope scope(domain);  // captured outputs pair inputs with positions by it
-  for (size_t i = 0; i < n_impl; ++i) kernels[i] = implementations[i]->kernel_for(fn, f);
-  const RefValue* table = reference_table(fn, f, options.reference_mode, options.threads);
-
-  const uint64_t all_chunks = chunk_count(domain);
-  const uint64_t begin = std::min(options.first_chunk, all_chunks);
-  const uint64_t end = std::min(options.end_chunk, all_chunks);
-  std::mutex mutex;
   std::vector<ErrorStats> totals(n_impl);
-  std::vector<uint8_t> finished(end - begin, 0);
-  // In-order delivery to the sink: finished chunks wait here until their turn.
+  // In-order delivery to the sink: finished chunks wait here until their turn; chunks done in an
+  // earlier run (options.done) are passed over.
   std::map<uint64_t, std::vector<std::vector<PointRecord>>> waiting;
-  uint64_t next_to_emit = begin;
-  // Under the mutex: queues a chunk's records and delivers every chunk whose turn has come.
+  uint64_t next_to_emit = std::min(options.first_chunk, chunk_count(domain));
   auto deliver = [&](uint64_t chunk, std::vector<std::vector<PointRecord>> records) {
     waiting.emplace(chunk, std::move(records));
-    for (auto it = waiting.find(next_to_emit); it != waiting.end();
-         it = waiting.find(next_to_emit)) {
+    for (;;) {
+      if (options.done && options.done->contains(next_to_emit)) {
+        ++next_to_emit;
+        continue;
+      }
+      const auto it = waiting.find(next_to_emit);
+      if (it == waiting.end()) break;
       for (size_t k = 0; k < n_impl; ++k) sink(k, it->second[k]);
       waiting.erase(it);
       ++next_to_emit;
     }
   };
-
-  parallel_for(end - begin, options.threads, [&](uint64_t slot) {
-    const uint64_t chunk = begin + slot;
-    if (options.done && options.done->contains(chunk)) {
-      if (sink) {  // keep the in-order delivery moving past chunks done earlier
-        std::lock_guard lock(mutex);
-        deliver(chunk, std::vector<std::vector<PointRecord>>(n_impl));
-      }
-      return;
-    }
-    if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
-    const uint64_t first = chunk * kChunkSize;
-    const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
-    // Per-thread buffers, reused: fresh 400 kB allocations per chunk cost page faults.
-    thread_local std::vector<uint32_t> x_buffer, y_buffer;
-    thread_local std::vector<RefValue> ref_buffer;
-    x_buffer.resize(kChunkSize);
-    y_buffer.resize(kChunkSize);
-    ref_buffer.resize(kChunkSize);
-    const std::span<uint32_t> x(x_buffer.data(), n), y(y_buffer.data(), n);
-    const std::span<RefValue> ref(ref_buffer.data(), n);
-    domain.fill(first, n, x.data());
-    std::vector<ErrorStats> stats(n_impl);
-    std::vector<std::vector<PointRecord>> records(sink ? n_impl : 0);
-    for (auto& r : records) r.resize(n);
-    // In slices that stay in the core's own cache: the reference of a whole chunk is 256 kB.
-    constexpr size_t kSlice = 2048;  // a multiple of add_batch's block: the same statistics
-    for (size_t start = 0; start < n; start += kSlice) {
-      const size_t len = std::min(kSlice, n - start);
-      const auto xs = x.subspan(start, len);
-      const auto ys = y.subspan(start, len);
-      const auto refs = ref.subspan(start, len);
-      if (table) {
-        for (size_t i = 0; i < len; ++i) refs[i] = table[xs[i]];
-      } else {
-        reference_batch(fn, f, xs, refs, options.reference_mode);
-      }
-      for (size_t k = 0; k < n_impl; ++k) {
-        kernels[k](xs, ys);
-        stats[k].add_batch(f, xs, ys, refs);
-        for (size_t i = 0; i < len && sink; ++i)
-          records[k][start + i] = compare(f, xs[i], ys[i], refs[i]);
-      }
-    }
-    for (auto& s : stats) s.flush();
-    std::lock_guard lock(mutex);
-    for (size_t k = 0; k < n_impl; ++k) totals[k].merge(stats[k]);
-    finished[slot] = 1;
-    if (options.on_chunk) options.on_chunk(n);
-    if (sink) deliver(chunk, std::move(records));
-  });
+  const Evaluation e{fn, &domain, implementations, true, true};
   SweepResult result;
+  result.completed = evaluate(e, options, [&](uint64_t chunk) {
+    struct PerChunk {
+      std::vector<ErrorStats> stats;
+      std::vector<std::vector<PointRecord>> records;
+    };
+    auto state = std::make_shared<PerChunk>();
+    state->stats.resize(n_impl);
+    if (sink) state->records.resize(n_impl);
+    ChunkTask task;
+    task.slice = [state, sink, &f, n_impl](const Slice& s) {
+      for (size_t k = 0; k < n_impl; ++k) {
+        state->stats[k].add_batch(f, s.x, s.y[k], s.ref);
+        if (!sink) continue;
+        std::vector<PointRecord>& r = state->records[k];
+        for (size_t i = 0; i < s.x.size(); ++i) r.push_back(compare(f, s.x[i], s.y[k][i], s.ref[i]));
+      }
+    };
+    task.done = [state, chunk, &totals, &sink, &deliver, n_impl] {
+      for (size_t k = 0; k < n_impl; ++k) {
+        state->stats[k].flush();
+        totals[k].merge(state->stats[k]);
+      }
+      if (sink) deliver(chunk, std::move(state->records));
+    };
+    return task;
+  });
   result.stats = std::move(totals);
-  for (uint64_t slot = 0; slot < finished.size();) {
-    if (!finished[slot]) {
-      ++slot;
-      continue;
-    }
-    uint64_t run = slot;
-    while (run < finished.size() && finished[run]) ++run;
-    result.completed.add(begin + slot, begin + run);
-    slot = run;
-  }
   return result;
 }
 

@@ -1,0 +1,89 @@
+// A formula of the catalogue, instantiated as kernels: the same formula evaluated in double
+// (then rounded once to the format), in float (16-bit inputs widened, rounded once), or in
+// Native<F> arithmetic (every operation rounded to the format). A family file writes each formula
+// once, as `struct S { template <class T> static T eval(T x); }`, and lists it under the name of
+// its formula set ("textbook", "erfc_form", ...); the catalogue (implementations.cpp) names the
+// set and the arithmetic of each entry.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include "fp/arithmetic.hpp"
+#include "fp/format.hpp"
+
+namespace gelucheck {
+
+enum class Arithmetic : uint8_t { float64, float32, native };
+inline constexpr size_t kArithmetics = 3;
+
+using KernelPtr = void (*)(std::span<const uint32_t> x, std::span<uint32_t> y);
+using TracePtr = const char* (*)(uint32_t x);
+
+// Kernels of one formula for every arithmetic x built-in format; traces evaluate one input in
+// Checked<double>, Checked<float> or Native<F> and name the first operation that overflowed.
+struct FormulaKernels {
+  KernelPtr kernel[kArithmetics][std::size(BuiltinFormats::formats)];
+  TracePtr trace[kArithmetics][std::size(BuiltinFormats::formats)];
+  // nullptr for a format outside the built-in list.
+  KernelPtr kernel_for(Arithmetic a, const Format& f) const;
+  TracePtr trace_for(Arithmetic a, const Format& f) const;
+};
+
+// One formula set of one function.
+struct CatalogueFormula {
+  std::string_view set;
+  FormulaKernels kernels;
+};
+
+namespace detail {
+template <class T, const Format& F, class S>
+void run_formula(std::span<const uint32_t> x, std::span<uint32_t> y) {
+  for (size_t i = 0; i < x.size(); ++i) y[i] = store<F>(S::eval(load<T, F>(x[i])));
+}
+
+template <class T, const Format& F, class S>
+const char* trace_formula(uint32_t x) {
+  overflow_trace() = {};
+  (void)S::eval(load<T, F>(x));
+  return overflow_trace().first;
+}
+
+template <class S, const Format& F>
+constexpr void fill_format(FormulaKernels& k, size_t fi) {
+  k.kernel[size_t(Arithmetic::float64)][fi] = &run_formula<double, F, S>;
+  k.kernel[size_t(Arithmetic::float32)][fi] = &run_formula<float, F, S>;
+  k.kernel[size_t(Arithmetic::native)][fi] = &run_formula<Native<F>, F, S>;
+  k.trace[size_t(Arithmetic::float64)][fi] = &trace_formula<Checked<double>, F, S>;
+  k.trace[size_t(Arithmetic::float32)][fi] = &trace_formula<Checked<float>, F, S>;
+  k.trace[size_t(Arithmetic::native)][fi] = &trace_formula<Native<F>, F, S>;
+}
+
+template <class S, const Format&... Fs>
+constexpr FormulaKernels formula_kernels_for(FormatList<Fs...>) {
+  FormulaKernels k{};
+  size_t fi = 0;
+  (fill_format<S, Fs>(k, fi++), ...);
+  return k;
+}
+}  // namespace detail
+
+template <class S>
+constexpr FormulaKernels formula_kernels() {
+  return detail::formula_kernels_for<S>(BuiltinFormats{});
+}
+
+inline KernelPtr FormulaKernels::kernel_for(Arithmetic a, const Format& f) const {
+  for (size_t i = 0; i < std::size(BuiltinFormats::formats); ++i)
+    if (BuiltinFormats::formats[i] == &f) return kernel[size_t(a)][i];
+  return nullptr;
+}
+inline TracePtr FormulaKernels::trace_for(Arithmetic a, const Format& f) const {
+  for (size_t i = 0; i < std::size(BuiltinFormats::formats); ++i)
+    if (BuiltinFormats::formats[i] == &f) return trace[size_t(a)][i];
+  return nullptr;
+}
+
+}  // namespace gelucheck
