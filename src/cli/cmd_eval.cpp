@@ -15,7 +15,8 @@ std::string describe(const Format& f, uint32_t bits) {
 
 Runner add_eval(CLI::App& app) {
   struct Opts {
-    std::string function, format, x;
+    OneFunctionOptions one;
+    std::string x;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -23,12 +24,11 @@ Runner add_eval(CLI::App& app) {
       "Everything about one input: the exact value, the correctly rounded value, and every "
       "implementation's value and error.\nX may be a decimal, a hex float (0x1.8p-3), inf, or "
       "a bit pattern (bits:0x3c00); a decimal is rounded to the nearest value of the format.");
-  cmd->add_option("-f,--function", o->function, "Function: " + function_names())->required();
-  cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
+  o->one.add_to(*cmd);
   cmd->add_option("X", o->x, "The input")->required();
   return [o]() {
-    const Function fn = function_named(o->function);
-    const Format& f = format_named(o->format);
+    const Function fn = o->one.named_function();
+    const Format& f = o->one.named_format();
     const auto parsed = parse_value(f, o->x);
     if (!parsed)
       throw UsageError(fmt::format("bad input '{}': expected a decimal, a hex float, inf, nan or "

@@ -16,8 +16,10 @@ std::vector<Function> derivatives_or_all(const std::vector<std::string>& names);
 
 Runner add_gradcheck(CLI::App& app) {
   struct Opts {
-    std::vector<std::string> functions, formats, implementations, against;
-    std::string forward, output_kind = "md", output = "-";
+    SelectionOptions selection;
+    OutputOptions output;
+    std::vector<std::string> against;
+    std::string forward;
     double envelope_factor = 4, fd_factor = 4, forward_ulps = 1;
     std::optional<double> atol;
     size_t worst = 10;
@@ -39,17 +41,13 @@ Runner add_gradcheck(CLI::App& app) {
       "means: the backward is the derivative of "
       "the forward it ships with.\n"
       "Defaults: exhaustive over 16-bit formats, 1000000 random-bits points for fp32.");
-  cmd->add_option("-i,--implementation", o->implementations,
-                  "Backwards to check (comma-separated; catalogue names, fd:IMPL, plugin:..., "
-                  "file:...)")
-      ->delimiter(',')
+  o->selection
+      .add_to(*cmd,
+              "Derivatives (" + derivative_names() +
+                  " or their functions; default every one the backward provides)",
+              "Backwards to check (comma-separated; catalogue names, fd:IMPL, plugin:..., "
+              "file:...)")
       ->required();
-  cmd->add_option("-f,--function", o->functions,
-                  "Derivatives (" + derivative_names() +
-                      " or their functions; default every one the backward provides)")
-      ->delimiter(',');
-  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
-      ->delimiter(',');
   cmd->add_option("--against", o->against,
                   "exact, fd or both (comma-separated; default both; fd is skipped with a note "
                   "when the backward has no forward and --forward is not given)")
@@ -72,14 +70,13 @@ Runner add_gradcheck(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--worst", o->worst, "Worst inputs listed per failing check")
       ->capture_default_str();
-  cmd->add_option("--output", o->output_kind, "md or json")->capture_default_str();
-  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->output.add_to(*cmd, "md or json");
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
-    const auto formats = formats_or_all(o->formats);
-    const auto backwards = implementations_or_all(o->implementations);
-    const OutputKind kind = output_kind_named(o->output_kind);
+    const auto formats = formats_or_all(o->selection.formats);
+    const auto backwards = implementations_or_all(o->selection.implementations);
+    const OutputKind kind = o->output.output_kind();
     if (kind == OutputKind::csv)
       throw UsageError("gradcheck writes md or json (the worst inputs do not fit one CSV table)");
     const SweepOptions options = o->engine.sweep_options();
@@ -106,7 +103,7 @@ Runner add_gradcheck(CLI::App& app) {
     const bool fd_explicit = !o->against.empty() && fd;
     const Implementation* forward_override =
         o->forward.empty() ? nullptr : &implementation_named(o->forward);
-    std::vector<Function> derivatives = derivatives_or_all(o->functions);
+    std::vector<Function> derivatives = derivatives_or_all(o->selection.functions);
     std::vector<Domain> domains;
     for (const Format* f : formats) domains.push_back(o->domain.build(*f));
     GradcheckTolerance tol;
@@ -114,7 +111,7 @@ Runner add_gradcheck(CLI::App& app) {
     tol.atol = o->atol;
     tol.fd_factor = o->fd_factor;
     tol.forward_ulps = o->forward_ulps;
-    OutputFile out(o->output);
+    OutputFile out(o->output.file);
 
     std::vector<GradcheckResult> results;
     for (const Implementation* b : backwards) {

@@ -35,8 +35,9 @@ std::vector<Function> derivatives_or_all(const std::vector<std::string>& names) 
 
 Runner add_gradients(CLI::App& app) {
   struct Opts {
-    std::vector<std::string> functions, formats, implementations, sections, thresholds, sigmas;
-    std::string output_kind = "md", output = "-";
+    SelectionOptions selection;
+    OutputOptions output;
+    std::vector<std::string> sections, thresholds, sigmas;
     DomainOptions domain;
     EngineOptions engine;
   };
@@ -58,16 +59,11 @@ Runner add_gradients(CLI::App& app) {
       "Defaults: every derivative, format, implementation and section; exhaustive over 16-bit "
       "formats, 1000000 random-bits points for fp32. -f " +
           std::string(all_functions().front().name()) + " means its derivative.");
-  cmd->add_option("-f,--function", o->functions,
-                  "Derivatives (" + derivative_names() +
-                      ", or their functions; comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("-i,--implementation", o->implementations,
-                  "Backwards (comma-separated; default every catalogue entry; fd:IMPL for a "
-                  "finite difference)")
-      ->delimiter(',');
+  o->selection.add_to(*cmd,
+                      "Derivatives (" + derivative_names() +
+                          ", or their functions; comma-separated; default all)",
+                      "Backwards (comma-separated; default every catalogue entry; fd:IMPL for a "
+                      "finite difference)");
   cmd->add_option("--section", o->sections,
                   "Sections (comma-separated: " + section_list() +
                       "; default all; --output csv takes exactly one)")
@@ -77,16 +73,15 @@ Runner add_gradients(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--sigma", o->sigmas, "Pre-activation scales for the flow (default 0.5,1,2,4)")
       ->delimiter(',');
-  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
-  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->output.add_to(*cmd);
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
     GradientReportRequest rq;
-    rq.derivatives = derivatives_or_all(o->functions);
-    rq.formats = formats_or_all(o->formats);
-    rq.implementations = implementations_or_all(o->implementations);
-    const OutputKind kind = output_kind_named(o->output_kind);
+    rq.derivatives = derivatives_or_all(o->selection.functions);
+    rq.formats = formats_or_all(o->selection.formats);
+    rq.implementations = implementations_or_all(o->selection.implementations);
+    const OutputKind kind = o->output.output_kind();
     rq.options = o->engine.sweep_options();
     for (const auto& s : o->sections) {
       GradientSection g;
@@ -132,7 +127,7 @@ Runner add_gradients(CLI::App& app) {
       rq.domains.push_back(o->domain.build(*f));
       rq.ranges.push_back(finite_ordinals_in(*f, lo, hi));
     }
-    OutputFile out(o->output);  // fails early on an unwritable path
+    OutputFile out(o->output.file);  // fails early on an unwritable path
     const GradientReport report = make_gradient_report(rq);
     out.write(render_gradient_report(report, kind));
     out.commit();

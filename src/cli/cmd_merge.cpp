@@ -33,7 +33,8 @@ std::string missing_chunks(const ChunkSet& have, uint64_t total) {
 Runner add_merge(CLI::App& app) {
   struct Opts {
     std::vector<std::string> inputs;
-    std::string output_kind = "md", output = "-", partial;
+    OutputOptions output;
+    std::string partial;
     bool breakdown = false;
   };
   auto o = std::make_shared<Opts>();
@@ -45,15 +46,14 @@ Runner add_merge(CLI::App& app) {
   cmd->add_option("PARTIAL", o->inputs, "Partial result files")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
-  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->output.add_to(*cmd);
   cmd->add_flag("--breakdown", o->breakdown,
                 "Markdown: add per-binade statistics and the |ULP| histogram of each row");
   cmd->add_option("--partial", o->partial,
                   "Write the merged partial result to FILE instead (incomplete sweeps allowed)")
       ->type_name("FILE");
   return [o]() {
-    const OutputKind kind = output_kind_named(o->output_kind);
+    const OutputKind kind = o->output.output_kind();
     PartialResult merged;
     for (const std::string& path : o->inputs) {
       PartialResult p = read_partial(path);
@@ -86,7 +86,7 @@ Runner add_merge(CLI::App& app) {
       named.push_back(Implementation{.name = r.implementation});
       rows.push_back({r.function, r.format, &named.back(), r.domain, std::move(r.stats)});
     }
-    OutputFile out(o->output);
+    OutputFile out(o->output.file);
     out.write(render_table(rows, kind, o->breakdown));
     out.commit();
     return 0;

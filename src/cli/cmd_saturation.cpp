@@ -13,8 +13,8 @@ namespace gelucheck::cli {
 
 Runner add_saturation(CLI::App& app) {
   struct Opts {
-    std::vector<std::string> functions, formats, implementations;
-    std::string output_kind = "md", output = "-";
+    SelectionOptions selection;
+    OutputOptions output;
     EngineOptions engine;
     double relative_limit_percent = 1.0;
     int sparse_bits = SaturationOptions{}.sparse_bits;
@@ -37,15 +37,8 @@ Runner add_saturation(CLI::App& app) {
       "can be missed and counts inside zones (~) are estimates. "
       "Defaults: every function, format and implementation (about 12 s on 2 cores); see "
       "docs/saturation.md.");
-  cmd->add_option("-f,--function", o->functions, "Functions (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("-i,--implementation", o->implementations,
-                  "Implementations (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
-  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->selection.add_to(*cmd);
+  o->output.add_to(*cmd);
   cmd->add_option("--cancellation", o->relative_limit_percent,
                   "Cancellation zone: |relative error| above this many percent where the "
                   "reference is a normal number")
@@ -63,10 +56,10 @@ Runner add_saturation(CLI::App& app) {
       ->capture_default_str();
   o->engine.add_to(*cmd);
   return [o]() {
-    const auto functions = functions_or_all(o->functions);
-    const auto formats = formats_or_all(o->formats);
-    const auto impls = implementations_or_all(o->implementations);
-    const OutputKind kind = output_kind_named(o->output_kind);
+    const auto functions = functions_or_all(o->selection.functions);
+    const auto formats = formats_or_all(o->selection.formats);
+    const auto impls = implementations_or_all(o->selection.implementations);
+    const OutputKind kind = o->output.output_kind();
     SaturationOptions options;
     const SweepOptions sweep = o->engine.sweep_options();
     options.threads = sweep.threads;
@@ -90,7 +83,7 @@ Runner add_saturation(CLI::App& app) {
           o->dense_range));
     options.dense_lo = lo;
     options.dense_hi = hi;
-    OutputFile out(o->output);  // fails early on an unwritable path
+    OutputFile out(o->output.file);  // fails early on an unwritable path
 
     std::vector<SaturationReport> reports;
     for (Function fn : functions) {

@@ -43,7 +43,8 @@ constexpr uint64_t kMaxUnfilteredRows = 100'000'000;
 
 Runner add_sweep(CLI::App& app) {
   struct Opts {
-    std::string function, format, implementation, output = "-";
+    OneFunctionOptions one;
+    std::string implementation, output = "-";
     std::vector<std::string> where;
     uint64_t worst = 0;
     bool all_rows = false, no_progress = false;
@@ -57,8 +58,7 @@ Runner add_sweep(CLI::App& app) {
       "Columns: " +
           std::string(kSweepCsvHeader).substr(0, std::string(kSweepCsvHeader).size() - 1) +
           "\nx, reference and value read back to the same bits; exact is r rounded to 2^-10 ULP.");
-  cmd->add_option("-f,--function", o->function, "Function: " + function_names())->required();
-  cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
+  o->one.add_to(*cmd);
   cmd->add_option("-i,--implementation", o->implementation, "Implementation (see `gelucheck list`)")
       ->required();
   cmd->add_option("-o,--output", o->output, "CSV file (default: standard output)");
@@ -77,8 +77,8 @@ Runner add_sweep(CLI::App& app) {
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
-    const Function fn = function_named(o->function);
-    const Format& f = format_named(o->format);
+    const Function fn = o->one.named_function();
+    const Format& f = o->one.named_format();
     const Implementation& impl = implementation_named(o->implementation);
     if (!impl.supports(fn, f))
       throw UsageError(fmt::format("implementation '{}' does not provide {} in {}", impl.name,

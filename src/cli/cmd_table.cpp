@@ -104,8 +104,8 @@ void claim_resumed_rows(SweepGroup& g, PartialResult& resumed, const std::string
 
 Runner add_table(CLI::App& app) {
   struct Opts {
-    std::vector<std::string> functions, formats, implementations;
-    std::string output_kind = "md", output = "-";
+    SelectionOptions selection;
+    OutputOptions output;
     std::string shard, partial, resume, checkpoint = "gelucheck-checkpoint.json";
     bool breakdown = false, no_progress = false;
     uint64_t stop_after_chunks = 0;
@@ -123,15 +123,8 @@ Runner add_table(CLI::App& app) {
       "checkpoint and exits with status 130; --resume CHECKPOINT finishes the run with the "
       "same result as an uninterrupted one. Clusters: --shard K/N --partial FILE runs slice K "
       "of N; `gelucheck merge` combines the partial files into exactly the one-run table.");
-  cmd->add_option("-f,--function", o->functions, "Functions (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("-t,--format", o->formats, "Formats (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("-i,--implementation", o->implementations,
-                  "Implementations (comma-separated; default all)")
-      ->delimiter(',');
-  cmd->add_option("--output", o->output_kind, "md, csv or json")->capture_default_str();
-  cmd->add_option("-o,--file", o->output, "Write to FILE (default: standard output)");
+  o->selection.add_to(*cmd);
+  o->output.add_to(*cmd);
   cmd->add_flag("--breakdown", o->breakdown,
                 "Markdown: add per-binade statistics and the |ULP| histogram of each row (JSON "
                 "always has them)");
@@ -153,10 +146,10 @@ Runner add_table(CLI::App& app) {
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
-    const auto functions = functions_or_all(o->functions);
-    const auto formats = formats_or_all(o->formats);
-    const auto impls = implementations_or_all(o->implementations);
-    const OutputKind kind = output_kind_named(o->output_kind);
+    const auto functions = functions_or_all(o->selection.functions);
+    const auto formats = formats_or_all(o->selection.formats);
+    const auto impls = implementations_or_all(o->selection.implementations);
+    const OutputKind kind = o->output.output_kind();
     std::optional<std::pair<uint64_t, uint64_t>> shard;
     if (!o->shard.empty()) {
       shard = parse_shard(o->shard);
@@ -170,7 +163,7 @@ Runner add_table(CLI::App& app) {
     PartialResult resumed;
     if (!o->resume.empty()) resumed = read_partial(o->resume);
     // Fail early on unwritable paths, before hours of work.
-    OutputFile out(o->partial.empty() ? o->output : o->partial);
+    OutputFile out(o->partial.empty() ? o->output.file : o->partial);
     { OutputFile probe(o->checkpoint); }
 
     std::vector<SweepGroup> groups;

@@ -111,6 +111,29 @@ Domain DomainOptions::build(const Format& f) const {
   return d;
 }
 
+CLI::Option* SelectionOptions::add_to(CLI::App& app, std::string function_help,
+                                      std::string implementation_help) {
+  app.add_option("-f,--function", functions, std::move(function_help))->delimiter(',');
+  app.add_option("-t,--format", formats, "Formats (comma-separated; default all)")->delimiter(',');
+  return app.add_option("-i,--implementation", implementations, std::move(implementation_help))
+      ->delimiter(',');
+}
+
+void OneFunctionOptions::add_to(CLI::App& app) {
+  app.add_option("-f,--function", function, "Function: " + function_names())->required();
+  app.add_option("-t,--format", format, "Format: " + format_names())->required();
+}
+
+Function OneFunctionOptions::named_function() const { return function_named(function); }
+const Format& OneFunctionOptions::named_format() const { return format_named(format); }
+
+void OutputOptions::add_to(CLI::App& app, std::string kinds) {
+  app.add_option("--output", kind, std::move(kinds))->capture_default_str();
+  app.add_option("-o,--file", file, "Write to FILE (default: standard output)");
+}
+
+OutputKind OutputOptions::output_kind() const { return output_kind_named(kind); }
+
 void EngineOptions::add_to(CLI::App& app) {
   app.add_option("--threads", threads, "Worker threads (default: one per core)");
   app.add_option("--reference", reference,

@@ -28,6 +28,31 @@ struct DomainOptions {
   Domain build(const Format& f) const;
 };
 
+// -f, -t and -i of the commands that work on lists of them: comma-separated names, an empty list
+// meaning every one (functions_or_all and friends below).
+struct SelectionOptions {
+  std::vector<std::string> functions, formats, implementations;
+  // The help texts of -f and -i, for commands where they mean something narrower. Returns -i.
+  CLI::Option* add_to(
+      CLI::App& app, std::string function_help = "Functions (comma-separated; default all)",
+      std::string implementation_help = "Implementations (comma-separated; default all)");
+};
+
+// -f and -t of the commands that work on one function in one format (both required).
+struct OneFunctionOptions {
+  std::string function, format;
+  void add_to(CLI::App& app);
+  Function named_function() const;
+  const Format& named_format() const;
+};
+
+// --output KIND and -o/--file FILE of the commands that render a result.
+struct OutputOptions {
+  std::string kind = "md", file = "-";
+  void add_to(CLI::App& app, std::string kinds = "md, csv or json");
+  OutputKind output_kind() const;
+};
+
 // --threads and --reference.
 struct EngineOptions {
   unsigned threads = 0;
