@@ -14,9 +14,9 @@
 
 #include <fmt/format.h>
 
-#include "sweep/domain.hpp"
 #include "implementations/implementations.hpp"
 #include "reference/reference.hpp"
+#include "sweep/domain.hpp"
 #include "sweep/engine.hpp"
 
 using namespace gelucheck;
@@ -66,14 +66,14 @@ int main(int argc, char** argv) {
                            ReferenceMode::mpfr);
          }));
   reference_counters() = {};
-  report("reference, tiered (1 thread)", n, median_seconds(runs, [&] {
-           reference_batch(fn, fp32, x, ref, ReferenceMode::tiered);
-         }));
+  report("reference, tiered (1 thread)", n,
+         median_seconds(runs, [&] { reference_batch(fn, fp32, x, ref, ReferenceMode::tiered); }));
   const ReferenceCounters c = reference_counters();
   const double total = double(c.special + c.tail + c.head + c.fast + c.mpfr);
-  fmt::print("  decided by: special {:.2f}%, tail {:.2f}%, head {:.2f}%, fast {:.3f}%, MPFR {:.4f}%\n",
-             100 * c.special / total, 100 * c.tail / total, 100 * c.head / total,
-             100 * c.fast / total, 100 * c.mpfr / total);
+  fmt::print(
+      "  decided by: special {:.2f}%, tail {:.2f}%, head {:.2f}%, fast {:.3f}%, MPFR {:.4f}%\n",
+      100 * c.special / total, 100 * c.tail / total, 100 * c.head / total, 100 * c.fast / total,
+      100 * c.mpfr / total);
   const BatchKernel kernel = impl.kernel_for(fn, fp32, nullptr);
   report("implementation kernel (1 thread)", n, median_seconds(runs, [&] { kernel(x, y); }));
   report("compare + statistics (1 thread)", n, median_seconds(runs, [&] {
@@ -123,8 +123,7 @@ int main(int argc, char** argv) {
   }
   const Implementation* impls[] = {&impl};
   const Domain sample = Domain::grid(fp32, GridKind::random_bits, -INFINITY, INFINITY, n, 1);
-  report("full sweep (all threads)", n, median_seconds(runs, [&] {
-           run_sweep(fn, sample, impls, SweepOptions{});
-         }));
+  report("full sweep (all threads)", n,
+         median_seconds(runs, [&] { run_sweep(fn, sample, impls, SweepOptions{}); }));
   return 0;
 }

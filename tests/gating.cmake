@@ -14,7 +14,7 @@ add_test(NAME npy_numpy_files
 set_tests_properties(npy_numpy_files PROPERTIES FIXTURES_SETUP numpy_files)
 
 gelucheck_add_tests(gelucheck_gating_tests
-  SOURCES npy_numpy_crosscheck.cpp user_implementations_tests.cpp gate_command_tests.cpp
+  SOURCES test_npy_numpy.cpp test_user_implementations.cpp test_gate_command.cpp
   PROPERTIES FIXTURES_REQUIRED numpy_files)
 target_compile_definitions(gelucheck_gating_tests PRIVATE
   GELUCHECK_TEST_PLUGIN="$<TARGET_FILE:gelucheck_test_kernels>"

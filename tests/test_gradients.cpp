@@ -2,11 +2,11 @@
 // algorithm over the same reference), finite differences against identities and their stated
 // step, gradcheck against a deliberately wrong backward, gradient flow against identities and
 // the landscape, and the commands' exit statuses. Values against mpmath are in
-// gradients_mpmath_tests.cpp.
+// test_mpmath_gradients.cpp.
 #include <catch2/catch.hpp>
 
-#include "registered_functions.hpp"
 #include "cli_run.hpp"
+#include "registered_functions.hpp"
 
 #include <sys/wait.h>
 
@@ -15,11 +15,11 @@
 
 #include <fmt/format.h>
 
-#include "functions/function.hpp"
-#include "io/errors.hpp"
-#include "implementations/finite_difference.hpp"
 #include "analysis/gradcheck.hpp"
 #include "analysis/gradients.hpp"
+#include "functions/function.hpp"
+#include "implementations/finite_difference.hpp"
+#include "io/errors.hpp"
 #include "reference/reference.hpp"
 
 using namespace gelucheck;
@@ -277,10 +277,9 @@ TEST_CASE("gradcheck catches a tanh-form backward missing the factor x, in every
   for (const Format* f : {&fp16, &bf16, &fp32}) {
     INFO(f->name);
     const Domain d = test_domain(*f);
-    const auto bad_exact =
-        gradcheck_exact(fns::gelu_tanh_grad, d, wrong, tol, 5, two_threads());
-    const auto bad_fd = gradcheck_finite_difference(fns::gelu_tanh_grad, d, wrong, wrong, tol,
-                                                    5, two_threads());
+    const auto bad_exact = gradcheck_exact(fns::gelu_tanh_grad, d, wrong, tol, 5, two_threads());
+    const auto bad_fd =
+        gradcheck_finite_difference(fns::gelu_tanh_grad, d, wrong, wrong, tol, 5, two_threads());
     CHECK_FALSE(bad_exact.passed());
     CHECK_FALSE(bad_fd.passed());
     // The missing x matters wherever x is away from 1 and (1 - tanh^2 u) is not negligible: at
@@ -289,10 +288,9 @@ TEST_CASE("gradcheck catches a tanh-form backward missing the factor x, in every
     CHECK(bad_fd.failures > d.size() / 100);
     REQUIRE_FALSE(bad_exact.worst.empty());
     CHECK(bad_exact.worst[0].ratio > 100);
-    const auto good_exact =
-        gradcheck_exact(fns::gelu_tanh_grad, d, right, tol, 5, two_threads());
-    const auto good_fd = gradcheck_finite_difference(fns::gelu_tanh_grad, d, right, right, tol,
-                                                     5, two_threads());
+    const auto good_exact = gradcheck_exact(fns::gelu_tanh_grad, d, right, tol, 5, two_threads());
+    const auto good_fd =
+        gradcheck_finite_difference(fns::gelu_tanh_grad, d, right, right, tol, 5, two_threads());
     for (const auto* r : {&good_exact, &good_fd}) {
       if (!r->passed() && !r->worst.empty())
         UNSCOPED_INFO(against_name(r->against) << " worst x = " << show(*f, r->worst[0].x)
@@ -344,8 +342,8 @@ TEST_CASE("gradcheck reports NaN backwards as failures and keeps the worst input
   // 3.4e38) x^2 is inf while 1 - tanh^2 u = 0, so (1 - t^2) ... (1 + 3k x^2) = 0 * inf = NaN.
   const Implementation& fp32_impl = resolve_implementation("fp32");
   const GradcheckTolerance tol;
-  const auto r = gradcheck_exact(fns::gelu_tanh_grad, test_domain(bf16), fp32_impl, tol, 4,
-                                 two_threads());
+  const auto r =
+      gradcheck_exact(fns::gelu_tanh_grad, test_domain(bf16), fp32_impl, tol, 4, two_threads());
   CHECK_FALSE(r.passed());
   CHECK(r.nonfinite_failures > 0);
   REQUIRE(r.worst.size() == 4);
@@ -361,8 +359,7 @@ TEST_CASE("envelope: correctly rounded is inside it, the wrong backward far outs
           "[gradients][accuracy]") {
   const Implementation wrong = tanh_form_backward(true);
   const Implementation* impls[] = {&resolve_implementation("correctly_rounded"), &wrong};
-  const auto acc =
-      backward_accuracy(fns::gelu_tanh_grad, test_domain(fp16), impls, two_threads());
+  const auto acc = backward_accuracy(fns::gelu_tanh_grad, test_domain(fp16), impls, two_threads());
   CHECK(acc[0].envelope.above == 0);
   CHECK(acc[0].envelope.worst_ratio.value <= 1);  // |error| <= 1/2 ULP <= max(1/2, kappa/2)
   CHECK(acc[0].stats.max_abs_ulp.value <= 0.5);
@@ -398,7 +395,8 @@ TEST_CASE("tanh form vs exact: the gap is mpmath's max |f'_tanh - f'_erf| to wit
   // 2^-7 for bf16), so the largest absolute difference found lies within that of the maximum.
   const double gap = 0.000868451834985913873779;
   for (const auto& [f, half_ulp] : {std::pair{&fp16, 0x1p-11}, std::pair{&bf16, 0x1p-8}}) {
-    const BackwardAccuracy a = other_form_vs_exact(fns::gelu_erf_grad, test_domain(*f), two_threads());
+    const BackwardAccuracy a =
+        other_form_vs_exact(fns::gelu_erf_grad, test_domain(*f), two_threads());
     INFO(f->name << " max abs difference " << a.stats.max_abs_error.value << " at "
                  << show(*f, a.stats.max_abs_error.x));
     CHECK(a.stats.max_abs_error.value <= gap + half_ulp);
@@ -449,8 +447,7 @@ TEST_CASE("flow sums: a constant backward gives 1, an indicator gives its mass",
   for (const Format* f : {&fp16, &bf16, &fp32}) {
     for (double sigma : {0.5, 4.0}) {
       INFO(f->name << " sigma " << sigma);
-      const FlowResult c =
-          format_mean_square_derivative(fns::gelu_erf_grad, *f, sigma, one, 2);
+      const FlowResult c = format_mean_square_derivative(fns::gelu_erf_grad, *f, sigma, one, 2);
       CHECK(c.mean_square == Approx(1).epsilon(1e-12));
       CHECK(c.zero_mass == 0);
       CHECK(c.nonfinite_mass == 0);

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "implementations/implementations.hpp"
+#include "sweep/engine.hpp"
 #include "sweep/metrics.hpp"
 #include "sweep/partial_result.hpp"
 #include "sweep/stats.hpp"
-#include "sweep/engine.hpp"
 
 using namespace gelucheck;
 

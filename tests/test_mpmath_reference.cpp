@@ -52,7 +52,8 @@ bool same(const RefValue& a, const RefValue& b) {
 }
 
 std::string show(const Format& f, const RefValue& r) {
-  return fmt::format("cr {} ({}) side {} ulp 2^{} grid {:a}", to_shortest_decimal(f, r.correctly_rounded),
+  return fmt::format("cr {} ({}) side {} ulp 2^{} grid {:a}",
+                     to_shortest_decimal(f, r.correctly_rounded),
                      to_hex_bits(f, r.correctly_rounded), r.side, r.ulp_log2, r.exact);
 }
 
@@ -66,9 +67,9 @@ void check_all(ReferenceMode mode) {
       if (++mismatches <= 10) {
         const double x = to_double(*v.format, v.x);
         UNSCOPED_INFO(fmt::format("{} {} x = {} ({}, {:a}):\n  mpmath {}\n  ours   {}",
-                                  name_of(v.fn), v.format->name, to_shortest_decimal(*v.format, v.x),
-                                  to_hex_bits(*v.format, v.x), x, show(*v.format, v.expected),
-                                  show(*v.format, got)));
+                                  name_of(v.fn), v.format->name,
+                                  to_shortest_decimal(*v.format, v.x), to_hex_bits(*v.format, v.x),
+                                  x, show(*v.format, v.expected), show(*v.format, got)));
       }
     }
   }

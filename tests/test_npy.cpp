@@ -1,6 +1,6 @@
 // The .npy reader and writer on hand-written files: each header below is spelled out byte by
 // byte from the format specification (numpy/lib/format.py), so the expected values are those
-// bytes, not the reader's output. Files written by numpy itself: npy_numpy_crosscheck.cpp.
+// bytes, not the reader's output. Files written by numpy itself: test_npy_numpy.cpp.
 #include <catch2/catch.hpp>
 
 #include <cstdint>

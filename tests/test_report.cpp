@@ -16,9 +16,9 @@
 
 #include <fmt/format.h>
 
-#include "registered_functions.hpp"
 #include "analysis/accuracy_report.hpp"
 #include "cli_run.hpp"
+#include "registered_functions.hpp"
 #include "render/report_page.hpp"
 #include "render/svg_plot.hpp"
 

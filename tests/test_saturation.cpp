@@ -1,7 +1,7 @@
 // The saturation report: special inputs against values derived by hand, zones against bounds
 // derived beside each test (hardware _Float16 and float arithmetic, libm in double), rendering,
 // determinism and bad input. Reference thresholds are checked against mpmath in
-// mpmath_saturation_tests.cpp.
+// test_mpmath_thresholds.cpp.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "registered_functions.hpp"
-#include "implementations/implementations.hpp"
 #include "analysis/saturation.hpp"
+#include "implementations/implementations.hpp"
+#include "registered_functions.hpp"
 #include "render/saturation_render.hpp"
 
 using namespace gelucheck;
@@ -25,7 +25,7 @@ using namespace gelucheck;
 namespace {
 
 // A coarse fp32 grid keeps the tests fast; thresholds and zone ends are exact regardless
-// (refinement), which mpmath_saturation_tests.cpp checks for the reference.
+// (refinement), which test_mpmath_thresholds.cpp checks for the reference.
 SaturationOptions fast_options() {
   SaturationOptions o;
   o.sparse_bits = 9;
@@ -76,12 +76,9 @@ TEST_CASE("special inputs of the reference are the limits", "[saturation]") {
     uint32_t at_pos0, at_neg0, at_inf, at_ninf;
   };
   const Expect expects[] = {
-      {fns::gelu_erf, pos0, neg0, inf, neg0},
-      {fns::gelu_tanh, pos0, neg0, inf, neg0},
-      {fns::gelu_erf_grad, half, half, one, neg0},
-      {fns::gelu_tanh_grad, half, half, one, neg0},
-      {fns::tanh, pos0, neg0, one, minus_one},
-      {fns::tanh_grad, one, one, pos0, pos0},
+      {fns::gelu_erf, pos0, neg0, inf, neg0},      {fns::gelu_tanh, pos0, neg0, inf, neg0},
+      {fns::gelu_erf_grad, half, half, one, neg0}, {fns::gelu_tanh_grad, half, half, one, neg0},
+      {fns::tanh, pos0, neg0, one, minus_one},     {fns::tanh_grad, one, one, pos0, pos0},
   };
   for (const Expect& e : expects) {
     const auto r = analyze(e.fn, f, {"correctly_rounded"});
@@ -156,8 +153,9 @@ TEST_CASE("fp32 naive exact GELU returns 0 in the negative tail; erfc_form does 
   const auto& stable = row(r, "erfc_form");
   CHECK(stable.count(ZoneKind::premature_zero) == 0);
   CHECK(stable.count(ZoneKind::cancellation) == 0);
-  CHECK(naive.summary.find("returns 0 for x in [") != std::string::npos);
-  CHECK(naive.summary.find("erfc_form") != std::string::npos);  // the measured alternative
+  CHECK(saturation_summary(r, naive).find("returns 0 for x in [") != std::string::npos);
+  CHECK(saturation_summary(r, naive).find("erfc_form") !=
+        std::string::npos);  // the measured alternative
 }
 
 TEST_CASE("fp16 native tanh-form GELU: x^3 overflows from |x| = 40.34, the result stays finite",
@@ -192,7 +190,7 @@ TEST_CASE("fp16 native tanh-form GELU: x^3 overflows from |x| = 40.34, the resul
   // tanh(+-inf) = +-1 keeps the result finite: no NaN or inf anywhere.
   CHECK(s.count(ZoneKind::overflow_nan) == 0);
   CHECK(s.count(ZoneKind::overflow_inf) == 0);
-  CHECK(s.summary.find("'*' overflows for x >= 40.34") != std::string::npos);
+  CHECK(saturation_summary(r, s).find("'*' overflows for x >= 40.34") != std::string::npos);
 }
 
 TEST_CASE("fp32 exp_tanh: NaN from e^2x overflow above 44.36, zero near 0", "[saturation]") {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "registered_functions.hpp"
 #include "reference/sleef_batch.hpp"
+#include "registered_functions.hpp"
 
 using namespace gelucheck;
 

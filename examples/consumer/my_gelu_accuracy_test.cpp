@@ -9,7 +9,8 @@ using namespace gelucheck;
 
 TEST_CASE("my_gelu_bf16 is correctly rounded almost everywhere in [-8, 8]") {
   const Implementation mine = implementation_from_bits16_kernel("my_gelu_bf16", my_gelu_bf16);
-  const ErrorStats s = measure_accuracy(function_named("gelu_erf"), Domain::exhaustive(bf16, -8, 8), mine);
+  const ErrorStats s =
+      measure_accuracy(function_named("gelu_erf"), Domain::exhaustive(bf16, -8, 8), mine);
   INFO("worst input: " << to_shortest_decimal(bf16, s.max_abs_ulp.x) << " ("
                        << to_hex_bits(bf16, s.max_abs_ulp.x) << "), " << s.max_abs_ulp.value
                        << " ULP");

@@ -65,4 +65,5 @@ EXPORT void gelu_erf_bf16_degraded(const uint16_t *in, uint16_t *out, size_t n) 
 static const gelucheck_float_kernel check_f32 __attribute__((unused)) = gelu_erf_f32;
 static const gelucheck_float_kernel check_grad __attribute__((unused)) = gelu_erf_grad_f32;
 static const gelucheck_bits16_kernel check_bf16 __attribute__((unused)) = gelu_erf_bf16;
-static const gelucheck_bits16_kernel check_degraded __attribute__((unused)) = gelu_erf_bf16_degraded;
+static const gelucheck_bits16_kernel check_degraded __attribute__((unused)) =
+    gelu_erf_bf16_degraded;

@@ -287,7 +287,8 @@ ReportData run_report(const ReportRequest& rq) {
     if (exact.empty()) {
       std::string with_forms;
       for (Function fn : all_functions())
-        if (has_other_form(fn)) with_forms += (with_forms.empty() ? "" : ", ") + std::string(fn.name());
+        if (has_other_form(fn))
+          with_forms += (with_forms.empty() ? "" : ", ") + std::string(fn.name());
       throw UsageError(fmt::format(
           "section 'forms' compares the GELU forms: the analysis needs one of {} in its functions",
           with_forms));

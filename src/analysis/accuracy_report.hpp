@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "sweep/domain.hpp"
-#include "functions/function.hpp"
 #include "analysis/gradients.hpp"
-#include "implementations/implementations.hpp"
 #include "analysis/saturation.hpp"
-#include "sweep/stats.hpp"
-#include "sweep/engine.hpp"
+#include "functions/function.hpp"
+#include "implementations/implementations.hpp"
 #include "render/table_render.hpp"
+#include "sweep/domain.hpp"
+#include "sweep/engine.hpp"
+#include "sweep/stats.hpp"
 
 namespace gelucheck {
 

@@ -5,11 +5,11 @@
 #include <limits>
 #include <mutex>
 
+#include "analysis/gradients.hpp"  // envelope_ulps
 #include "functions/function.hpp"
 #include "implementations/finite_difference.hpp"
-#include "analysis/gradients.hpp"  // envelope_ulps
-#include "sweep/metrics.hpp"
 #include "reference/reference.hpp"
+#include "sweep/metrics.hpp"
 
 namespace gelucheck {
 namespace {

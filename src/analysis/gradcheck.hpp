@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "sweep/domain.hpp"
 #include "functions/function.hpp"
 #include "implementations/implementations.hpp"
+#include "sweep/domain.hpp"
 #include "sweep/engine.hpp"
 
 namespace gelucheck {

@@ -10,11 +10,11 @@
 #include <boost/math/special_functions/erf.hpp>     // erfc_inv
 #include <boost/multiprecision/mpfr.hpp>            // mpfr_float_backend, number
 
-#include "functions/function.hpp"
 #include "analysis/other_form.hpp"
+#include "functions/function.hpp"
 #include "functions/function_spec.hpp"
-#include "sweep/metrics.hpp"
 #include "reference/reference.hpp"
+#include "sweep/metrics.hpp"
 
 namespace gelucheck {
 namespace {

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "sweep/domain.hpp"
 #include "functions/function.hpp"
 #include "implementations/implementations.hpp"
-#include "sweep/stats.hpp"
+#include "sweep/domain.hpp"
 #include "sweep/engine.hpp"
+#include "sweep/stats.hpp"
 
 namespace gelucheck {
 

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "sweep/metrics.hpp"
 #include "sweep/engine.hpp"  // evaluate, reference_table
+#include "sweep/metrics.hpp"
 
 namespace gelucheck {
 
@@ -82,6 +82,11 @@ std::vector<SpecialInput> special_inputs(const Format& f) {
   out.push_back({"+max", f.max_finite_bits()});
   out.push_back({"-max", f.sign_mask() | f.max_finite_bits()});
   return out;
+}
+
+bool is_failure(ZoneKind k) {
+  return k == ZoneKind::premature_zero || k == ZoneKind::cancellation ||
+         k == ZoneKind::overflow_nan || k == ZoneKind::overflow_inf;
 }
 
 uint64_t ImplementationSaturation::count(ZoneKind k) const {
@@ -572,71 +577,10 @@ SpecialResult judge_special(const Format& f, uint32_t x, uint32_t y, const RefVa
 }
 
 // ---------------------------------------------------------------------------------------------
-// The summary line.
-
-std::string interval_text(const Format& f, uint32_t first, uint32_t last) {
-  const uint32_t max = f.max_finite_bits(), neg_max = f.sign_mask() | max;
-  if (first == last) return "x = " + to_shortest_decimal(f, first);
-  if (first == neg_max) return "x <= " + to_shortest_decimal(f, last);
-  if (last == max) return "x >= " + to_shortest_decimal(f, first);
-  return fmt::format("x in [{}, {}]", to_shortest_decimal(f, first), to_shortest_decimal(f, last));
-}
-
-std::string inputs_text(const Zone& z) {
-  return fmt::format("{}{} input{}", z.estimated ? "~" : "", z.inputs, z.inputs == 1 ? "" : "s");
-}
-
-std::string zone_sentence(const Format& f, const Zone& z, const SaturationReport& r, double limit) {
-  const std::string where = interval_text(f, z.first, z.last);
-  const std::string n = inputs_text(z);
-  const std::string op =
-      z.operation.empty() ? "" : fmt::format("; first overflow in '{}'", z.operation);
-  switch (z.kind) {
-    case ZoneKind::premature_zero:
-      return fmt::format(
-          "returns 0 for {} where the exact value is a normal number ({}; values "
-          "up to {:.3g} lost)",
-          where, n, z.worst);
-    case ZoneKind::underflow_zero:
-      return fmt::format(
-          "returns 0 for {} where the correctly rounded value is subnormal ({}; "
-          "up to {:.3g})",
-          where, n, z.worst);
-    case ZoneKind::cancellation:
-      return fmt::format("relative error above {:g}% for {} ({}; worst {:.3g}% at x = {})",
-                         100 * limit, where, n, 100 * z.worst, to_shortest_decimal(f, z.worst_x));
-    case ZoneKind::overflow_nan:
-      return fmt::format("NaN for {} ({}{})", where, n, op);
-    case ZoneKind::overflow_inf:
-      return fmt::format("infinite for {} ({}{})", where, n, op);
-    case ZoneKind::intermediate_overflow:
-      return fmt::format("'{}' overflows for {} but the result stays finite ({})", z.operation,
-                         where, n);
-    case ZoneKind::late_saturation: {
-      std::string label;
-      for (size_t a = 0; a < r.asymptotes.size(); ++a)
-        if (is_tail(r.asymptotes[a].approach) &&
-            is_negative_side(r.asymptotes[a].approach) == z.negative)
-          label = std::string(r.asymptotes[a].label);
-      return fmt::format("not yet at {} for {} where the reference is ({}; up to {:.3g} ULP off)",
-                         label, where, n, z.worst);
-    }
-    case ZoneKind::zero_sign:
-      return fmt::format("zero of the wrong sign for {} ({})", where, n);
-    case ZoneKind::forms_differ:
-      return "";
-  }
-  return "";
-}
-
-bool is_failure(ZoneKind k) {
-  return k == ZoneKind::premature_zero || k == ZoneKind::cancellation ||
-         k == ZoneKind::overflow_nan || k == ZoneKind::overflow_inf;
-}
+// Measured alternatives to each failure zone.
 
 // Largest |ULP error| of implementation k over the evaluated inputs in [lo, hi] (ordinals);
-// infinite where it is not finite. Shown next to each measured alternative for a failure zone:
-// another implementation (not the reference) with no failure zone meeting it.
+// infinite where it is not finite.
 double max_abs_ulp(const Context& c, const Columns& col, size_t k, int64_t lo, int64_t hi) {
   double worst = 0;
   for (size_t i = index_of_ordinal(col, lo); i < col.size() && col.ord[i] <= hi; ++i) {
@@ -656,76 +600,21 @@ bool has_failure_in(const ImplementationSaturation& s, const Format& f, uint32_t
   return false;
 }
 
-// Whether a zone on this side of zero already accounts for a moved tail threshold.
-bool explained_by_zone(const ImplementationSaturation& s, bool negative) {
-  for (const Zone& z : s.zones)
-    if (z.negative == negative &&
-        (z.kind == ZoneKind::premature_zero || z.kind == ZoneKind::underflow_zero ||
-         z.kind == ZoneKind::late_saturation))
-      return true;
-  return false;
-}
-
-std::string summary_line(const Context& c, const Columns& col, const SaturationReport& r,
-                         size_t k) {
+// For each failure zone of each implementation: the other implementations (not the reference)
+// with no failure zone meeting it, and their largest |ULP error| there.
+void add_alternatives(const Context& c, const Columns& col, SaturationReport& r) {
   const Format& f = *r.format;
-  const ImplementationSaturation& s = r.implementations[k];
-  const double limit = r.relative_error_limit;
-  if (s.implementation->is_reference) return "the correctly rounded reference (thresholds above)";
-  std::vector<std::string> parts;
-  constexpr ZoneKind order[] = {ZoneKind::premature_zero, ZoneKind::underflow_zero,
-                                ZoneKind::cancellation,   ZoneKind::overflow_nan,
-                                ZoneKind::overflow_inf,   ZoneKind::late_saturation,
-                                ZoneKind::zero_sign,      ZoneKind::intermediate_overflow};
-  for (ZoneKind kind : order) {
-    for (const Zone& z : s.zones) {
-      if (z.kind != kind) continue;
-      std::string sentence = zone_sentence(f, z, r, limit);
-      if (is_failure(kind)) {
-        std::vector<std::string> better;
-        for (size_t o = 0; o < r.implementations.size(); ++o)
-          if (o != k && !r.implementations[o].implementation->is_reference &&
-              !has_failure_in(r.implementations[o], f, z.first, z.last))
-            better.push_back(
-                fmt::format("{} (max {:.3g} ULP)", r.implementations[o].implementation->name,
-                            max_abs_ulp(c, col, o, ordinal(f, z.first), ordinal(f, z.last))));
-        if (!better.empty())
-          sentence += fmt::format(" - no failure zone there in {}", fmt::join(better, ", "));
-      }
-      parts.push_back(std::move(sentence));
+  for (size_t k = 0; k < r.implementations.size(); ++k) {
+    for (Zone& z : r.implementations[k].zones) {
+      if (!is_failure(z.kind)) continue;
+      for (size_t o = 0; o < r.implementations.size(); ++o)
+        if (o != k && !r.implementations[o].implementation->is_reference &&
+            !has_failure_in(r.implementations[o], f, z.first, z.last))
+          z.alternatives.push_back(
+              {r.implementations[o].implementation,
+               max_abs_ulp(c, col, o, ordinal(f, z.first), ordinal(f, z.last))});
     }
   }
-  for (size_t a = 0; a < r.asymptotes.size(); ++a) {
-    const Asymptote& as = r.asymptotes[a];
-    const Plateau& p = s.plateaus[a];
-    if (!r.reference[a].exists) continue;
-    if (!p.exists) {
-      parts.push_back(fmt::format("never settles at {} ({}: ends at {})", as.label,
-                                  approach_name(as.approach),
-                                  to_shortest_decimal(f, p.anchor_value)));
-    } else if (s.distances[a] && *s.distances[a] != 0 &&
-               !explained_by_zone(s, is_negative_side(as.approach))) {
-      const int64_t d = *s.distances[a];
-      const char* how = is_tail(as.approach) ? (d > 0 ? "later" : "earlier")
-                                             : (d > 0 ? "farther from 0" : "closer to 0");
-      parts.push_back(fmt::format("{} ({}) from x = {}, {} input{} {} than the reference", as.label,
-                                  approach_name(as.approach), to_shortest_decimal(f, p.x),
-                                  std::llabs(d), std::llabs(d) == 1 ? "" : "s", how));
-    }
-  }
-  std::vector<std::string> wrong;
-  for (size_t i = 0; i < r.specials.size(); ++i)
-    if (!s.specials[i].ok)
-      wrong.push_back(fmt::format("f({}) = {} (expected {})", r.specials[i].name,
-                                  to_shortest_decimal(f, s.specials[i].actual),
-                                  to_shortest_decimal(f, r.special_expected[i])));
-  if (!wrong.empty())
-    parts.push_back("special inputs: " + fmt::format("{}", fmt::join(wrong, ", ")));
-  if (parts.empty())
-    return "matches the reference: every threshold at the same input, no zones, every special "
-           "input right";
-  std::string line = fmt::format("{}", fmt::join(parts, "; "));
-  return line;
 }
 
 }  // namespace
@@ -818,8 +707,7 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
       s.specials.push_back(judge_special(f, special_x[i], special_y[i], special_ref[i]));
     r.implementations.push_back(std::move(s));
   }
-  for (size_t k = 0; k < r.implementations.size(); ++k)
-    r.implementations[k].summary = summary_line(c, col, r, k);
+  add_alternatives(c, col, r);
   return r;
 }
 

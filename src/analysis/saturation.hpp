@@ -89,7 +89,16 @@ struct Zone {
   // late_saturation: largest |ULP error|; other kinds: 0.
   double worst = 0;
   uint32_t worst_x = 0;
+  // Failure zones (is_failure): the other implementations, not the reference, with no failure
+  // zone meeting this one, and their largest |ULP error| over the inputs visited in it.
+  struct Alternative {
+    const Implementation* implementation;
+    double max_abs_ulp;
+  };
+  std::vector<Alternative> alternatives;
 };
+// Premature zero, cancellation, NaN and infinity: the zones a summary offers alternatives for.
+bool is_failure(ZoneKind k);
 
 struct SpecialInput {
   std::string_view name;  // "+0", "-inf", "NaN", "+min subnormal", ...
@@ -109,7 +118,6 @@ struct ImplementationSaturation {
   std::vector<std::optional<int64_t>> distances;  // outward_distance, when both plateaus exist
   std::vector<Zone> zones;                        // in input order within each kind
   std::vector<SpecialResult> specials;            // in SaturationReport::specials order
-  std::string summary;                            // one plain-language line, from the data above
   uint64_t count(ZoneKind k) const;
 };
 

@@ -146,12 +146,12 @@ class Reader : TomlFile {
     if (rq.sections.empty())
       fail(*sections_node_, fmt::format("'sections' is empty; valid: {}", report_section_names()));
     std::sort(rq.sections.begin(), rq.sections.end());  // the page's order
-    const bool has_forms =
-        std::any_of(rq.functions.begin(), rq.functions.end(), has_other_form);
+    const bool has_forms = std::any_of(rq.functions.begin(), rq.functions.end(), has_other_form);
     if (rq.has(ReportSection::forms) && !has_forms) {
       std::string with_forms;
       for (Function fn : all_functions())
-        if (has_other_form(fn)) with_forms += (with_forms.empty() ? "" : ", ") + std::string(fn.name());
+        if (has_other_form(fn))
+          with_forms += (with_forms.empty() ? "" : ", ") + std::string(fn.name());
       fail(*sections_node_,
            fmt::format("section 'forms' compares the two GELU forms: 'functions' needs one "
                        "of {}",

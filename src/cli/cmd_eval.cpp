@@ -1,8 +1,8 @@
 // gelucheck eval: everything about one input.
 #include <fmt/format.h>  // fmt::print
 
-#include "sweep/metrics.hpp"
 #include "common.hpp"
+#include "sweep/metrics.hpp"
 
 namespace gelucheck::cli {
 
@@ -31,9 +31,10 @@ Runner add_eval(CLI::App& app) {
     const Format& f = o->one.named_format();
     const auto parsed = parse_value(f, o->x);
     if (!parsed)
-      throw UsageError(fmt::format("bad input '{}': expected a decimal, a hex float, inf, nan or "
-                                   "bits:0xHEX (at most {} bits)",
-                                   o->x, f.total_bits()));
+      throw UsageError(
+          fmt::format("bad input '{}': expected a decimal, a hex float, inf, nan or "
+                      "bits:0xHEX (at most {} bits)",
+                      o->x, f.total_bits()));
     const uint32_t x = *parsed;
     const double xv = to_double(f, x);
     fmt::print("{}(x) in {}\n", name_of(fn), f.name);
@@ -42,7 +43,9 @@ Runner add_eval(CLI::App& app) {
     fmt::print("  exact              {}\n", exact_decimal(fn, xv, 30));
     const RefValue ref = reference(fn, f, x);
     fmt::print("  correctly rounded  {}\n", describe(f, ref.correctly_rounded));
-    fmt::print("  exact vs rounded   {}\n", ref.side == 0 ? "equal" : ref.side > 0 ? "exact is above" : "exact is below");
+    fmt::print("  exact vs rounded   {}\n", ref.side == 0  ? "equal"
+                                            : ref.side > 0 ? "exact is above"
+                                                           : "exact is below");
     fmt::print("  ulp(exact)         2^{}\n\n", ref.ulp_log2);
     fmt::print("  {:<20} {:<40} {:>12} {:>12}\n", "implementation", "value", "ULP error",
                "rel error");
@@ -52,10 +55,10 @@ Runner add_eval(CLI::App& app) {
       uint32_t y;
       k(std::span<const uint32_t>(&x, 1), std::span<uint32_t>(&y, 1));
       const PointRecord p = compare(f, x, y, ref);
-      std::string err = p.outcome == Outcome::finite ? fmt::format("{:.4g}", p.ulp_error)
+      std::string err = p.outcome == Outcome::finite    ? fmt::format("{:.4g}", p.ulp_error)
                         : p.outcome == Outcome::special ? "exact"
-                        : p.outcome == Outcome::nan       ? "NaN mismatch"
-                                                          : "non-finite";
+                        : p.outcome == Outcome::nan     ? "NaN mismatch"
+                                                        : "non-finite";
       if (p.zero_sign) err += " (zero sign)";
       fmt::print("  {:<20} {:<40} {:>12} {:>12}\n", impl.name, describe(f, y), err,
                  p.outcome == Outcome::finite ? fmt::format("{:.3g}", p.rel_error) : "");

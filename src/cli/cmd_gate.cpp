@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "io/output_file.hpp"
 #include "analysis/saturation.hpp"
 #include "common.hpp"
 #include "gate_file.hpp"
 #include "gate_report.hpp"
+#include "io/output_file.hpp"
 
 namespace gelucheck::cli {
 

@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>  // fmt::print, fmt::format
 
-#include "functions/function.hpp"
 #include "analysis/gradcheck.hpp"
-#include "render/gradient_render.hpp"
-#include "io/output_file.hpp"
 #include "common.hpp"
+#include "functions/function.hpp"
+#include "io/output_file.hpp"
+#include "render/gradient_render.hpp"
 
 namespace gelucheck::cli {
 

@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "functions/function.hpp"
-#include "render/gradient_render.hpp"
 #include "analysis/gradients.hpp"
-#include "io/output_file.hpp"
 #include "common.hpp"
+#include "functions/function.hpp"
+#include "io/output_file.hpp"
+#include "render/gradient_render.hpp"
 
 namespace gelucheck::cli {
 
@@ -59,11 +59,11 @@ Runner add_gradients(CLI::App& app) {
       "Defaults: every derivative, format, implementation and section; exhaustive over 16-bit "
       "formats, 1000000 random-bits points for fp32. -f " +
           std::string(all_functions().front().name()) + " means its derivative.");
-  o->selection.add_to(*cmd,
-                      "Derivatives (" + derivative_names() +
-                          ", or their functions; comma-separated; default all)",
-                      "Backwards (comma-separated; default every catalogue entry; fd:IMPL for a "
-                      "finite difference)");
+  o->selection.add_to(
+      *cmd,
+      "Derivatives (" + derivative_names() + ", or their functions; comma-separated; default all)",
+      "Backwards (comma-separated; default every catalogue entry; fd:IMPL for a "
+      "finite difference)");
   cmd->add_option("--section", o->sections,
                   "Sections (comma-separated: " + section_list() +
                       "; default all; --output csv takes exactly one)")

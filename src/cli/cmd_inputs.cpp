@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>  // fmt::print
 
+#include "common.hpp"
 #include "io/npy.hpp"
 #include "io/output_file.hpp"
-#include "common.hpp"
 
 namespace gelucheck::cli {
 

@@ -10,8 +10,7 @@ Runner add_list(CLI::App& app) {
   return [cmd]() {
     (void)cmd;
     fmt::print("Functions:\n");
-    for (Function fn : all_functions())
-      fmt::print("  {:<16} {}\n", name_of(fn), definition_of(fn));
+    for (Function fn : all_functions()) fmt::print("  {:<16} {}\n", name_of(fn), definition_of(fn));
     fmt::print("\nFormats:\n");
     for (const Format* f : all_formats) {
       fmt::print(

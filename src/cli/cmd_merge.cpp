@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>  // fmt::format
 
+#include "common.hpp"
 #include "io/output_file.hpp"
 #include "sweep/partial_result.hpp"
-#include "common.hpp"
 
 namespace gelucheck::cli {
 

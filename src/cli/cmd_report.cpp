@@ -10,10 +10,10 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "io/output_file.hpp"
-#include "render/report_page.hpp"
 #include "analysis_file.hpp"
 #include "common.hpp"
+#include "io/output_file.hpp"
+#include "render/report_page.hpp"
 
 namespace gelucheck::cli {
 

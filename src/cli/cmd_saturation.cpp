@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "io/output_file.hpp"
 #include "analysis/saturation.hpp"
-#include "render/saturation_render.hpp"
 #include "common.hpp"
+#include "io/output_file.hpp"
+#include "render/saturation_render.hpp"
 
 namespace gelucheck::cli {
 

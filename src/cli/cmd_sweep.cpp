@@ -1,10 +1,10 @@
 // gelucheck sweep: one CSV row per input.
 #include <fmt/format.h>  // fmt::format_to, fmt::memory_buffer
 
-#include "io/output_file.hpp"
-#include "sweep/record_filter.hpp"
 #include "common.hpp"
+#include "io/output_file.hpp"
 #include "progress.hpp"
+#include "sweep/record_filter.hpp"
 
 namespace gelucheck::cli {
 
@@ -98,20 +98,19 @@ Runner add_sweep(CLI::App& app) {
     WorstRecords worst(f, o->worst);
     Progress progress(domain.size(), progress_wanted(o->no_progress));
     options.on_chunk = [&](uint64_t inputs) { progress.advance(inputs); };
-    run_sweep(fn, domain, impls, options,
-              [&](size_t, std::span<const PointRecord> records) {
-                fmt::memory_buffer buf;
-                for (const PointRecord& p : records) {
-                  if (!std::all_of(filters.begin(), filters.end(),
-                                   [&](const RecordPredicate& keep) { return keep(p); }))
-                    continue;
-                  if (o->worst)
-                    worst.add(p);
-                  else
-                    append_csv_row(buf, f, p);
-                }
-                out.write({buf.data(), buf.size()});
-              });
+    run_sweep(fn, domain, impls, options, [&](size_t, std::span<const PointRecord> records) {
+      fmt::memory_buffer buf;
+      for (const PointRecord& p : records) {
+        if (!std::all_of(filters.begin(), filters.end(),
+                         [&](const RecordPredicate& keep) { return keep(p); }))
+          continue;
+        if (o->worst)
+          worst.add(p);
+        else
+          append_csv_row(buf, f, p);
+      }
+      out.write({buf.data(), buf.size()});
+    });
     progress.finish();
     if (o->worst) {
       fmt::memory_buffer buf;

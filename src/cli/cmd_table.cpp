@@ -2,10 +2,10 @@
 // --shard/--partial a mergeable slice of it, with --resume the rest of an interrupted run.
 #include <fmt/format.h>  // fmt::print
 
-#include "io/output_file.hpp"
-#include "sweep/partial_result.hpp"
 #include "common.hpp"
+#include "io/output_file.hpp"
 #include "progress.hpp"
+#include "sweep/partial_result.hpp"
 
 namespace gelucheck::cli {
 

@@ -102,12 +102,13 @@ Domain DomainOptions::build(const Format& f) const {
   if (kind != GridKind::exhaustive && kind != GridKind::patterns && n == 0)
     throw UsageError(fmt::format("--grid {} needs --points N (N >= 1)", grid_name(kind)));
   if (kind == GridKind::random_values && (std::isinf(lo) || std::isinf(hi)) && !range.empty())
-    throw UsageError("--grid random needs a finite --range (uniform in value over an infinite "
-                     "range is undefined)");
+    throw UsageError(
+        "--grid random needs a finite --range (uniform in value over an infinite "
+        "range is undefined)");
   Domain d = Domain::grid(f, kind, lo, hi, n, seed);
   if (d.empty())
-    throw UsageError(fmt::format("range '{}' holds no finite {} value",
-                                 range.empty() ? "all" : range, f.name));
+    throw UsageError(
+        fmt::format("range '{}' holds no finite {} value", range.empty() ? "all" : range, f.name));
   return d;
 }
 
@@ -145,9 +146,12 @@ void EngineOptions::add_to(CLI::App& app) {
 SweepOptions EngineOptions::sweep_options() const {
   SweepOptions o;
   o.threads = threads;
-  if (reference == "tiered") o.reference_mode = ReferenceMode::tiered;
-  else if (reference == "mpfr") o.reference_mode = ReferenceMode::mpfr;
-  else throw UsageError(fmt::format("unknown reference mode '{}'; valid: tiered, mpfr", reference));
+  if (reference == "tiered")
+    o.reference_mode = ReferenceMode::tiered;
+  else if (reference == "mpfr")
+    o.reference_mode = ReferenceMode::mpfr;
+  else
+    throw UsageError(fmt::format("unknown reference mode '{}'; valid: tiered, mpfr", reference));
   return o;
 }
 

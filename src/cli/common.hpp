@@ -7,13 +7,13 @@
 
 #include <CLI/CLI.hpp>  // CLI::App, CLI::Option
 
-#include "sweep/domain.hpp"
-#include "io/errors.hpp"
 #include "functions/function.hpp"
 #include "implementations/implementations.hpp"
+#include "io/errors.hpp"
 #include "reference/reference.hpp"
-#include "sweep/engine.hpp"
 #include "render/table_render.hpp"
+#include "sweep/domain.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck::cli {
 

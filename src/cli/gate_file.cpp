@@ -250,7 +250,8 @@ class GateFileReader : TomlFile {
       if (!backward_of(c.function)) {
         std::string forwards;
         for (Function fn : all_functions())
-          if (has_derivative(fn)) forwards += (forwards.empty() ? "" : ", ") + std::string(fn.name());
+          if (has_derivative(fn))
+            forwards += (forwards.empty() ? "" : ", ") + std::string(fn.name());
         throw UsageError(
             fmt::format("{}: the gradient_* limits gate the backward of a forward "
                         "function ({}); {} is a derivative "

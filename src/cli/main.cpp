@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>  // fmt::print
 
-#include "io/output_file.hpp"
 #include "common.hpp"
+#include "io/output_file.hpp"
 
 int main(int argc, char** argv) {
   using namespace gelucheck;

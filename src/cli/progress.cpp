@@ -32,7 +32,8 @@ void Progress::draw(bool final) {
   const double rate = elapsed > 0 ? double(done_) / elapsed : 0;
   const double left = rate > 0 ? double(total_ - std::min(done_, total_)) / rate : 0;
   const auto eta = static_cast<long>(left + 0.5);
-  fmt::print(stderr, "\r[{:5.1f}%] {:.3g} of {:.3g} inputs, {:.3g}/s, {} {}:{:02}:{:02}  {}\x1b[K{}",
+  fmt::print(stderr,
+             "\r[{:5.1f}%] {:.3g} of {:.3g} inputs, {:.3g}/s, {} {}:{:02}:{:02}  {}\x1b[K{}",
              100.0 * double(done_) / double(total_), double(done_), double(total_), rate,
              final ? "took" : "ETA", (final ? long(elapsed) : eta) / 3600,
              (final ? long(elapsed) : eta) / 60 % 60, (final ? long(elapsed) : eta) % 60, label_,

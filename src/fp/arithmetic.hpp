@@ -91,8 +91,8 @@ struct Checked {
     c.v = r;
     return c;
   }
-#define GELUCHECK_CHECKED_OP(sym, name)                                              \
-  friend Checked operator sym(Checked a, Checked b) {                                \
+#define GELUCHECK_CHECKED_OP(sym, name)                                            \
+  friend Checked operator sym(Checked a, Checked b) {                              \
     return op_result(a.v sym b.v, std::isfinite(a.v) && std::isfinite(b.v), name); \
   }
   GELUCHECK_CHECKED_OP(+, "+")

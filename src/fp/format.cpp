@@ -114,8 +114,7 @@ uint32_t next_down(const Format& f, uint32_t bits) {
 
 OrdinalRange finite_ordinals_in(const Format& f, double lo, double hi) {
   const double max_finite = to_double(f, f.max_finite_bits());
-  if (std::isnan(lo) || std::isnan(hi) || lo > hi || lo > max_finite || hi < -max_finite)
-    return {};
+  if (std::isnan(lo) || std::isnan(hi) || lo > hi || lo > max_finite || hi < -max_finite) return {};
   OrdinalRange r;
   if (lo <= -max_finite) {
     r.first = ordinal(f, f.sign_mask() | f.max_finite_bits());

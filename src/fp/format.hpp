@@ -59,9 +59,9 @@ struct Format {
                                       : exponent_mask() | fraction_mask();
   }
   constexpr uint32_t max_finite_bits() const {
-    return specials == Specials::ieee ? exponent_mask() - (uint32_t{1} << fraction_bits) +
-                                            fraction_mask()
-                                      : exponent_mask() | (fraction_mask() - 1);
+    return specials == Specials::ieee
+               ? exponent_mask() - (uint32_t{1} << fraction_bits) + fraction_mask()
+               : exponent_mask() | (fraction_mask() - 1);
   }
   constexpr uint32_t min_subnormal_bits() const { return 1; }
   constexpr uint32_t one_bits() const { return uint32_t(bias()) << fraction_bits; }
@@ -94,7 +94,9 @@ inline constexpr auto& all_formats = BuiltinFormats::formats;
 // constants; any other format takes the same body at run time.
 template <class Body>
 void with_constant_format(const Format& f, Body&& body) {
-  if (BuiltinFormats::visit(f, [&]<const Format& F>() { return body(F), true; }, false)) return;
+  if (BuiltinFormats::visit(
+          f, [&]<const Format & F>() { return body(F), true; }, false))
+    return;
   body(f);
 }
 
@@ -105,8 +107,7 @@ constexpr bool format_is_supported(const Format& f) {
          // double with room for double-double tie breaks
          f.precision() + 10 <= 52 && f.emax() < 1023 && f.min_subnormal_log2() - 10 > -1022;
 }
-static_assert(format_is_supported(fp32) && format_is_supported(fp16) &&
-              format_is_supported(bf16));
+static_assert(format_is_supported(fp32) && format_is_supported(fp16) && format_is_supported(bf16));
 static_assert((fp32.sign_mask() & fp32.exponent_mask()) == 0 &&
               (fp32.exponent_mask() & fp32.fraction_mask()) == 0 &&
               (fp32.sign_mask() | fp32.exponent_mask() | fp32.fraction_mask()) ==
@@ -144,9 +145,9 @@ inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mas
   }
   if (int(exponent_field) == f.max_exponent_field() &&
       (f.specials == Specials::ieee || fraction == f.fraction_mask())) {
-    return std::bit_cast<double>(sign | (fraction || f.specials == Specials::nan_only
-                                             ? 0x7ff8000000000000
-                                             : 0x7ff0000000000000));
+    return std::bit_cast<double>(
+        sign |
+        (fraction || f.specials == Specials::nan_only ? 0x7ff8000000000000 : 0x7ff0000000000000));
   }
   return std::bit_cast<double>(sign | (uint64_t(int(exponent_field) - f.bias() + 1023) << 52) |
                                (fraction << (52 - f.fraction_bits)));
@@ -236,16 +237,5 @@ std::string to_hex_bits(const Format& f, uint32_t bits);
 // Parses a decimal, hex float ("0x1.8p-3"), "inf"/"nan", or a bit pattern written "bits:0x3c00".
 // Decimal values are rounded to the format once, from the exact decimal (via MPFR).
 std::optional<uint32_t> parse_value(const Format& f, std::string_view text);
-
-// bfloat16 storage type for library users (g++ 12 has no __bf16). Converts exactly to float and
-// rounds to nearest-even from float.
-struct bfloat16 {
-  uint16_t bits = 0;
-  static bfloat16 from_bits(uint16_t b) { return bfloat16{b}; }
-  static bfloat16 from_float(float x) {
-    return bfloat16{uint16_t(round_to_format(bf16, static_cast<double>(x)))};
-  }
-  explicit operator float() const { return static_cast<float>(to_double(bf16, bits)); }
-};
 
 }  // namespace gelucheck

@@ -1,8 +1,8 @@
 // The constants the function families share, each defined once, as the double nearest the real
 // number named (tests/test_functions.cpp checks each against MPFR at 256 bits). Where a constant
-// is error-analysed (reference tiers), its rounding error, at most 2^-53 relative, is in the bounds;
-// where kernels use it (the catalogue's formulas), it is the value of the C literal they write
-// (M_SQRT1_2 and friends), as the static_asserts show.
+// is error-analysed (reference tiers), its rounding error, at most 2^-53 relative, is in the
+// bounds; where kernels use it (the catalogue's formulas), it is the value of the C literal they
+// write (M_SQRT1_2 and friends), as the static_asserts show.
 #pragma once
 
 #include <string_view>

@@ -60,7 +60,7 @@ FastValue fast_gelu_grad(double x, M& sleef) {
   const double t = x * kInvSqrt2;
   if (x >= 1) {
     const double q = 0.5 * sleef(SleefFunction::erfc, t);  // Q(x)
-    const double d = xphi - q;                              // r = 1 + (x phi - Q), both > 0
+    const double d = xphi - q;                             // r = 1 + (x phi - Q), both > 0
     const double err = xphi_err * xphi + (L + 2 * u * (x * x + 1)) * q + u * std::fabs(d);
     return {1, d, 2 * err};
   }

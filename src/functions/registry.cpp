@@ -70,7 +70,8 @@ std::vector<Function> derivative_functions() {
 
 std::string derivative_names() {
   std::string out;
-  for (Function f : derivative_functions()) out += (out.empty() ? "" : ", ") + std::string(f.name());
+  for (Function f : derivative_functions())
+    out += (out.empty() ? "" : ", ") + std::string(f.name());
   return out;
 }
 
@@ -91,8 +92,7 @@ bool has_derivative(Function fn) { return fn.spec().derivative != nullptr; }
 bool has_other_form(Function fn) { return fn.spec().other_form != nullptr; }
 
 Function other_form_of(Function fn) {
-  if (!fn.spec().other_form)
-    throw std::logic_error(std::string(fn.name()) + " has no other form");
+  if (!fn.spec().other_form) throw std::logic_error(std::string(fn.name()) + " has no other form");
   return Function(*fn.spec().other_form);
 }
 

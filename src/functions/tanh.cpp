@@ -38,7 +38,7 @@ FastValue fast_tanh(double x, M& sleef) {
     return {0, d, 2 * L * std::fabs(d)};
   }
   const double e = sleef(SleefFunction::exp, -2 * ax);  // argument exact
-  const double d = -2 * e / (1 + e);                     // 1 - tanh|x| = 2e/(1+e)
+  const double d = -2 * e / (1 + e);                    // 1 - tanh|x| = 2e/(1+e)
   return {x > 0 ? 1.0 : -1.0, x > 0 ? d : -d, 2 * (L + 3 * u) * std::fabs(d)};
 }
 
@@ -159,7 +159,8 @@ constinit const FunctionSpec kTanh{
     .approximates_other_form = false,
     .specials = {1.0, -1.0, true, 0},
     .plateaus = kTanhPlateaus,
-    .tail = TailRule{{0, 1, -1}, {0, -1, 1}, [](double x) { return 1 - 2 * std::fabs(x) * kLog2E; }},
+    .tail =
+        TailRule{{0, 1, -1}, {0, -1, 1}, [](double x) { return 1 - 2 * std::fabs(x) * kLog2E; }},
     .head = HeadRule{{1, 0, -1}, {1, 0, 1}, 3, 0},
     .fast = fast_formula<&fast_tanh<Record>, &fast_tanh<Replay>>(),
     .mpfr = mpfr_formula<TanhMpfr>(),

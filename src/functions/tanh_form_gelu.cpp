@@ -223,8 +223,8 @@ struct ExpTanhGeluGrad {
     const T x_sq = x * x;
     const T inner = T(kSqrt2OverPi) * (x + T(kTanhFormCubic) * (x_sq * x));
     const T t = tanh_from_exp(inner);
-    return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * T(kSqrt2OverPi) *
-                                     (T(1) + T(3 * kTanhFormCubic) * x_sq);
+    return T(0.5) * (T(1) + t) +
+           T(0.5) * x * (T(1) - t * t) * T(kSqrt2OverPi) * (T(1) + T(3 * kTanhFormCubic) * x_sq);
   }
 };
 
@@ -270,9 +270,10 @@ constinit const FunctionSpec kTanhFormGelu{
     .approximates_other_form = true,
     .specials = {INFINITY, -0.0, true, 0},
     .plateaus = kGeluPlateaus,
-    .tail = TailRule{{1, 0, -1},
-                     {0, 0, -1},
-                     [](double x) { return std::log2(std::fabs(x)) - std::fabs(z_of(x)) * kLog2E; }},
+    .tail =
+        TailRule{{1, 0, -1},
+                 {0, 0, -1},
+                 [](double x) { return std::log2(std::fabs(x)) - std::fabs(z_of(x)) * kLog2E; }},
     .head = HeadRule{{0.5, 0, 1}, {0.5, 0, 1}, 2, -1},
     .fast = fast_formula<&fast_gelu<Record>, &fast_gelu<Replay>>(),
     .mpfr = mpfr_formula<GeluMpfr>(),
@@ -284,7 +285,8 @@ constinit const FunctionSpec kTanhFormGelu{
 constinit const FunctionSpec kTanhFormGeluGrad{
     .name = "gelu_tanh_grad",
     .definition =
-        "d/dx gelu_tanh = 0.5*(1 + tanh(u)) + 0.5*x*(1 - tanh(u)^2)*sqrt(2/pi)*(1 + 3*0.044715*x^2)",
+        "d/dx gelu_tanh = 0.5*(1 + tanh(u)) + 0.5*x*(1 - tanh(u)^2)*sqrt(2/pi)*(1 + "
+        "3*0.044715*x^2)",
     .parity = Parity::none,
     .derivative = nullptr,
     .primitive = &kTanhFormGelu,

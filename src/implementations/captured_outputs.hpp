@@ -2,9 +2,9 @@
 //
 // PATH holds one output per input of a sweep, in the sweep's documented order (domain.hpp),
 // which is the order `gelucheck inputs` writes the inputs in. When a sweep makes the kernel,
-// the file is paired with the sweep's domain (Implementation::kernel_for): output i belongs to input i,
-// and the kernel looks outputs up by input bits. So the command that grades the file must be
-// given the same -t/--range/--grid/--points/--seed as the `gelucheck inputs` run that wrote the
+// the file is paired with the sweep's domain (Implementation::kernel_for): output i belongs to
+// input i, and the kernel looks outputs up by input bits. So the command that grades the file must
+// be given the same -t/--range/--grid/--points/--seed as the `gelucheck inputs` run that wrote the
 // inputs; a file whose length differs from the domain's is refused with both numbers.
 //
 // File contents:

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "io/errors.hpp"
+#include "implementations/captured_outputs.hpp"   // make_captured_implementation
+#include "implementations/finite_difference.hpp"  // make_finite_difference
 #include "implementations/implementations.hpp"
-#include "implementations/captured_outputs.hpp"       // make_captured_implementation
 #include "implementations/plugin_implementation.hpp"  // make_plugin_implementation
-#include "implementations/finite_difference.hpp"      // make_finite_difference
+#include "io/errors.hpp"
 
 namespace gelucheck {
 namespace {
@@ -21,7 +21,8 @@ const std::vector<ImplementationScheme> kSchemes = {
      &make_plugin_implementation},
     {"file", "file:PATH  outputs captured for every input of the sweep (.npy or raw bits)",
      &make_captured_implementation},
-    {"fd", "fd:IMPLEMENTATION  central finite difference of IMPLEMENTATION's forward (derivatives only)",
+    {"fd",
+     "fd:IMPLEMENTATION  central finite difference of IMPLEMENTATION's forward (derivatives only)",
      &make_finite_difference},
 };
 

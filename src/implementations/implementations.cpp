@@ -79,7 +79,8 @@ std::vector<Implementation> make_catalogue() {
   c.push_back(formula_entry(
       "fp32",
       std::string("The textbook formula in float with libm float functions (erff, tanhf, "
-                  "expf).") + kWiden,
+                  "expf).") +
+          kWiden,
       "PyTorch's CPU and CUDA GELU/tanh kernels (opmath float for Half and BFloat16), "
       "and most frameworks' 16-bit activations.",
       "textbook", Arithmetic::float32));
@@ -90,55 +91,57 @@ std::vector<Implementation> make_catalogue() {
       "Kernels computing natively in half/bfloat16 arithmetic (e.g. CUDA __hmul/__hadd "
       "intrinsics, hand-written fp16 shaders).",
       "textbook", Arithmetic::native));
-  c.push_back(formula_entry(
-      "tanh_approx",
-      std::string("The tanh form 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3))) and its "
-                  "derivative, in float, graded against the exact (erf) GELU.") + kWiden,
-      "gelu(approximate='tanh'), GPT-2/BERT 'gelu_new', used where exact GELU is "
-      "specified.",
-      "textbook", Arithmetic::float32, FormulaOf::approximating_form));
-  c.push_back(formula_entry(
-      "as7126",
-      std::string("Exact GELU with erf from Abramowitz & Stegun 7.1.26 "
-                  "(|erf error| <= 1.5e-7), in float.") + kWiden,
-      "Hand-written CUDA/OpenCL/shader kernels and inference engines without an erf.", "as7126",
-      Arithmetic::float32));
+  c.push_back(
+      formula_entry("tanh_approx",
+                    std::string("The tanh form 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3))) and its "
+                                "derivative, in float, graded against the exact (erf) GELU.") +
+                        kWiden,
+                    "gelu(approximate='tanh'), GPT-2/BERT 'gelu_new', used where exact GELU is "
+                    "specified.",
+                    "textbook", Arithmetic::float32, FormulaOf::approximating_form));
+  c.push_back(
+      formula_entry("as7126",
+                    std::string("Exact GELU with erf from Abramowitz & Stegun 7.1.26 "
+                                "(|erf error| <= 1.5e-7), in float.") +
+                        kWiden,
+                    "Hand-written CUDA/OpenCL/shader kernels and inference engines without an erf.",
+                    "as7126", Arithmetic::float32));
   c.push_back(formula_entry(
       "sigmoid1702",
       std::string("x*sigmoid(1.702x) as either GELU, and its derivative, in float.") + kWiden,
       "'QuickGELU' in OpenAI CLIP and models fine-tuned from it.", "sigmoid1702",
       Arithmetic::float32));
-  c.push_back(formula_entry(
-      "erfc_form",
-      std::string("Exact GELU as 0.5x*erfc(-x/sqrt2) (derivative 0.5erfc(-x/sqrt2) + "
-                  "x*phi(x)), in float.") + kWiden,
-      "The stable rewrite: no 1+erf cancellation in the negative tail.", "erfc_form",
-      Arithmetic::float32));
-  c.push_back(formula_entry(
-      "sigmoid_form",
-      std::string("The tanh-form GELU as x*sigmoid(2u) = x/(1+exp(-2u)), and its "
-                  "derivative, in float.") + kWiden,
-      "The stable rewrite of the tanh form: no 1+tanh cancellation in the negative "
-      "tail.",
-      "sigmoid_form", Arithmetic::float32));
+  c.push_back(
+      formula_entry("erfc_form",
+                    std::string("Exact GELU as 0.5x*erfc(-x/sqrt2) (derivative 0.5erfc(-x/sqrt2) + "
+                                "x*phi(x)), in float.") +
+                        kWiden,
+                    "The stable rewrite: no 1+erf cancellation in the negative tail.", "erfc_form",
+                    Arithmetic::float32));
+  c.push_back(
+      formula_entry("sigmoid_form",
+                    std::string("The tanh-form GELU as x*sigmoid(2u) = x/(1+exp(-2u)), and its "
+                                "derivative, in float.") +
+                        kWiden,
+                    "The stable rewrite of the tanh form: no 1+tanh cancellation in the negative "
+                    "tail.",
+                    "sigmoid_form", Arithmetic::float32));
   c.push_back(formula_entry(
       "exp_tanh",
       std::string("tanh as (e^2x-1)/(e^2x+1), alone and inside the tanh-form GELU and "
-                  "the derivatives, in float.") + kWiden,
+                  "the derivatives, in float.") +
+          kWiden,
       "Naive hand-written kernels; e^2x overflows to inf/inf = NaN.", "exp_tanh",
       Arithmetic::float32));
-  c.push_back(formula_entry("native_erfc_form",
-                            "erfc_form with every operation rounded to the format.",
-                            "The stable rewrite in a native half/bfloat16 kernel.", "erfc_form",
-                            Arithmetic::native));
-  c.push_back(formula_entry("native_sigmoid_form",
-                            "sigmoid_form with every operation rounded to the format.",
-                            "The stable rewrite in a native half/bfloat16 kernel.",
-                            "sigmoid_form", Arithmetic::native));
-  c.push_back(formula_entry("native_exp_tanh",
-                            "exp_tanh with every operation rounded to the format.",
-                            "A naive tanh written in half/bfloat16 arithmetic.", "exp_tanh",
-                            Arithmetic::native));
+  c.push_back(formula_entry(
+      "native_erfc_form", "erfc_form with every operation rounded to the format.",
+      "The stable rewrite in a native half/bfloat16 kernel.", "erfc_form", Arithmetic::native));
+  c.push_back(formula_entry(
+      "native_sigmoid_form", "sigmoid_form with every operation rounded to the format.",
+      "The stable rewrite in a native half/bfloat16 kernel.", "sigmoid_form", Arithmetic::native));
+  c.push_back(formula_entry(
+      "native_exp_tanh", "exp_tanh with every operation rounded to the format.",
+      "A naive tanh written in half/bfloat16 arithmetic.", "exp_tanh", Arithmetic::native));
   return c;
 }
 

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>  // fmt::format
 
-#include "io/errors.hpp"
 #include "implementations/plugin_abi.h"
 #include "implementations/user_kernels.hpp"
+#include "io/errors.hpp"
 
 namespace gelucheck {
 namespace {

@@ -137,7 +137,8 @@ std::optional<RefValue> special(const FunctionSpec& s, const Format& f, double x
     return out;
   }
   if (std::isinf(x))
-    return exact_result(f, x > 0 ? s.specials.at_positive_infinity : s.specials.at_negative_infinity);
+    return exact_result(f,
+                        x > 0 ? s.specials.at_positive_infinity : s.specials.at_negative_infinity);
   if (x == 0) return exact_result(f, s.specials.zero_is_signed ? x : s.specials.at_zero);
   return std::nullopt;
 }
@@ -410,10 +411,11 @@ FastValue fast_value_at(const FunctionSpec& s, double x) {
 }
 
 [[gnu::always_inline]] inline bool fast_decision(const Format& f, const FastValue& v,
-                                               RefValue& out) {
+                                                 RefValue& out) {
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return false;
-  // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by the
-  // smallest subnormal against underflow in the formulas.
+  // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by 2^-1070
+  // (16 of double's smallest subnormals) against underflow in the formulas, whose roundings in
+  // the subnormal range each err by at most half of one.
   const double b = v.b + (std::fabs(v.d) + v.b) * 0x1p-51 + 0x1p-1070;
   if (decide_in_grid_cell(f, v.a, v.d, b, out)) return true;
   const auto r = decide(f, two_sum(v.a, v.d - b), two_sum(v.a, v.d + b));
@@ -445,8 +447,7 @@ ReferenceCounters& reference_counters() {
 
 namespace {
 // The value on a side of a tail or of the head.
-[[gnu::always_inline]] inline RefValue side_value(const Format& f, const SidePlan& side,
-                                                 double x) {
+[[gnu::always_inline]] inline RefValue side_value(const Format& f, const SidePlan& side, double x) {
   if (side.anchor.scale == 0) return side.constant;
   if (std::fabs(x) >= side.exact_from)
     return anchored(f, side.anchor.scale * x, side.anchor.delta_sign);
@@ -482,8 +483,7 @@ RefValue reference(Function fn, const Format& f, uint32_t x_bits, ReferenceMode 
 namespace {
 [[gnu::always_inline]] inline void reference_batch_in(Function fn, const Format& f,
                                                       std::span<const uint32_t> x_bits,
-                                                      std::span<RefValue> out,
-                                                      ReferenceMode mode) {
+                                                      std::span<RefValue> out, ReferenceMode mode) {
   const ReferencePlan& plan = reference_plan(fn, f);
   const FunctionSpec& s = fn.spec();
   // Local counts: the stores to out[] would otherwise pin the shared ones in memory. (The rare
@@ -495,7 +495,7 @@ namespace {
   calls.clear();
   Record record{calls};
   auto fast_or_mpfr = [&](double x, const FastValue& v, RefValue& value)
-                          __attribute__((always_inline)) {
+      __attribute__((always_inline)) {
     if (fast_decision(f, v, value)) {
       ++counters.fast;
     } else {
@@ -555,9 +555,9 @@ namespace {
 
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode) {
-  with_constant_format(f, [&](const Format& g) __attribute__((always_inline)) {
-    reference_batch_in(fn, g, x_bits, out, mode);
-  });
+  with_constant_format(
+      f, [&](const Format& g)
+             __attribute__((always_inline)) { reference_batch_in(fn, g, x_bits, out, mode); });
 }
 
 std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, double x) {

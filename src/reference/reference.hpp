@@ -61,8 +61,9 @@ ReferenceCounters& reference_counters();
 
 namespace detail {
 // For tests of the fast tier's stated bound: an upper bound on |r - (a + d)| / b, with r from
-// MPFR at 134 or 533 bits and MPFR's error bound included, for an input outside the special values and tails (nullopt there, or if the fast tier gives
-// no finite value). A result <= 1 means the bound holds.
+// MPFR at 134 or 533 bits and MPFR's error bound included, for an input outside the special values
+// and tails (nullopt there, or if the fast tier gives no finite value). A result <= 1 means the
+// bound holds.
 std::optional<double> fast_bound_ratio(Function fn, const Format& f, double x);
 }  // namespace detail
 

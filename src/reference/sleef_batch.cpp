@@ -22,10 +22,14 @@ void sleef_batch_sse2(SleefFunction fn, const double* in, double* out, size_t n)
     if (i < n) out[i] = _mm_cvtsd_f64(f(_mm_set_sd(in[i])));
   };
   switch (fn) {
-    case SleefFunction::erf: return run(Sleef_erfd2_u10sse2);
-    case SleefFunction::erfc: return run(Sleef_erfcd2_u15sse2);
-    case SleefFunction::exp: return run(Sleef_expd2_u10sse2);
-    case SleefFunction::tanh: return run(Sleef_tanhd2_u10sse2);
+    case SleefFunction::erf:
+      return run(Sleef_erfd2_u10sse2);
+    case SleefFunction::erfc:
+      return run(Sleef_erfcd2_u15sse2);
+    case SleefFunction::exp:
+      return run(Sleef_expd2_u10sse2);
+    case SleefFunction::tanh:
+      return run(Sleef_tanhd2_u10sse2);
   }
 }
 }  // namespace
@@ -42,10 +46,18 @@ const char* sleef_batch_variant() { return has_avx2() ? "avx2" : "sse2"; }
 void sleef_batch(SleefFunction fn, const double* in, double* out, size_t n) {
   double (*f)(double) = nullptr;
   switch (fn) {
-    case SleefFunction::erf: f = Sleef_erf_u10; break;
-    case SleefFunction::erfc: f = Sleef_erfc_u15; break;
-    case SleefFunction::exp: f = Sleef_exp_u10; break;
-    case SleefFunction::tanh: f = Sleef_tanh_u10; break;
+    case SleefFunction::erf:
+      f = Sleef_erf_u10;
+      break;
+    case SleefFunction::erfc:
+      f = Sleef_erfc_u15;
+      break;
+    case SleefFunction::exp:
+      f = Sleef_exp_u10;
+      break;
+    case SleefFunction::tanh:
+      f = Sleef_tanh_u10;
+      break;
   }
   for (size_t i = 0; i < n; ++i) out[i] = f(in[i]);
 }

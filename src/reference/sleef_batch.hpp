@@ -2,7 +2,7 @@
 // lanes) where the processor has it, SSE2 (2 lanes) on every other x86-64, scalar elsewhere.
 // Every variant has the accuracy SLEEF documents for its name, whatever the lane count: erf,
 // exp and tanh within 1.0 ULP (u10), erfc within 1.5 ULP (u15). The vector forms run 4 to 7
-// times faster per value than the scalar ones (bench/README figures).
+// times faster per value than the scalar ones (README, Performance).
 #pragma once
 
 #include <cstddef>

@@ -20,10 +20,14 @@ void sleef_batch_avx2(int fn, const double* in, double* out, size_t n) {
     for (size_t k = 0; i + k < n; ++k) out[i + k] = b[k];
   };
   switch (fn) {  // SleefFunction's order
-    case 0: return run(Sleef_erfd4_u10avx2);
-    case 1: return run(Sleef_erfcd4_u15avx2);
-    case 2: return run(Sleef_expd4_u10avx2);
-    case 3: return run(Sleef_tanhd4_u10avx2);
+    case 0:
+      return run(Sleef_erfd4_u10avx2);
+    case 1:
+      return run(Sleef_erfcd4_u15avx2);
+    case 2:
+      return run(Sleef_expd4_u10avx2);
+    case 3:
+      return run(Sleef_tanhd4_u10avx2);
   }
 }
 

@@ -13,25 +13,13 @@
 #include "render/gradient_render.hpp"
 #include "render/saturation_render.hpp"
 #include "render/svg_plot.hpp"
+#include "render/text.hpp"
 
 namespace gelucheck {
 
 namespace {
 
 // --- numbers and names ------------------------------------------------------------------------
-
-// As the ULP table prints them (table_render.cpp), so the summary and the table agree.
-std::string ulp_text(double v) {
-  if (v >= 1e6) return fmt::format("{:.3e}", v);
-  return fmt::format("{:.4g}", v);
-}
-
-std::string percent(double share) {
-  if (share == 1.0) return "100%";
-  if (share == 0.0) return "0%";
-  if (share < 1e-3) return fmt::format("{:.2e}%", 100.0 * share);
-  return fmt::format("{:.3f}%", 100.0 * share);
-}
 
 std::string stem(Function fn, const Format& f) { return fmt::format("{}_{}", name_of(fn), f.name); }
 
@@ -307,7 +295,7 @@ std::string histogram_figure(const SweepPart& part, PlotLayout layout, const std
   std::vector<svg::Series> series;
   for (size_t k = 0; k < part.rows.size(); ++k) {
     const ErrorStats& st = part.rows[k].stats;
-    std::string detail = "error 0: " + percent(st.share(st.histogram.counts[0]));
+    std::string detail = "error 0: " + percent_prose(st.share(st.histogram.counts[0]));
     if (!nonfinite_text(st).empty()) detail += "; " + nonfinite_text(st);
     svg::Series s = implementation_series(*part.rows[k].implementation, k, std::move(detail));
     int top = 0;
@@ -566,8 +554,8 @@ std::string forms_summary(const std::vector<FormsPart>& parts) {
     out += fmt::format(
         "- {} vs {} in {}: rounded once, they differ at {} of {} inputs ({}); at most {} ULP, at "
         "x = {}.\n",
-        name_of(other_form_of(p.exact)), name_of(p.exact), f.name,
-        s.points - s.correctly_rounded, s.points, percent(s.share(s.points - s.correctly_rounded)),
+        name_of(other_form_of(p.exact)), name_of(p.exact), f.name, s.points - s.correctly_rounded,
+        s.points, percent_prose(s.share(s.points - s.correctly_rounded)),
         s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
         s.max_abs_ulp.seen() ? value_with_bits(f, s.max_abs_ulp.x) : "-");
   }
@@ -579,7 +567,7 @@ std::string landscape_summary(const std::vector<LandscapePart>& parts) {
   for (const LandscapePart& p : parts)
     out += fmt::format("- {} in {}: f' rounds to 0 at {} of {} inputs ({}).\n",
                        name_of(p.derivative), p.format->name, p.zeros, p.inputs,
-                       percent(p.inputs ? double(p.zeros) / double(p.inputs) : 0));
+                       percent_prose(p.inputs ? double(p.zeros) / double(p.inputs) : 0));
   return out;
 }
 
@@ -671,13 +659,10 @@ std::string inputs_text(const ReportRequest& rq) {
   return join(parts, "; ");
 }
 
-}  // namespace
+// --- the sections ------------------------------------------------------------------------------
 
-std::vector<ReportFile> render_report(const ReportData& data) {
-  const ReportRequest& rq = *data.request;
-  Page page;
-
-  // Summary first: what a reader acts on. Blocks separated by one blank line.
+// Summary first: what a reader acts on. Blocks separated by one blank line.
+void summary_section(Page& page, const ReportData& data) {
   page.section("Summary", "summary");
   std::vector<std::string> blocks;
   if (!data.sweeps.empty())
@@ -696,154 +681,207 @@ std::vector<ReportFile> render_report(const ReportData& data) {
         "Backwards against the exact derivative, with the condition-aware envelope:\n\n" +
         gradient_summary(*data.gradients));
   page.body += join(blocks, "\n", "");
+}
 
-  const std::string inputs = inputs_text(rq);
-  if (rq.has(ReportSection::table)) {
-    page.section("ULP error table", "ulp-error-table");
-    std::vector<TableRow> rows;
-    for (const SweepPart& p : data.sweeps) rows.insert(rows.end(), p.rows.begin(), p.rows.end());
-    page.body += render_table(rows, OutputKind::markdown);
-    page.body += "\nData: " + page.data("table", render_table(rows, OutputKind::csv)) + "\n";
-  }
-  if (rq.has(ReportSection::ulp_plots)) {
-    page.section("ULP error vs x", "ulp-error-vs-x");
-    page.body +=
-        "Each line is the largest |ULP error| among the inputs of an x-bin, so a single bad "
-        "input stays visible. Below the dashed 0.5 ULP line a result is correctly rounded; the "
-        "band marked 0 holds bins where every result is exact, the band marked NaN/inf bins "
-        "where some result is NaN or infinite.\n";
-    for (const SweepPart& p : data.sweeps) {
-      const std::string s = stem(p.function, *p.format);
-      page.body += fmt::format("\n### {}, {}\n\n", name_of(p.function), p.format->name);
-      for (size_t v = 0; v < p.views.size(); ++v)
-        page.body +=
-            page.plot(fmt::format("ulp_{}_{}", s, p.views[v].view.key()),
-                      ulp_figure(p, v, rq.layout, p.rows.front().domain),
-                      fmt::format("{} in {}: largest ULP error per x-bin, {}", name_of(p.function),
-                                  p.format->name, p.views[v].view.describe()));
-      std::string csv = binned_csv_header("implementation", "max_abs_ulp");
-      for (const BinnedView& v : p.views)
-        for (size_t k = 0; k < p.rows.size(); ++k)
-          binned_csv_rows(csv, *p.format, v, v.series[k], p.rows[k].implementation->name);
-      page.body += "\nData: " + page.data("ulp_" + s, std::move(csv)) + "\n";
-    }
-  }
-  if (rq.has(ReportSection::histograms)) {
-    page.section("Histograms of |ULP error|", "histograms-of-ulp-error");
-    page.body +=
-        "The share of inputs whose |ULP error| falls in each binade [2^k, 2^(k+1)); "
-        "results that are NaN or infinite are counted in the legend.\n\n";
-    for (const SweepPart& p : data.sweeps)
-      page.body += page.plot(
-          "hist_" + stem(p.function, *p.format),
-          histogram_figure(p, rq.layout, p.rows.front().domain),
-          fmt::format("{} in {}: histogram of ULP error", name_of(p.function), p.format->name));
-    page.body += "\nData: " + page.data("histograms", histogram_csv(data.sweeps)) + "\n";
-  }
-  if (rq.has(ReportSection::forms)) {
-    page.section("Tanh form vs exact GELU", "tanh-form-vs-exact-gelu");
-    const Function exact_form = data.forms.front().exact;
-    page.body += fmt::format(
-        "The tanh form of GELU (and its derivative), rounded once to the format, graded as the "
-        "exact (erf) one: the error no implementation of the tanh form can remove. The table "
-        "counts where the two round to different values; the plots show the exact gap "
-        "|{}(x) - {}(x)| in ULPs of each format, so a format hides the "
-        "approximation where its line stays below 0.5 ULP.\n\n",
-        name_of(other_form_of(exact_form)), name_of(exact_form));
-    std::vector<TableRow> rows;
-    for (const FormsPart& p : data.forms) rows.push_back(p.row);
-    page.body += render_table(rows, OutputKind::markdown) + "\n";
-    std::vector<Function> exact;
-    for (const FormsPart& p : data.forms)
-      if (std::find(exact.begin(), exact.end(), p.exact) == exact.end()) exact.push_back(p.exact);
-    std::string csv = binned_csv_header("format", "max_abs_gap_ulp");
-    for (Function e : exact) {
-      std::vector<const FormsPart*> parts;
-      for (const FormsPart& p : data.forms)
-        if (p.exact == e) parts.push_back(&p);
-      for (size_t v = 0; v < parts.front()->views.size(); ++v)
-        page.body +=
-            page.plot(fmt::format("forms_{}_{}", name_of(e), parts.front()->views[v].view.key()),
-                      forms_figure(parts, v),
-                      fmt::format("{} vs {}, gap in ULPs, {}", name_of(other_form_of(e)),
-                                  name_of(e), parts.front()->views[v].view.describe()));
-      for (const FormsPart* p : parts)
-        for (const BinnedView& v : p->views)
-          binned_csv_rows(csv, *p->format, v, v.series[0],
-                          fmt::format("{}:{}", name_of(e), p->format->name));
-    }
-    page.body += "\nData: " + page.data("forms_table", render_table(rows, OutputKind::csv)) + ", " +
-                 page.data("forms_gap", std::move(csv)) + "\n";
-  }
-  if (rq.has(ReportSection::landscape)) {
-    page.section("Derivative landscape", "derivative-landscape");
-    page.body +=
-        "How large the exact derivative is once rounded to each format: where it "
-        "vanishes, underflows (band 0) and peaks.\n\n";
-    std::vector<Function> ds;
-    for (const LandscapePart& p : data.landscapes)
-      if (std::find(ds.begin(), ds.end(), p.derivative) == ds.end()) ds.push_back(p.derivative);
-    std::string csv = binned_csv_header("format", "max_abs_derivative");
-    for (Function d : ds) {
-      std::vector<const LandscapePart*> parts;
-      for (const LandscapePart& p : data.landscapes)
-        if (p.derivative == d) parts.push_back(&p);
-      for (size_t v = 0; v < parts.front()->views.size(); ++v)
-        page.body += page.plot(
-            fmt::format("landscape_{}_{}", name_of(d), parts.front()->views[v].view.key()),
-            landscape_figure(parts, v),
-            fmt::format("{} magnitude per format, {}", name_of(d),
-                        parts.front()->views[v].view.describe()));
-      for (const LandscapePart* p : parts)
-        for (const BinnedView& v : p->views)
-          binned_csv_rows(csv, *p->format, v, v.series[0],
-                          fmt::format("{}:{}", name_of(d), p->format->name));
-    }
-    page.body += "\nData: " + page.data("landscape", std::move(csv)) + "\n";
-  }
-  if (rq.has(ReportSection::saturation)) {
-    page.section("Saturation and special values", "saturation-and-special-values");
-    page.body +=
-        "Where the exact function, rounded, reaches its asymptotes (grey: on a plateau) "
-        "and where each implementation departs from it. Definitions: "
-        "[docs/saturation.md](../../docs/saturation.md).\n\n";
-    for (const SaturationReport& r : data.saturation)
+// The ULP error table, and its CSV.
+void table_section(Page& page, const ReportData& data) {
+  page.section("ULP error table", "ulp-error-table");
+  std::vector<TableRow> rows;
+  for (const SweepPart& p : data.sweeps) rows.insert(rows.end(), p.rows.begin(), p.rows.end());
+  page.body += render_table(rows, OutputKind::markdown);
+  page.body += "\nData: " + page.data("table", render_table(rows, OutputKind::csv)) + "\n";
+}
+
+// Max |ULP error| per x-bin, per function x format x view, and the binned CSV.
+void ulp_plots_section(Page& page, const ReportData& data) {
+  const ReportRequest& rq = *data.request;
+  page.section("ULP error vs x", "ulp-error-vs-x");
+  page.body +=
+      "Each line is the largest |ULP error| among the inputs of an x-bin, so a single bad "
+      "input stays visible. Below the dashed 0.5 ULP line a result is correctly rounded; the "
+      "band marked 0 holds bins where every result is exact, the band marked NaN/inf bins "
+      "where some result is NaN or infinite.\n";
+  for (const SweepPart& p : data.sweeps) {
+    const std::string s = stem(p.function, *p.format);
+    page.body += fmt::format("\n### {}, {}\n\n", name_of(p.function), p.format->name);
+    for (size_t v = 0; v < p.views.size(); ++v)
       page.body +=
-          page.plot("zones_" + stem(r.function, *r.format), zone_chart(r),
-                    fmt::format("{} in {}: saturation zones", name_of(r.function), r.format->name));
-    page.body +=
-        "\nData: " + page.data("saturation", render_saturation(data.saturation, OutputKind::csv)) +
-        "\n\n";
-    page.body += embed_markdown(render_saturation(data.saturation, OutputKind::markdown), 2);
+          page.plot(fmt::format("ulp_{}_{}", s, p.views[v].view.key()),
+                    ulp_figure(p, v, rq.layout, p.rows.front().domain),
+                    fmt::format("{} in {}: largest ULP error per x-bin, {}", name_of(p.function),
+                                p.format->name, p.views[v].view.describe()));
+    std::string csv = binned_csv_header("implementation", "max_abs_ulp");
+    for (const BinnedView& v : p.views)
+      for (size_t k = 0; k < p.rows.size(); ++k)
+        binned_csv_rows(csv, *p.format, v, v.series[k], p.rows[k].implementation->name);
+    page.body += "\nData: " + page.data("ulp_" + s, std::move(csv)) + "\n";
   }
-  if (rq.has(ReportSection::gradients) && data.gradients) {
-    page.section("Gradients", "gradients");
-    page.body += "Definitions and derivations: [docs/gradients.md](../../docs/gradients.md).\n\n";
-    std::vector<std::string> links;
-    for (GradientSection s : data.gradients->sections) {
-      GradientReport one = *data.gradients;
-      one.sections = {s};
-      links.push_back(page.data(fmt::format("gradients_{}", section_name(s)),
-                                render_gradient_report(one, OutputKind::csv)));
-    }
-    page.body += "Data: " + join(links, ", ") + "\n\n";
-    page.body += embed_markdown(render_gradient_report(*data.gradients, OutputKind::markdown), 2);
-  }
+}
 
-  // What was compared, and how to get the same page again.
+// Histograms of |ULP error| per function x format.
+void histograms_section(Page& page, const ReportData& data) {
+  const ReportRequest& rq = *data.request;
+  page.section("Histograms of |ULP error|", "histograms-of-ulp-error");
+  page.body +=
+      "The share of inputs whose |ULP error| falls in each binade [2^k, 2^(k+1)); "
+      "results that are NaN or infinite are counted in the legend.\n\n";
+  for (const SweepPart& p : data.sweeps)
+    page.body += page.plot(
+        "hist_" + stem(p.function, *p.format),
+        histogram_figure(p, rq.layout, p.rows.front().domain),
+        fmt::format("{} in {}: histogram of ULP error", name_of(p.function), p.format->name));
+  page.body += "\nData: " + page.data("histograms", histogram_csv(data.sweeps)) + "\n";
+}
+
+// The approximating form graded as the exact one: table, gap plots, CSV.
+void forms_section(Page& page, const ReportData& data) {
+  page.section("Tanh form vs exact GELU", "tanh-form-vs-exact-gelu");
+  const Function exact_form = data.forms.front().exact;
+  page.body += fmt::format(
+      "The tanh form of GELU (and its derivative), rounded once to the format, graded as the "
+      "exact (erf) one: the error no implementation of the tanh form can remove. The table "
+      "counts where the two round to different values; the plots show the exact gap "
+      "|{}(x) - {}(x)| in ULPs of each format, so a format hides the "
+      "approximation where its line stays below 0.5 ULP.\n\n",
+      name_of(other_form_of(exact_form)), name_of(exact_form));
+  std::vector<TableRow> rows;
+  for (const FormsPart& p : data.forms) rows.push_back(p.row);
+  page.body += render_table(rows, OutputKind::markdown) + "\n";
+  std::vector<Function> exact;
+  for (const FormsPart& p : data.forms)
+    if (std::find(exact.begin(), exact.end(), p.exact) == exact.end()) exact.push_back(p.exact);
+  std::string csv = binned_csv_header("format", "max_abs_gap_ulp");
+  for (Function e : exact) {
+    std::vector<const FormsPart*> parts;
+    for (const FormsPart& p : data.forms)
+      if (p.exact == e) parts.push_back(&p);
+    for (size_t v = 0; v < parts.front()->views.size(); ++v)
+      page.body +=
+          page.plot(fmt::format("forms_{}_{}", name_of(e), parts.front()->views[v].view.key()),
+                    forms_figure(parts, v),
+                    fmt::format("{} vs {}, gap in ULPs, {}", name_of(other_form_of(e)), name_of(e),
+                                parts.front()->views[v].view.describe()));
+    for (const FormsPart* p : parts)
+      for (const BinnedView& v : p->views)
+        binned_csv_rows(csv, *p->format, v, v.series[0],
+                        fmt::format("{}:{}", name_of(e), p->format->name));
+  }
+  page.body += "\nData: " + page.data("forms_table", render_table(rows, OutputKind::csv)) + ", " +
+               page.data("forms_gap", std::move(csv)) + "\n";
+}
+
+// |f'| correctly rounded per x-bin, one line per format.
+void landscape_section(Page& page, const ReportData& data) {
+  page.section("Derivative landscape", "derivative-landscape");
+  page.body +=
+      "How large the exact derivative is once rounded to each format: where it "
+      "vanishes, underflows (band 0) and peaks.\n\n";
+  std::vector<Function> ds;
+  for (const LandscapePart& p : data.landscapes)
+    if (std::find(ds.begin(), ds.end(), p.derivative) == ds.end()) ds.push_back(p.derivative);
+  std::string csv = binned_csv_header("format", "max_abs_derivative");
+  for (Function d : ds) {
+    std::vector<const LandscapePart*> parts;
+    for (const LandscapePart& p : data.landscapes)
+      if (p.derivative == d) parts.push_back(&p);
+    for (size_t v = 0; v < parts.front()->views.size(); ++v)
+      page.body +=
+          page.plot(fmt::format("landscape_{}_{}", name_of(d), parts.front()->views[v].view.key()),
+                    landscape_figure(parts, v),
+                    fmt::format("{} magnitude per format, {}", name_of(d),
+                                parts.front()->views[v].view.describe()));
+    for (const LandscapePart* p : parts)
+      for (const BinnedView& v : p->views)
+        binned_csv_rows(csv, *p->format, v, v.series[0],
+                        fmt::format("{}:{}", name_of(d), p->format->name));
+  }
+  page.body += "\nData: " + page.data("landscape", std::move(csv)) + "\n";
+}
+
+// Zone charts and the saturation report.
+void saturation_section(Page& page, const ReportData& data) {
+  page.section("Saturation and special values", "saturation-and-special-values");
+  page.body +=
+      "Where the exact function, rounded, reaches its asymptotes (grey: on a plateau) "
+      "and where each implementation departs from it. Definitions: "
+      "[docs/saturation.md](../../docs/saturation.md).\n\n";
+  for (const SaturationReport& r : data.saturation)
+    page.body +=
+        page.plot("zones_" + stem(r.function, *r.format), zone_chart(r),
+                  fmt::format("{} in {}: saturation zones", name_of(r.function), r.format->name));
+  page.body +=
+      "\nData: " + page.data("saturation", render_saturation(data.saturation, OutputKind::csv)) +
+      "\n\n";
+  page.body += embed_markdown(render_saturation(data.saturation, OutputKind::markdown), 2);
+}
+
+// The gradient report, its CSV per section.
+void gradients_section(Page& page, const ReportData& data) {
+  if (!data.gradients) return;
+  page.section("Gradients", "gradients");
+  page.body += "Definitions and derivations: [docs/gradients.md](../../docs/gradients.md).\n\n";
+  std::vector<std::string> links;
+  for (GradientSection s : data.gradients->sections) {
+    GradientReport one = *data.gradients;
+    one.sections = {s};
+    links.push_back(page.data(fmt::format("gradients_{}", section_name(s)),
+                              render_gradient_report(one, OutputKind::csv)));
+  }
+  page.body += "Data: " + join(links, ", ") + "\n\n";
+  page.body += embed_markdown(render_gradient_report(*data.gradients, OutputKind::markdown), 2);
+}
+
+// What was compared (with where each implementation is used).
+void implementations_section(Page& page, const ReportData& data) {
+  const ReportRequest& rq = *data.request;
   page.section("Implementations", "implementations");
   page.body += "| implementation | what it computes | where it is used |\n|---|---|---|\n";
   std::vector<const Implementation*> listed = rq.implementations;
   if (rq.has(ReportSection::forms)) listed.push_back(&approximating_form_correctly_rounded());
   for (const Implementation* i : listed)
     page.body += fmt::format("| `{}` | {} | {} |\n", i->name, i->summary, i->used_in);
+}
+
+// How to get the same page again.
+void reproduce_section(Page& page, const ReportData& data) {
+  const ReportRequest& rq = *data.request;
   page.section("Reproduce", "reproduce");
   page.body += fmt::format(
       "```sh\ngelucheck report {}\n```\n\nSpecification: [{}](../../{}). Inputs: {}. Reference: "
-      "the exact value rounded once by MPFR (`reference()` in `src/reference/reference.hpp`); ULP error as "
+      "the exact value rounded once by MPFR (`reference()` in `src/reference/reference.hpp`); ULP "
+      "error as "
       "defined in `src/sweep/metrics.hpp`.\n",
-      rq.spec_path, rq.spec_path, rq.spec_path, inputs);
+      rq.spec_path, rq.spec_path, rq.spec_path, inputs_text(rq));
+}
 
+// The sections a spec can ask for, in page order (kAllReportSections), each written by one
+// function.
+struct SectionWriter {
+  ReportSection section;
+  void (*write)(Page& page, const ReportData& data);
+};
+constexpr SectionWriter kSectionWriters[] = {
+    {ReportSection::table, table_section},
+    {ReportSection::ulp_plots, ulp_plots_section},
+    {ReportSection::histograms, histograms_section},
+    {ReportSection::forms, forms_section},
+    {ReportSection::landscape, landscape_section},
+    {ReportSection::saturation, saturation_section},
+    {ReportSection::gradients, gradients_section},
+};
+
+}  // namespace
+
+std::vector<ReportFile> render_report(const ReportData& data) {
+  const ReportRequest& rq = *data.request;
+  Page page;
+  summary_section(page, data);
+  for (const SectionWriter& w : kSectionWriters)
+    if (rq.has(w.section)) w.write(page, data);
+  implementations_section(page, data);
+  reproduce_section(page, data);
+
+  const std::string inputs = inputs_text(rq);
   std::string head = fmt::format("# {}\n\n{}\n\n", rq.title, rq.question);
   head += fmt::format("Generated by `gelucheck report {}`; do not edit by hand. Inputs: {}.\n\n",
                       rq.spec_path, inputs);

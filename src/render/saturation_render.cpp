@@ -23,6 +23,134 @@ std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) 
 
 namespace {
 
+// --- the summary line of each implementation, from the report's data -------------------------
+
+std::string interval_text(const Format& f, uint32_t first, uint32_t last) {
+  const uint32_t max = f.max_finite_bits(), neg_max = f.sign_mask() | max;
+  if (first == last) return "x = " + to_shortest_decimal(f, first);
+  if (first == neg_max) return "x <= " + to_shortest_decimal(f, last);
+  if (last == max) return "x >= " + to_shortest_decimal(f, first);
+  return fmt::format("x in [{}, {}]", to_shortest_decimal(f, first), to_shortest_decimal(f, last));
+}
+
+std::string inputs_text(const Zone& z) {
+  return fmt::format("{}{} input{}", z.estimated ? "~" : "", z.inputs, z.inputs == 1 ? "" : "s");
+}
+
+std::string zone_sentence(const Format& f, const Zone& z, const SaturationReport& r, double limit) {
+  const std::string where = interval_text(f, z.first, z.last);
+  const std::string n = inputs_text(z);
+  const std::string op =
+      z.operation.empty() ? "" : fmt::format("; first overflow in '{}'", z.operation);
+  switch (z.kind) {
+    case ZoneKind::premature_zero:
+      return fmt::format(
+          "returns 0 for {} where the exact value is a normal number ({}; values "
+          "up to {:.3g} lost)",
+          where, n, z.worst);
+    case ZoneKind::underflow_zero:
+      return fmt::format(
+          "returns 0 for {} where the correctly rounded value is subnormal ({}; "
+          "up to {:.3g})",
+          where, n, z.worst);
+    case ZoneKind::cancellation:
+      return fmt::format("relative error above {:g}% for {} ({}; worst {:.3g}% at x = {})",
+                         100 * limit, where, n, 100 * z.worst, to_shortest_decimal(f, z.worst_x));
+    case ZoneKind::overflow_nan:
+      return fmt::format("NaN for {} ({}{})", where, n, op);
+    case ZoneKind::overflow_inf:
+      return fmt::format("infinite for {} ({}{})", where, n, op);
+    case ZoneKind::intermediate_overflow:
+      return fmt::format("'{}' overflows for {} but the result stays finite ({})", z.operation,
+                         where, n);
+    case ZoneKind::late_saturation: {
+      std::string label;
+      for (size_t a = 0; a < r.asymptotes.size(); ++a)
+        if (is_tail(r.asymptotes[a].approach) &&
+            is_negative_side(r.asymptotes[a].approach) == z.negative)
+          label = std::string(r.asymptotes[a].label);
+      return fmt::format("not yet at {} for {} where the reference is ({}; up to {:.3g} ULP off)",
+                         label, where, n, z.worst);
+    }
+    case ZoneKind::zero_sign:
+      return fmt::format("zero of the wrong sign for {} ({})", where, n);
+    case ZoneKind::forms_differ:
+      return "";
+  }
+  return "";
+}
+
+// Whether a zone on this side of zero already accounts for a moved tail threshold.
+bool explained_by_zone(const ImplementationSaturation& s, bool negative) {
+  for (const Zone& z : s.zones)
+    if (z.negative == negative &&
+        (z.kind == ZoneKind::premature_zero || z.kind == ZoneKind::underflow_zero ||
+         z.kind == ZoneKind::late_saturation))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+std::string saturation_summary(const SaturationReport& r, const ImplementationSaturation& s) {
+  const Format& f = *r.format;
+  const double limit = r.relative_error_limit;
+  if (s.implementation->is_reference) return "the correctly rounded reference (thresholds above)";
+  std::vector<std::string> parts;
+  constexpr ZoneKind order[] = {ZoneKind::premature_zero, ZoneKind::underflow_zero,
+                                ZoneKind::cancellation,   ZoneKind::overflow_nan,
+                                ZoneKind::overflow_inf,   ZoneKind::late_saturation,
+                                ZoneKind::zero_sign,      ZoneKind::intermediate_overflow};
+  for (ZoneKind kind : order) {
+    for (const Zone& z : s.zones) {
+      if (z.kind != kind) continue;
+      std::string sentence = zone_sentence(f, z, r, limit);
+      if (is_failure(kind)) {
+        std::vector<std::string> better;
+        for (const Zone::Alternative& a : z.alternatives)
+          better.push_back(
+              fmt::format("{} (max {:.3g} ULP)", a.implementation->name, a.max_abs_ulp));
+        if (!better.empty())
+          sentence += fmt::format(" - no failure zone there in {}", fmt::join(better, ", "));
+      }
+      parts.push_back(std::move(sentence));
+    }
+  }
+  for (size_t a = 0; a < r.asymptotes.size(); ++a) {
+    const Asymptote& as = r.asymptotes[a];
+    const Plateau& p = s.plateaus[a];
+    if (!r.reference[a].exists) continue;
+    if (!p.exists) {
+      parts.push_back(fmt::format("never settles at {} ({}: ends at {})", as.label,
+                                  approach_name(as.approach),
+                                  to_shortest_decimal(f, p.anchor_value)));
+    } else if (s.distances[a] && *s.distances[a] != 0 &&
+               !explained_by_zone(s, is_negative_side(as.approach))) {
+      const int64_t d = *s.distances[a];
+      const char* how = is_tail(as.approach) ? (d > 0 ? "later" : "earlier")
+                                             : (d > 0 ? "farther from 0" : "closer to 0");
+      parts.push_back(fmt::format("{} ({}) from x = {}, {} input{} {} than the reference", as.label,
+                                  approach_name(as.approach), to_shortest_decimal(f, p.x),
+                                  std::llabs(d), std::llabs(d) == 1 ? "" : "s", how));
+    }
+  }
+  std::vector<std::string> wrong;
+  for (size_t i = 0; i < r.specials.size(); ++i)
+    if (!s.specials[i].ok)
+      wrong.push_back(fmt::format("f({}) = {} (expected {})", r.specials[i].name,
+                                  to_shortest_decimal(f, s.specials[i].actual),
+                                  to_shortest_decimal(f, r.special_expected[i])));
+  if (!wrong.empty())
+    parts.push_back("special inputs: " + fmt::format("{}", fmt::join(wrong, ", ")));
+  if (parts.empty())
+    return "matches the reference: every threshold at the same input, no zones, every special "
+           "input right";
+  std::string line = fmt::format("{}", fmt::join(parts, "; "));
+  return line;
+}
+
+namespace {
+
 std::string distance_text(const std::optional<int64_t>& d) {
   if (!d) return "";
   return *d == 0 ? "Δ 0" : fmt::format("Δ {:+}", *d);
@@ -149,7 +277,7 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
 
     out += "\nSummary:\n\n";
     for (const ImplementationSaturation& s : r.implementations)
-      out += fmt::format("- **{}**: {}\n", s.implementation->name, s.summary);
+      out += fmt::format("- **{}**: {}\n", s.implementation->name, saturation_summary(r, s));
   }
   return out;
 }
@@ -273,7 +401,7 @@ std::string csv(const std::vector<SaturationReport>& reports) {
       CsvRow c;
       c.implementation = name;
       c.section = "summary";
-      c.text = s.summary;
+      c.text = saturation_summary(r, s);
       emit(c);
     }
   }
@@ -359,7 +487,7 @@ std::string json(const std::vector<SaturationReport>& reports) {
                        {"plateaus", plateaus},
                        {"zones", zones},
                        {"specials", specials},
-                       {"summary", s.summary}});
+                       {"summary", saturation_summary(r, s)}});
     }
     rep["implementations"] = impls;
     out.push_back(rep);

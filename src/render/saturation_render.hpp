@@ -13,6 +13,10 @@ namespace gelucheck {
 
 std::string render_saturation(const std::vector<SaturationReport>& reports, OutputKind kind);
 
+// One plain-language line for one implementation of a report: its zones (with the measured
+// alternatives to each failure zone), moved thresholds and wrong special values.
+std::string saturation_summary(const SaturationReport& r, const ImplementationSaturation& s);
+
 // "x >= 5.5", "x in [+0, 0.0003]", ...: the inputs a plateau covers.
 std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p);
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>       // fmt::format
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "render/text.hpp"
+
 namespace gelucheck {
 
 bool parse_output_kind(std::string_view name, OutputKind& out) {
@@ -23,16 +25,6 @@ std::string value_with_bits(const Format& f, uint32_t bits) {
 
 namespace {
 
-std::string percent(double share) {
-  if (share == 1.0) return "100%";
-  return fmt::format("{:.3f}%", 100.0 * share);
-}
-
-std::string ulp_text(double v) {
-  if (v >= 1e6) return fmt::format("{:.3e}", v);
-  return fmt::format("{:.4g}", v);
-}
-
 std::string markdown(const std::vector<TableRow>& rows) {
   std::string out =
       "| function | format | implementation | points | max abs ULP | at x | mean abs ULP | RMS ULP "
@@ -46,8 +38,8 @@ std::string markdown(const std::vector<TableRow>& rows) {
                        s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
                        s.max_abs_ulp.seen() ? value_with_bits(f, s.max_abs_ulp.x) : "-",
                        ulp_text(s.mean_abs_ulp()), ulp_text(s.rms_ulp()),
-                       percent(s.share(s.correctly_rounded)), percent(s.share(s.faithful)),
-                       s.nonfinite, s.nan, s.zero_sign);
+                       percent_cell(s.share(s.correctly_rounded)),
+                       percent_cell(s.share(s.faithful)), s.nonfinite, s.nan, s.zero_sign);
   }
   return out;
 }
@@ -111,11 +103,12 @@ std::string markdown_breakdown(const std::vector<TableRow>& rows) {
         "| inputs | points | correctly rounded | max abs ULP | at x | mean abs ULP |\n"
         "|---|---:|---:|---:|---|---:|\n";
     for (const auto& [key, b] : r.stats.binades) {
-      out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", binade_range(f, key), b.points,
-                         percent(b.points ? double(b.correctly_rounded) / double(b.points) : 0),
-                         b.max_abs_ulp.seen() ? ulp_text(b.max_abs_ulp.value) : "-",
-                         b.max_abs_ulp.seen() ? value_with_bits(f, b.max_abs_ulp.x) : "-",
-                         ulp_text(binade_mean(b)));
+      out +=
+          fmt::format("| {} | {} | {} | {} | {} | {} |\n", binade_range(f, key), b.points,
+                      percent_cell(b.points ? double(b.correctly_rounded) / double(b.points) : 0),
+                      b.max_abs_ulp.seen() ? ulp_text(b.max_abs_ulp.value) : "-",
+                      b.max_abs_ulp.seen() ? value_with_bits(f, b.max_abs_ulp.x) : "-",
+                      ulp_text(binade_mean(b)));
     }
     out += "\n| abs ULP error in | points |\n|---|---:|\n";
     for (int b = 0; b < UlpHistogram::kBins; ++b) {

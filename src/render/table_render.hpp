@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sweep/domain.hpp"
 #include "functions/function.hpp"
 #include "implementations/implementations.hpp"
+#include "sweep/domain.hpp"
 #include "sweep/stats.hpp"
 
 namespace gelucheck {

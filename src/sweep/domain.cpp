@@ -48,13 +48,20 @@ std::vector<uint32_t> geometric(const Format& f, double from, double to, uint64_
 
 const char* grid_name(GridKind k) {
   switch (k) {
-    case GridKind::exhaustive: return "exhaustive";
-    case GridKind::patterns: return "patterns";
-    case GridKind::linear: return "linear";
-    case GridKind::log: return "log";
-    case GridKind::random_values: return "random";
-    case GridKind::random_bits: return "random-bits";
-    case GridKind::listed: return "listed";
+    case GridKind::exhaustive:
+      return "exhaustive";
+    case GridKind::patterns:
+      return "patterns";
+    case GridKind::linear:
+      return "linear";
+    case GridKind::log:
+      return "log";
+    case GridKind::random_values:
+      return "random";
+    case GridKind::random_bits:
+      return "random-bits";
+    case GridKind::listed:
+      return "listed";
   }
   return "?";
 }
@@ -107,7 +114,9 @@ Domain Domain::grid(const Format& f, GridKind kind, double lo, double hi, uint64
   const double hi_v = to_double(f, from_ordinal(f, d.ordinals_.last));
   switch (kind) {
     case GridKind::random_values:
-    case GridKind::random_bits: d.size_ = points; return d;
+    case GridKind::random_bits:
+      d.size_ = points;
+      return d;
     case GridKind::linear: {
       std::vector<uint32_t> pts;
       pts.reserve(points);
@@ -141,7 +150,8 @@ Domain Domain::grid(const Format& f, GridKind kind, double lo, double hi, uint64
       d.points_ = std::make_shared<std::vector<uint32_t>>(dedupe_sorted(f, std::move(pts)));
       break;
     }
-    default: break;
+    default:
+      break;
   }
   d.size_ = d.points_->size();
   return d;
@@ -162,7 +172,8 @@ void Domain::fill(uint64_t first, size_t count, uint32_t* out) const {
   const Format& f = *format_;
   switch (kind_) {
     case GridKind::exhaustive:
-      for (size_t i = 0; i < count; ++i) out[i] = from_ordinal(f, ordinals_.first + int64_t(first + i));
+      for (size_t i = 0; i < count; ++i)
+        out[i] = from_ordinal(f, ordinals_.first + int64_t(first + i));
       return;
     case GridKind::patterns:
       for (size_t i = 0; i < count; ++i) out[i] = static_cast<uint32_t>(first + i);

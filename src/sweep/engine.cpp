@@ -116,8 +116,8 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
   const size_t n_impl = e.implementations.size();
   std::vector<BatchKernel> kernels(n_impl);
   for (size_t i = 0; i < n_impl; ++i) {
-    kernels[i] = e.implementations[i]->kernel_for(e.function, f,
-                                                  e.kernels_see_domain ? &domain : nullptr);
+    kernels[i] =
+        e.implementations[i]->kernel_for(e.function, f, e.kernels_see_domain ? &domain : nullptr);
     if (!kernels[i])
       throw UsageError(fmt::format("implementation '{}' does not provide {} in {}",
                                    e.implementations[i]->name, name_of(e.function), f.name));
@@ -228,7 +228,8 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
         state->stats[k].add_batch(f, s.x, s.y[k], s.ref);
         if (!sink) continue;
         std::vector<PointRecord>& r = state->records[k];
-        for (size_t i = 0; i < s.x.size(); ++i) r.push_back(compare(f, s.x[i], s.y[k][i], s.ref[i]));
+        for (size_t i = 0; i < s.x.size(); ++i)
+          r.push_back(compare(f, s.x[i], s.y[k][i], s.ref[i]));
       }
     };
     task.done = [state, chunk, &totals, &sink, &deliver, n_impl] {

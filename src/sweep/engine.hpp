@@ -15,11 +15,11 @@
 #include <span>
 #include <vector>
 
-#include "sweep/domain.hpp"
 #include "functions/function.hpp"
 #include "implementations/implementations.hpp"
-#include "sweep/metrics.hpp"
 #include "reference/reference.hpp"
+#include "sweep/domain.hpp"
+#include "sweep/metrics.hpp"
 #include "sweep/stats.hpp"
 
 namespace gelucheck {
@@ -115,8 +115,7 @@ std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
 
 // The reference of every bit pattern of a 16-bit (or smaller) format, computed once per process
 // and shared; nullptr for wider formats.
-const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode,
-                                unsigned threads);
+const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode, unsigned threads);
 
 // Runs body(i) for i in [0, n) on `threads` threads (0: one per core).
 void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_t)>& body);

@@ -17,8 +17,8 @@
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include "functions/function.hpp"
-#include "sweep/stats.hpp"
 #include "sweep/engine.hpp"
+#include "sweep/stats.hpp"
 
 namespace gelucheck {
 

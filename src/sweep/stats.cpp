@@ -202,9 +202,8 @@ template <class BitsOf>
 
 void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
                            std::span<const uint32_t> y, std::span<const RefValue> ref) {
-  with_constant_format(f, [&](const Format& g) __attribute__((always_inline)) {
-    add_batch_in(g, x, y, ref);
-  });
+  with_constant_format(
+      f, [&](const Format& g) __attribute__((always_inline)) { add_batch_in(g, x, y, ref); });
 }
 
 [[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,

@@ -130,8 +130,8 @@ struct ErrorStats {
   template <class BitsOf>
   void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
-  void add_zero_errors(const Format& f, std::span<const uint32_t> x,
-                       std::span<const uint32_t> at, std::span<const int> key);
+  void add_zero_errors(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> at,
+                       std::span<const int> key);
   // The last binade used (inputs come in runs of one binade); never copied with the object.
   struct BinadeCache {
     int key = 0;

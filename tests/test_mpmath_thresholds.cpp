@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "implementations/implementations.hpp"
 #include "analysis/saturation.hpp"
+#include "implementations/implementations.hpp"
 
 using namespace gelucheck;
 

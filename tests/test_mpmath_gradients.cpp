@@ -1,4 +1,4 @@
-// The gradient report against mpmath: every line written by gradients_mpmath.py (an independent
+// The gradient report against mpmath: every line written by mpmath_gradients.py (an independent
 // Python program: mpmath's functions and numerical derivatives, Python-integer rounding) must be
 // reproduced by the library: the landscape bit for bit, critical points and roots of f' to
 // double accuracy, kappa and E[f'^2] to the stated accuracy.
@@ -12,9 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "analysis/gradients.hpp"
 #include "functions/function.hpp"
 #include "functions/function_spec.hpp"
-#include "analysis/gradients.hpp"
 
 using namespace gelucheck;
 
@@ -44,7 +44,7 @@ Function derivative_named(const std::string& name) {
 
 double hex_double(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
 
-// The landscape as the lines gradients_mpmath.py writes for it.
+// The landscape as the lines mpmath_gradients.py writes for it.
 std::set<std::string> landscape_lines(Function fn, const Format& f) {
   const Landscape l =
       derivative_landscape(fn, f, finite_ordinals_in(f, -INFINITY, INFINITY), default_thresholds());

@@ -11,13 +11,13 @@
 
 #include <fmt/format.h>
 
-#include "registered_functions.hpp"
 #include "implementations/captured_outputs.hpp"
+#include "implementations/plugin_implementation.hpp"
+#include "implementations/user_kernels.hpp"
 #include "io/errors.hpp"
 #include "io/npy.hpp"
-#include "implementations/plugin_implementation.hpp"
+#include "registered_functions.hpp"
 #include "sweep/engine.hpp"
-#include "implementations/user_kernels.hpp"
 
 using namespace gelucheck;
 
@@ -134,12 +134,9 @@ TEST_CASE("captured fp32 outputs of a random grid, as .npy and as raw bits", "[c
     for (uint64_t v : outputs)
       for (int k = 0; k < 4; ++k) out.put(char((v >> (8 * k)) & 0xff));
   }
-  const ErrorStats builtin =
-      measure_accuracy(fns::gelu_erf, d, *find_implementation("erfc_form"));
-  check_same_stats(measure_accuracy(fns::gelu_erf, d, make_captured_implementation(npy)),
-                   builtin);
-  check_same_stats(measure_accuracy(fns::gelu_erf, d, make_captured_implementation(raw)),
-                   builtin);
+  const ErrorStats builtin = measure_accuracy(fns::gelu_erf, d, *find_implementation("erfc_form"));
+  check_same_stats(measure_accuracy(fns::gelu_erf, d, make_captured_implementation(npy)), builtin);
+  check_same_stats(measure_accuracy(fns::gelu_erf, d, make_captured_implementation(raw)), builtin);
 
   // Two different outputs for one repeated input are refused.
   std::vector<uint32_t> x(d.size());
@@ -166,12 +163,11 @@ TEST_CASE("captured outputs of the wrong length or kind are refused saying what 
   outputs.pop_back();
   const std::string path = temp_path("short.npy");
   write_npy_1d(path, kNpyUint16, outputs);
-  CHECK_THAT(error_of([&] {
-               measure_accuracy(fns::gelu_erf, d, make_captured_implementation(path));
-             }),
-             Catch::Contains("expected 33282 bf16 outputs, one per input of the sweep "
-                             "(exhaustive [-8, 8]: 33282 inputs") &&
-                 Catch::Contains("got 33281 uint16 values (shape (33281,))"));
+  CHECK_THAT(
+      error_of([&] { measure_accuracy(fns::gelu_erf, d, make_captured_implementation(path)); }),
+      Catch::Contains("expected 33282 bf16 outputs, one per input of the sweep "
+                      "(exhaustive [-8, 8]: 33282 inputs") &&
+          Catch::Contains("got 33281 uint16 values (shape (33281,))"));
   // A raw file whose size is not a whole number of values.
   const std::string raw = temp_path("odd.bin");
   std::ofstream(raw, std::ios::binary) << "abc";
@@ -194,7 +190,7 @@ TEST_CASE("outside a sweep, only files covering a whole 16-bit format can be use
   write_npy_1d(whole, kNpyFloat16, builtin_outputs("fp64", fns::tanh, every_pattern));
   const Implementation captured = make_captured_implementation(whole);
   const BatchKernel k = captured.kernel_for(fns::tanh, fp16, nullptr);  // no sweep domain
-  const uint32_t x[] = {0x3c00};                                    // 1.0
+  const uint32_t x[] = {0x3c00};                                        // 1.0
   uint32_t y[1];
   k(x, y);
   uint32_t expected[1];
