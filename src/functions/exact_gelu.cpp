@@ -8,6 +8,7 @@
 
 #include "functions/constants.hpp"
 #include "functions/families.hpp"
+#include "functions/gelu_shape.hpp"
 #include "functions/kernel_formulas.hpp"
 
 namespace gelucheck::families {
@@ -198,26 +199,6 @@ constexpr CatalogueFormula kGeluGradFormulas[] = {
     {"erfc_form", formula_kernels<ErfcFormGeluGrad>()},
 };
 
-// ---------------------------------------------------------------------------------------------
-// Plateaus: gelu(x) - x -> 0 as x -> +inf and gelu(x) -> 0 from below as x -> -inf; gelu' -> 1
-// from above and -> 0 from below; gelu'(0) = Phi(0) = 1/2.
-
-constexpr Asymptote kGeluPlateaus[] = {
-    {"gelu(x) = x", Approach::positive_tail, true, 0},
-    {"gelu(x) = -0", Approach::negative_tail, false, -0.0},
-};
-constexpr Asymptote kGeluGradPlateaus[] = {
-    {"gelu'(x) = 1", Approach::positive_tail, false, 1.0},
-    {"gelu'(x) = -0", Approach::negative_tail, false, -0.0},
-    {"gelu'(x) = 1/2", Approach::zero_positive, false, 0.5},
-    {"gelu'(x) = 1/2", Approach::zero_negative, false, 0.5},
-};
-
-// Finite differences (implementations/finite_difference.hpp): for x >= 0, f is ~x beyond x ~ 3
-// (f''' is Gaussian-small), so rounding dominates and grows with |f| ~ x: l = max(1, x). In the
-// left tail f ~ phi(x)/x^2 varies on the scale 1/|x| (M0/M3 ~ |x|^-3): l = 1/max(1, |x|).
-double gelu_length(double x) { return x >= 0 ? std::max(1.0, x) : 1 / std::max(1.0, -x); }
-
 }  // namespace
 
 constinit const FunctionSpec kExactGelu{
@@ -229,13 +210,13 @@ constinit const FunctionSpec kExactGelu{
     .other_form = &kTanhFormGelu,
     .approximates_other_form = false,
     .specials = {INFINITY, -0.0, true, 0},
-    .plateaus = kGeluPlateaus,
+    .plateaus = gelu_shape::kPlateaus,
     .tail = TailRule{{1, 0, -1}, {0, 0, -1}, [](double x) { return log2_gauss(x); }},
     .head = HeadRule{{0.5, 0, 1}, {0.5, 0, 1}, 2, -1},
     .fast = fast_formula<&fast_gelu<Record>, &fast_gelu<Replay>>(),
     .mpfr = mpfr_formula<GeluMpfr>(),
     .formulas = kGeluFormulas,
-    .finite_difference_length = gelu_length,
+    .finite_difference_length = gelu_shape::length,
     .derivative_facts = std::nullopt,
 };
 
@@ -248,7 +229,7 @@ constinit const FunctionSpec kExactGeluGrad{
     .other_form = &kTanhFormGeluGrad,
     .approximates_other_form = false,
     .specials = {1.0, -0.0, false, 0.5},
-    .plateaus = kGeluGradPlateaus,
+    .plateaus = gelu_shape::kGradPlateaus,
     .tail = TailRule{{0, 1, 1},
                      {0, 0, -1},
                      [](double x) { return std::log2(std::fabs(x)) + log2_gauss(x); }},

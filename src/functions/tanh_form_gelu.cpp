@@ -8,6 +8,7 @@
 
 #include "functions/constants.hpp"
 #include "functions/families.hpp"
+#include "functions/gelu_shape.hpp"
 #include "functions/kernel_formulas.hpp"
 
 namespace gelucheck::families {
@@ -241,23 +242,6 @@ constexpr CatalogueFormula kGeluGradFormulas[] = {
     {"exp_tanh", formula_kernels<ExpTanhGeluGrad>()},
 };
 
-// ---------------------------------------------------------------------------------------------
-// Plateaus, as the exact GELU's (its limits are the same: 0.5 (1 + tanh 0) = 1/2 at 0).
-
-constexpr Asymptote kGeluPlateaus[] = {
-    {"gelu(x) = x", Approach::positive_tail, true, 0},
-    {"gelu(x) = -0", Approach::negative_tail, false, -0.0},
-};
-constexpr Asymptote kGeluGradPlateaus[] = {
-    {"gelu'(x) = 1", Approach::positive_tail, false, 1.0},
-    {"gelu'(x) = -0", Approach::negative_tail, false, -0.0},
-    {"gelu'(x) = 1/2", Approach::zero_positive, false, 0.5},
-    {"gelu'(x) = 1/2", Approach::zero_negative, false, 0.5},
-};
-
-// Finite differences: the scales of the exact GELU (exact_gelu.cpp), whose shape this form has.
-double gelu_length(double x) { return x >= 0 ? std::max(1.0, x) : 1 / std::max(1.0, -x); }
-
 }  // namespace
 
 constinit const FunctionSpec kTanhFormGelu{
@@ -269,7 +253,7 @@ constinit const FunctionSpec kTanhFormGelu{
     .other_form = &kExactGelu,
     .approximates_other_form = true,
     .specials = {INFINITY, -0.0, true, 0},
-    .plateaus = kGeluPlateaus,
+    .plateaus = gelu_shape::kPlateaus,
     .tail =
         TailRule{{1, 0, -1},
                  {0, 0, -1},
@@ -278,7 +262,7 @@ constinit const FunctionSpec kTanhFormGelu{
     .fast = fast_formula<&fast_gelu<Record>, &fast_gelu<Replay>>(),
     .mpfr = mpfr_formula<GeluMpfr>(),
     .formulas = kGeluFormulas,
-    .finite_difference_length = gelu_length,
+    .finite_difference_length = gelu_shape::length,
     .derivative_facts = std::nullopt,
 };
 
@@ -293,7 +277,7 @@ constinit const FunctionSpec kTanhFormGeluGrad{
     .other_form = &kExactGeluGrad,
     .approximates_other_form = true,
     .specials = {1.0, -0.0, false, 0.5},
-    .plateaus = kGeluGradPlateaus,
+    .plateaus = gelu_shape::kGradPlateaus,
     .tail = TailRule{{0, 1, 1},
                      {0, 0, -1},
                      [](double x) {
