@@ -329,13 +329,37 @@ void add_mass(double p, double g, ExactSum& square, ExactSum& zero, ExactSum& no
     square.add(p * g * g);
 }
 
-FlowResult flow_16bit(const Format& f, double sigma, const BatchKernel& kernel) {
+// A flow evaluates the backward at inputs of its own (every value of a 16-bit format, a grid in
+// fp32): the backward's values there, in order, from the engine (no reference needed).
+struct BackwardAt {
+  Function fn;
+  const Implementation* backward;
+  unsigned threads;
+  std::vector<uint32_t> operator()(const Format& f, std::vector<uint32_t> x) const {
+    std::vector<uint32_t> y(x.size());
+    if (x.empty()) return y;
+    const Domain inputs = Domain::listed(f, std::move(x));
+    SweepOptions options;
+    options.threads = threads;
+    const Implementation* impls[] = {backward};
+    evaluate({fn, &inputs, impls, false, false}, options, [&y](uint64_t chunk) {
+      ChunkTask task;
+      task.slice = [&y, chunk](const Slice& s) {
+        std::copy(s.y[0].begin(), s.y[0].end(),
+                  y.begin() + ptrdiff_t(chunk * kChunkSize + s.offset));
+      };
+      return task;
+    });
+    return y;
+  }
+};
+
+FlowResult flow_16bit(const Format& f, double sigma, const BackwardAt& backward) {
   const int64_t top = max_finite_ordinal(f);
   const double overflow = overflow_boundary(f);
-  std::vector<uint32_t> x, y;
+  std::vector<uint32_t> x;
   for (int64_t o = -top - 1; o <= top; ++o) x.push_back(from_ordinal(f, o));
-  y.resize(x.size());
-  kernel(x, y);
+  const std::vector<uint32_t> y = backward(f, x);
   ExactSum square, zero, nonfinite;
   for (size_t i = 0; i < x.size(); ++i) {
     const int64_t o = -top - 1 + int64_t(i);
@@ -348,29 +372,24 @@ FlowResult flow_16bit(const Format& f, double sigma, const BatchKernel& kernel) 
   const double tail = normal_mass(overflow, INFINITY, sigma);
   if (tail > 0) {
     const uint32_t big = f.has_infinity() ? f.infinity_bits() : f.nan_bits();
-    const uint32_t inf_x[2] = {f.sign_mask() | big, big};
-    uint32_t inf_y[2];
-    kernel(inf_x, inf_y);
-    for (uint32_t b : inf_y) add_mass(tail, to_double(f, b), square, zero, nonfinite);
+    for (uint32_t b : backward(f, {f.sign_mask() | big, big}))
+      add_mass(tail, to_double(f, b), square, zero, nonfinite);
   }
   return {square.value(), zero.value(), nonfinite.value()};
 }
 
-FlowResult flow_sampled(const Format& f, double sigma, const BatchKernel& kernel,
-                        unsigned threads) {
+FlowResult flow_sampled(const Format& f, double sigma, const BackwardAt& backward) {
   const int64_t m = kFp32FlowGridHalf;
   const size_t n = size_t(2 * m + 1);
   const double dz = 12 * sigma / double(m);
-  std::vector<uint32_t> x(n), y(n);
+  std::vector<uint32_t> x(n);
   for (size_t i = 0; i < n; ++i) x[i] = round_to_format(f, double(int64_t(i) - m) * dz);
-  const uint64_t chunks = (n + kChunkSize - 1) / kChunkSize;
-  std::mutex mutex;
+  const std::vector<uint32_t> y = backward(f, x);
+  // The trapezoid sum, per chunk of the grid in plain double, the chunks' sums added exactly.
   ExactSum square, nonfinite;
   const double norm = 1 / (sigma * std::sqrt(2 * M_PI));
-  parallel_for(chunks, threads, [&](uint64_t c) {
-    const size_t first = size_t(c * kChunkSize), count = std::min(size_t(kChunkSize), n - first);
-    kernel(std::span<const uint32_t>(x.data() + first, count),
-           std::span<uint32_t>(y.data() + first, count));
+  for (size_t first = 0; first < n; first += kChunkSize) {
+    const size_t count = std::min(size_t(kChunkSize), n - first);
     double sq = 0, bad = 0;
     for (size_t i = first; i < first + count; ++i) {
       const double z = double(int64_t(i) - m) * dz;
@@ -382,17 +401,13 @@ FlowResult flow_sampled(const Format& f, double sigma, const BatchKernel& kernel
       else
         bad += w;
     }
-    std::lock_guard lock(mutex);
     square.add(sq);
     nonfinite.add(bad);
-  });
+  }
   // Zero mass: walk the grid (and +-max) in increasing order, bisect each flip of zero-ness
   // to the fp32 input where it happens, and integrate the zero intervals exactly.
   auto is_zero_at = [&](int64_t o) {
-    const uint32_t in = from_ordinal(f, o);
-    uint32_t out;
-    kernel(std::span<const uint32_t>(&in, 1), std::span<uint32_t>(&out, 1));
-    return is_zero_value(f, out);
+    return is_zero_value(f, backward(f, {from_ordinal(f, o)}).front());
   };
   const int64_t top = max_finite_ordinal(f);
   std::vector<std::pair<int64_t, bool>> marks = {{-top - 1, is_zero_at(-top - 1)}};
@@ -448,10 +463,10 @@ double exact_mean_square_derivative(Function fn, double sigma) {
 
 FlowResult format_mean_square_derivative(Function fn, const Format& f, double sigma,
                                          const Implementation& backward, unsigned threads) {
-  const BatchKernel kernel = backward.kernel_for(fn, f, nullptr);
-  if (!kernel) return {NAN, NAN, NAN};
-  if (f.total_bits() <= 16) return flow_16bit(f, sigma, kernel);
-  return flow_sampled(f, sigma, kernel, threads);
+  if (!backward.supports(fn, f)) return {NAN, NAN, NAN};
+  const BackwardAt at{fn, &backward, threads};
+  if (f.total_bits() <= 16) return flow_16bit(f, sigma, at);
+  return flow_sampled(f, sigma, at);
 }
 
 // ---------------------------------------------------------------------------------------------
