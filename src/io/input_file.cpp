@@ -73,15 +73,16 @@ std::string read_regular_file(const std::string& path, std::string_view what, ui
 }
 
 nlohmann::json parse_json_text(const std::string& text, std::string_view what) {
+  const std::string prefix = what.empty() ? "" : fmt::format("{}: ", what);
   const auto bounded = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
     if (depth > kMaxJsonDepth)
-      throw UsageError(fmt::format("{}: JSON nested more than {} deep", what, kMaxJsonDepth));
+      throw UsageError(fmt::format("{}JSON nested more than {} deep", prefix, kMaxJsonDepth));
     return true;
   };
   try {
     return nlohmann::json::parse(text, bounded);
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError(fmt::format("{}: not valid JSON: {}", what, escaped(e.what())));
+    throw UsageError(fmt::format("{}not valid JSON: {}", prefix, escaped(e.what())));
   }
 }
 

@@ -24,7 +24,8 @@ std::string read_regular_file(const std::string& path, std::string_view what,
 // Throws UsageError unless `path` is a regular file that can be opened for reading.
 void require_regular_file(const std::string& path, std::string_view what);
 
-// Parses JSON, refusing nesting deeper than kMaxJsonDepth; throws UsageError "WHAT: ...".
+// Parses JSON, refusing nesting deeper than kMaxJsonDepth; throws UsageError "WHAT: ..." (no
+// prefix when `what` is empty).
 nlohmann::json parse_json_text(const std::string& text, std::string_view what);
 
 }  // namespace gelucheck

@@ -337,7 +337,7 @@ PartialResult parse_partial(const std::string& text, const std::string& what) {
   size_t row_number = 0;
   std::string row_name;
   try {
-    Json doc = parse_json_text(text, what);
+    Json doc = parse_json_text(text, "");
     if (!doc.is_object() || !doc.contains("gelucheck_partial"))
       throw UsageError("not a gelucheck partial result (no \"gelucheck_partial\" key)");
     if (doc["gelucheck_partial"] != kVersion)
