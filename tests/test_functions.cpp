@@ -28,7 +28,8 @@ TEST_CASE("shared constants are the doubles nearest the numbers they name", "[fu
   CHECK(constants::kSqrt2OverPi == static_cast<double>(sqrt(2 / pi)));
   CHECK(constants::kInvSqrt2Pi == static_cast<double>(1 / sqrt(2 * pi)));
   CHECK(constants::kLog2E == static_cast<double>(1 / log(R(2))));
-  CHECK(constants::kTanhFormCubic == static_cast<double>(R(constants::kTanhFormCubicDecimal.data())));
+  CHECK(constants::kTanhFormCubic ==
+        static_cast<double>(R(constants::kTanhFormCubicDecimal.data())));
 }
 
 TEST_CASE("the registry: unique names, consistent links, complete specs", "[functions]") {
@@ -83,8 +84,8 @@ TEST_CASE("every catalogue entry provides some function, every formula set has a
     CHECK(provides);
   }
   // The sets named by the entries (see implementations.cpp); each one a family writes is used.
-  const std::set<std::string> used = {"textbook",    "as7126",       "sigmoid1702",
-                                      "erfc_form",   "sigmoid_form", "exp_tanh"};
+  const std::set<std::string> used = {"textbook",  "as7126",       "sigmoid1702",
+                                      "erfc_form", "sigmoid_form", "exp_tanh"};
   CHECK(sets == used);
 }
 
@@ -108,8 +109,8 @@ TEST_CASE("each stated parity holds for the reference on every 16-bit input",
           failures += n.correctly_rounded != (p.correctly_rounded ^ f->sign_mask()) ||
                       n.exact != -p.exact || n.side != -p.side;
         else
-          failures += n.correctly_rounded != p.correctly_rounded || n.exact != p.exact ||
-                      n.side != p.side;
+          failures +=
+              n.correctly_rounded != p.correctly_rounded || n.exact != p.exact || n.side != p.side;
       }
       INFO(name_of(fn) << " " << f->name);
       CHECK(failures == 0);

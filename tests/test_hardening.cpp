@@ -95,8 +95,7 @@ void write_partials(const std::string& d) {
     binades["-2147483648"] = binades.begin().value();
     binades.erase(binades.begin());
   });
-  tampered("float_inputs.json",
-           [&](nlohmann::json& doc) { row(doc)["inputs"] = 7e46; });
+  tampered("float_inputs.json", [&](nlohmann::json& doc) { row(doc)["inputs"] = 7e46; });
   tampered("histogram.json", [&](nlohmann::json& doc) {
     auto& hist = row(doc)["stats"]["histogram"];
     hist["0"] = hist["0"].get<uint64_t>() + 1;
@@ -133,9 +132,10 @@ TEST_CASE("bad command lines: exit 2, one line, no file touched, no signal", "[h
   std::string deep_fd;
   for (int i = 0; i < 20000; ++i) deep_fd += "fd:";
   deep_fd += "fp32";
-  write(d + "/deep_fd.toml", "[[check]]\nfunction = \"tanh_grad\"\nformat = \"bf16\"\n"
-                             "implementation = \"" +
-                                 deep_fd + "\"\nmax_ulp = 1\n");
+  write(d + "/deep_fd.toml",
+        "[[check]]\nfunction = \"tanh_grad\"\nformat = \"bf16\"\n"
+        "implementation = \"" +
+            deep_fd + "\"\nmax_ulp = 1\n");
   // A .npy header (version 1.0, 32 bytes) holding a terminal escape and a newline.
   std::string header = "{'descr': '\x1b[31m\n', }";
   header.resize(31, ' ');
@@ -331,12 +331,14 @@ TEST_CASE("the default checkpoint is beside the output, never probed in the work
   CHECK(r.status == 0);
   CHECK(fs::is_empty(d + "/ro_dir"));
   // Interrupted: the checkpoint is beside the output, and resuming from it gives the same table.
-  const Result stopped = run_in(d, "table -f tanh,gelu_erf -t bf16 -i fp32 --threads 1 "
-                                   "--stop-after-chunks 2 -o out/r.md");
+  const Result stopped = run_in(d,
+                                "table -f tanh,gelu_erf -t bf16 -i fp32 --threads 1 "
+                                "--stop-after-chunks 2 -o out/r.md");
   CHECK(stopped.status == 130);
   CHECK(fs::exists(d + "/out/r.md.checkpoint.json"));
-  REQUIRE(run_in(d, "table -f tanh,gelu_erf -t bf16 -i fp32 --resume out/r.md.checkpoint.json "
-                    "-o out/r.md")
+  REQUIRE(run_in(d,
+                 "table -f tanh,gelu_erf -t bf16 -i fp32 --resume out/r.md.checkpoint.json "
+                 "-o out/r.md")
               .status == 0);
   REQUIRE(run_in(d, "table -f tanh,gelu_erf -t bf16 -i fp32 -o out/once.md").status == 0);
   CHECK(read(d + "/out/r.md") == read(d + "/out/once.md"));
@@ -359,8 +361,8 @@ TEST_CASE("plugins that crash, abort, exit or hang fail the gate naming the inpu
                                      "range = \"-4:4\"\nmax_ulp = 1e9\n",
                                      plugin, c.symbol));
     // Under AddressSanitizer a segfault would be reported by it (exit status 1), not as a signal.
-    const Result r = run_in(d, "--kernel-timeout 1 gate g.toml --junit j.xml --json r.json",
-                            "", "ASAN_OPTIONS=handle_segv=0");
+    const Result r = run_in(d, "--kernel-timeout 1 gate g.toml --junit j.xml --json r.json", "",
+                            "ASAN_OPTIONS=handle_segv=0");
     CHECK(r.status == 1);
     CHECK_THAT(r.output, Catch::Contains(c.says));
     // x = 1.5 is bf16 0x3fc0.

@@ -248,8 +248,9 @@ Runner add_gate(CLI::App& app) {
       json->write(render_gate_json(gate, results));
       json->commit();
     }
-    const bool kernel_failed = std::any_of(results.begin(), results.end(),
-                                           [](const CheckResult& r) { return !r.kernel_failure.empty(); });
+    const bool kernel_failed =
+        std::any_of(results.begin(), results.end(),
+                    [](const CheckResult& r) { return !r.kernel_failure.empty(); });
     if (baseline_out && kernel_failed) {
       fmt::print("\nno baseline recorded: a kernel failed, so some metrics were not measured\n");
     } else if (baseline_out) {

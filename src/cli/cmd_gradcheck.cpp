@@ -123,8 +123,7 @@ Runner add_gradcheck(CLI::App& app) {
         for (size_t fi = 0; fi < formats.size(); ++fi) {
           const Format& f = *formats[fi];
           if (!b->supports(fn, f)) continue;
-          if (exact)
-            results.push_back(gradcheck_exact(fn, domains[fi], *b, tol, worst, options));
+          if (exact) results.push_back(gradcheck_exact(fn, domains[fi], *b, tol, worst, options));
           if (!fd) continue;
           const Implementation& fwd = forward_override ? *forward_override : *b;
           if (!fwd.supports(primitive_of(fn), f)) {

@@ -53,8 +53,8 @@ Runner add_merge(CLI::App& app) {
       ->type_name("FILE");
   return [o]() {
     const OutputKind kind = o->output.output_kind();
-    require_distinct_outputs({{"-o", o->partial.empty() ? o->output.file : ""},
-                              {"--partial", o->partial}});
+    require_distinct_outputs(
+        {{"-o", o->partial.empty() ? o->output.file : ""}, {"--partial", o->partial}});
     // Every input is read and verified, and the output checked, before anything is merged.
     if (!o->partial.empty()) check_output_path(o->partial);
     std::optional<OutputFile> out;

@@ -17,9 +17,9 @@ namespace {
 std::pair<uint64_t, uint64_t> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   if (slash == std::string::npos)
-    throw UsageError(fmt::format(
-        "bad shard {}: expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)",
-        in_quotes(text, 60)));
+    throw UsageError(
+        fmt::format("bad shard {}: expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)",
+                    in_quotes(text, 60)));
   const uint64_t n = parse_count(text.substr(slash + 1), "N of --shard K/N", 1, kMaxShards);
   const uint64_t k = parse_count(text.substr(0, slash), "K of --shard K/N", 0, n - 1,
                                  "(shards count from 0: 0/8 ... 7/8)");

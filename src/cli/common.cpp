@@ -24,7 +24,8 @@ const std::string& command_line() { return the_command_line; }
 
 const Format& format_named(const std::string& name) {
   const Format* f = find_format(name);
-  if (!f) throw UsageError(fmt::format("unknown format {}; valid: {}", in_quotes(name), format_names()));
+  if (!f)
+    throw UsageError(fmt::format("unknown format {}; valid: {}", in_quotes(name), format_names()));
   return *f;
 }
 
@@ -91,7 +92,8 @@ uint64_t parse_count(const std::string& text, std::string_view option, uint64_t 
                      std::string_view why_max) {
   const auto refuse = [&] {
     return UsageError(fmt::format("bad {} {}: expected an integer from {} to {}{}{}", option,
-                                  in_quotes(text, 40), min, max, why_max.empty() ? "" : " ", why_max));
+                                  in_quotes(text, 40), min, max, why_max.empty() ? "" : " ",
+                                  why_max));
   };
   const auto digits = [](std::string_view s) {
     return !s.empty() && s.size() <= 20 &&

@@ -52,7 +52,7 @@ void WorstInputs::offer(const PointRecord& p) {
 
 bool CheckResult::passed() const {
   return kernel_failure.empty() && std::all_of(criteria.begin(), criteria.end(),
-                     [](const CriterionResult& c) { return c.passed; });
+                                               [](const CriterionResult& c) { return c.passed; });
 }
 
 std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
@@ -134,7 +134,8 @@ Baseline read_baseline(const std::string& path) {
       const auto it = std::find_if(metrics.begin(), metrics.end(),
                                    [&](const GateMetricInfo& m) { return m.key == key; });
       if (it == metrics.end())
-        throw bad(fmt::format("check {}: unknown metric {}", in_quotes(name, 80), in_quotes(key, 40)));
+        throw bad(
+            fmt::format("check {}: unknown metric {}", in_quotes(name, 80), in_quotes(key, 40)));
       if (!value.is_number())
         throw bad(fmt::format("check {}: metric {} is not a number", in_quotes(name, 80), key));
       entry.metrics.emplace_back(it->metric, value.get<double>());
@@ -407,8 +408,8 @@ std::string render_gate_junit(const GateFile& gate, const std::vector<CheckResul
           message += fmt::format("{}{} = {} fails {}", message.empty() ? "" : "; ",
                                  criterion_name(cr), measured_text(cr), bound_text(cr));
       out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}\n{}</failure>\n",
-                         r.kernel_failure.empty() ? "accuracy" : "kernel", xml_escape(message), xml_escape(check_heading(r)),
-                         xml_escape(failure_text(r, "")));
+                         r.kernel_failure.empty() ? "accuracy" : "kernel", xml_escape(message),
+                         xml_escape(check_heading(r)), xml_escape(failure_text(r, "")));
     }
     out += fmt::format("      <system-out>{}\n{}</system-out>\n", xml_escape(check_heading(r)),
                        xml_escape(summary));

@@ -77,8 +77,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (!(kernel_timeout > 0) || !(kernel_timeout <= 86400))
-      throw UsageError(fmt::format("bad --kernel-timeout {}: expected seconds in (0, 86400]",
-                                   kernel_timeout));
+      throw UsageError(
+          fmt::format("bad --kernel-timeout {}: expected seconds in (0, 86400]", kernel_timeout));
     set_replace_read_only(force);
     if (!in_process) isolate_plugin_kernels(kernel_timeout);
     int status = 0;

@@ -142,7 +142,8 @@ inline void canonicalize_nans(const Format& f, std::span<uint32_t> y) {
   const bool ieee = f.specials == Specials::ieee;
   for (uint32_t& v : y) {
     const uint32_t mag = v & magnitude;
-    const bool is_nan = ieee ? mag > f.exponent_mask() : mag == (f.exponent_mask() | f.fraction_mask());
+    const bool is_nan =
+        ieee ? mag > f.exponent_mask() : mag == (f.exponent_mask() | f.fraction_mask());
     v = is_nan ? nan : v;
   }
 }

@@ -176,14 +176,15 @@ class WorkerPool {
   bool exchange(Worker& w, uint32_t format_index, std::span<const uint32_t> x,
                 std::span<uint32_t> y, std::string& failure) {
     const uint32_t header[2] = {format_index, uint32_t(x.size())};
-    const bool sent = write_all(w.fd, header, sizeof header) &&
-                      write_all(w.fd, x.data(), x.size_bytes());
-    const ReadResult r = sent ? read_before(w.fd, y.data(), y.size_bytes(), deadline())
-                              : ReadResult::closed;
+    const bool sent =
+        write_all(w.fd, header, sizeof header) && write_all(w.fd, x.data(), x.size_bytes());
+    const ReadResult r =
+        sent ? read_before(w.fd, y.data(), y.size_bytes(), deadline()) : ReadResult::closed;
     if (r == ReadResult::ok) return true;
     if (r == ReadResult::timed_out) {
       reap(w, true);
-      failure = fmt::format("hung (no result after {} s; --kernel-timeout)", timeout_seconds.load());
+      failure =
+          fmt::format("hung (no result after {} s; --kernel-timeout)", timeout_seconds.load());
     } else {
       failure = reap(w, false);
     }
@@ -213,16 +214,16 @@ class WorkerPool {
     close(sv[1]);
     if (pid < 0) {
       close(sv[0]);
-      throw KernelFailure(fmt::format("plugin:{}: cannot start a worker process: {}", argument_,
-                                      std::strerror(e)));
+      throw KernelFailure(
+          fmt::format("plugin:{}: cannot start a worker process: {}", argument_, std::strerror(e)));
     }
     Worker w{pid, sv[0]};
     // The worker's first word: 0 when the plugin is loaded, else the length of its error.
     uint32_t length = 0;
     if (read_before(w.fd, &length, sizeof length, deadline()) != ReadResult::ok) {
       const std::string how = reap(w, true);
-      throw KernelFailure(fmt::format("plugin:{}: the worker process {} while loading the plugin",
-                                      argument_, how));
+      throw KernelFailure(
+          fmt::format("plugin:{}: the worker process {} while loading the plugin", argument_, how));
     }
     if (length != 0) {
       std::string message(std::min<uint32_t>(length, 4096), '\0');

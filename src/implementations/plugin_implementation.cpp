@@ -59,8 +59,8 @@ PluginName parse_plugin_name(std::string_view argument) {
     }
   }
   if (last == std::string_view::npos || last == 0 || last + 1 == rest.size())
-    throw UsageError(
-        fmt::format("bad plugin name {}: expected {}", in_quotes("plugin:" + std::string(argument)), kForms));
+    throw UsageError(fmt::format("bad plugin name {}: expected {}",
+                                 in_quotes("plugin:" + std::string(argument)), kForms));
   p.path = std::string(rest.substr(0, last));
   p.symbol = std::string(rest.substr(last + 1));
   return p;
@@ -80,8 +80,8 @@ Implementation load_plugin_in_process(std::string_view argument) {
   const std::string open_path = p.path.find('/') == std::string::npos ? "./" + p.path : p.path;
   void* handle = dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
-    throw UsageError(fmt::format("plugin:{}: cannot load {}: {}", escaped(argument), in_quotes(p.path),
-                                 escaped(dlerror())));
+    throw UsageError(fmt::format("plugin:{}: cannot load {}: {}", escaped(argument),
+                                 in_quotes(p.path), escaped(dlerror())));
   dlerror();
   void* symbol = dlsym(handle, p.symbol.c_str());
   if (!symbol)

@@ -23,12 +23,14 @@ struct RegularFile {
     // O_NONBLOCK: a FIFO opens at once (and is then refused) instead of waiting for a writer.
     fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-      throw UsageError(fmt::format("cannot read {} {}: {}", what, in_quotes(path), std::strerror(errno)));
+      throw UsageError(
+          fmt::format("cannot read {} {}: {}", what, in_quotes(path), std::strerror(errno)));
     struct stat st {};
     if (fstat(fd, &st) != 0) {
       const int e = errno;
       close(fd);
-      throw UsageError(fmt::format("cannot read {} {}: {}", what, in_quotes(path), std::strerror(e)));
+      throw UsageError(
+          fmt::format("cannot read {} {}: {}", what, in_quotes(path), std::strerror(e)));
     }
     if (!S_ISREG(st.st_mode)) {
       close(fd);
@@ -64,7 +66,8 @@ std::string read_regular_file(const std::string& path, std::string_view what, ui
     const ssize_t n = read(file.fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
-      throw UsageError(fmt::format("cannot read {} {}: {}", what, in_quotes(path), std::strerror(errno)));
+      throw UsageError(
+          fmt::format("cannot read {} {}: {}", what, in_quotes(path), std::strerror(errno)));
     if (n == 0) break;  // the file shrank while being read
     done += size_t(n);
   }

@@ -78,9 +78,8 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& why) const {
-    throw UsageError(
-        fmt::format("{}: malformed .npy header at character {} ({}): {}", what_, pos_, why,
-                    in_quotes(s_, 120)));
+    throw UsageError(fmt::format("{}: malformed .npy header at character {} ({}): {}", what_, pos_,
+                                 why, in_quotes(s_, 120)));
   }
   void skip_space() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -304,9 +303,8 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
                       "save a plain array, e.g. numpy.save(path, y.astype('<f4'))",
                       what));
     if (it->second.type != type)
-      throw UsageError(
-          fmt::format("{}: .npy header key '{}' is not {}: {}", what, key, type_name,
-                      in_quotes(header, 120)));
+      throw UsageError(fmt::format("{}: .npy header key '{}' is not {}: {}", what, key, type_name,
+                                   in_quotes(header, 120)));
     return it->second;
   };
   for (const auto& [key, value] : dict)

@@ -65,9 +65,8 @@ std::string directory_of(const std::string& path) {
 void check_directory(const std::string& path, const std::string& dir) {
   struct stat st {};
   if (stat(dir.c_str(), &st) != 0)
-    throw cannot_write(path,
-                       fmt::format("its directory {} does not exist ({})", in_quotes(dir),
-                                   std::strerror(errno)));
+    throw cannot_write(path, fmt::format("its directory {} does not exist ({})", in_quotes(dir),
+                                         std::strerror(errno)));
   if (!S_ISDIR(st.st_mode))
     throw cannot_write(path, fmt::format("{} is not a directory", in_quotes(dir)));
   if (access(dir.c_str(), W_OK | X_OK) != 0)
@@ -92,7 +91,8 @@ bool names_a_descriptor(const std::string& path) {
 
 Plan plan_for(const std::string& path) {
   if (path == "-") return {Plan::Kind::standard_output, {}, 0};
-  if (path.empty()) throw UsageError("an empty output path: give a file name, or - for standard output");
+  if (path.empty())
+    throw UsageError("an empty output path: give a file name, or - for standard output");
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) {
     if (errno != ENOENT) throw cannot_write(path, std::strerror(errno));
@@ -103,8 +103,8 @@ Plan plan_for(const std::string& path) {
   std::string target = path;
   if (S_ISLNK(st.st_mode)) {
     if (stat(path.c_str(), &st) != 0)
-      throw cannot_write(path, fmt::format("it is a symbolic link to a missing file ({})",
-                                           std::strerror(errno)));
+      throw cannot_write(
+          path, fmt::format("it is a symbolic link to a missing file ({})", std::strerror(errno)));
     if (names_a_descriptor(path) && !S_ISDIR(st.st_mode)) return {Plan::Kind::direct, path, 0};
     if (S_ISREG(st.st_mode)) {
       char* real = realpath(path.c_str(), nullptr);
@@ -179,8 +179,8 @@ void require_distinct_outputs(const std::vector<std::pair<std::string, std::stri
       if (outputs[j].second.empty()) continue;
       if (identity(outputs[i].second) == identity(outputs[j].second))
         throw UsageError(fmt::format("{} {} and {} {} name the same file; give each its own",
-                                     outputs[j].first, in_quotes(outputs[j].second), outputs[i].first,
-                                     in_quotes(outputs[i].second)));
+                                     outputs[j].first, in_quotes(outputs[j].second),
+                                     outputs[i].first, in_quotes(outputs[i].second)));
     }
   }
 }
@@ -190,8 +190,8 @@ void flush_standard_output() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     const int e = errno;
     std::clearerr(stdout);
-    throw UsageError(fmt::format("writing standard output: {}",
-                                 e ? std::strerror(e) : "write error"));
+    throw UsageError(
+        fmt::format("writing standard output: {}", e ? std::strerror(e) : "write error"));
   }
 }
 
@@ -274,8 +274,8 @@ void OutputFile::commit() {
     return;
   }
   if (std::rename(temp_path_.c_str(), target_.c_str()) != 0)
-    throw cannot_write(path_, fmt::format("renaming the finished file into place: {}",
-                                          std::strerror(errno)));
+    throw cannot_write(
+        path_, fmt::format("renaming the finished file into place: {}", std::strerror(errno)));
   committed_ = true;
 }
 

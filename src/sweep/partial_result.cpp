@@ -146,8 +146,9 @@ void verify_row(const PartialRow& r, const DomainText& d) {
                       (r.inputs + kChunkSize - 1) / kChunkSize, r.inputs));
   uint64_t swept = 0;
   for (const ChunkSet::Interval& i : r.completed.intervals()) swept += inputs_in(r, i);
-  require(s.points == swept,
-          fmt::format("\"points\" {} is not the {} inputs of the completed chunks", s.points, swept));
+  require(
+      s.points == swept,
+      fmt::format("\"points\" {} is not the {} inputs of the completed chunks", s.points, swept));
   require(s.finite + s.nonfinite + s.nan <= s.points,
           "finite, non-finite and NaN results outnumber the points");
   require(s.correctly_rounded <= s.points, "more correctly rounded results than points");
@@ -158,9 +159,9 @@ void verify_row(const PartialRow& r, const DomainText& d) {
     require(c <= s.points, "a histogram bin holds more than the points");
     histogram += c;
   }
-  require(histogram == s.finite,
-          fmt::format("the histogram holds {} results, not the {} finite ones", histogram,
-                      s.finite));
+  require(
+      histogram == s.finite,
+      fmt::format("the histogram holds {} results, not the {} finite ones", histogram, s.finite));
   uint64_t points = 0, correct = 0, finite = 0;
   for (const auto& [key, b] : s.binades) {
     require(b.points <= s.points && b.correctly_rounded <= b.points && b.finite <= b.points,
@@ -180,14 +181,14 @@ void verify_row(const PartialRow& r, const DomainText& d) {
     if (!e->seen()) continue;
     require(s.finite > 0, "an extreme is recorded but no result is finite");
     require(e->value >= 0, "an extreme is negative");
-    require(e->x <= f.all_bits_mask() && ordinal(f, e->x) == e->x_ordinal,
-            fmt::format("an extreme's input {:#x} is not a {} input with that ordinal", e->x,
-                        f.name));
+    require(
+        e->x <= f.all_bits_mask() && ordinal(f, e->x) == e->x_ordinal,
+        fmt::format("an extreme's input {:#x} is not a {} input with that ordinal", e->x, f.name));
     if (!d.patterns) {
       const double x = to_double(f, e->x);
-      require(is_finite(f, e->x) && (d.listed || (x >= d.lo && x <= d.hi)),
-              fmt::format("an extreme's input {} is outside the domain",
-                          to_shortest_decimal(f, e->x)));
+      require(
+          is_finite(f, e->x) && (d.listed || (x >= d.lo && x <= d.hi)),
+          fmt::format("an extreme's input {} is outside the domain", to_shortest_decimal(f, e->x)));
     }
   }
   require(s.max_abs_ulp.seen() == (s.finite > 0),
@@ -289,8 +290,7 @@ void PartialResult::add(PartialRow row) {
     if (!r.same_sweep(row)) continue;
     if (r.inputs != row.inputs || r.chunks != row.chunks)
       throw UsageError(fmt::format("partial results for {} {} {} disagree on the sweep's size",
-                                   name_of(r.function), r.format->name,
-                                   escaped(r.implementation)));
+                                   name_of(r.function), r.format->name, escaped(r.implementation)));
     if (r.completed.overlaps(row.completed))
       throw UsageError(fmt::format(
           "partial results for {} {} {} overlap: the same chunks appear twice (a shard given "
@@ -349,8 +349,7 @@ PartialResult parse_partial(const std::string& text, const std::string& what) {
           "exactly; run the sweep again",
           doc.contains("tool_version") ? escaped(doc["tool_version"].dump(), 40) : "(unknown)",
           tool_version()));
-    if (!doc.contains("digest") || !doc["digest"].is_string())
-      throw UsageError("no \"digest\"");
+    if (!doc.contains("digest") || !doc["digest"].is_string()) throw UsageError("no \"digest\"");
     const std::string digest = doc["digest"].get<std::string>();
     doc.erase("digest");
     if (digest != "sha256:" + sha256_hex(doc.dump()))
