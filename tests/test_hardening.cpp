@@ -24,28 +24,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status = -1;  // exit status; -1 if ended by a signal
-  bool signaled = false;
-  std::string output;  // stderr (and stdout unless redirected)
-};
+using Result = Run;
 
-// Runs gelucheck in `dir` with `args` (shell words), stderr into the pipe; `redirect` is appended
-// after (e.g. "> /dev/full").
+// Runs gelucheck in `dir` with `args` (shell words) and the environment assignments `env`;
+// `redirect` follows the redirection of stderr into the output (e.g. "> /dev/full").
 Result run_in(const std::string& dir, const std::string& args, const std::string& redirect = "",
               const std::string& env = "") {
-  const std::string command =
-      fmt::format("cd '{}' && {} {} {} 2>&1 {}", dir, env, GELUCHECK_BINARY, args, redirect);
-  Result r;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  const int raw = pclose(p);
-  // sh reports a child ended by signal N as exit status 128 + N.
-  r.signaled = WIFSIGNALED(raw) || (WIFEXITED(raw) && WEXITSTATUS(raw) > 128);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+  return run(args, fmt::format("cd '{}' && {}", dir, env), redirect);
 }
 
 // Every file under dir: path -> (size, mode, mtime, content).
