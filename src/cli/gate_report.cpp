@@ -114,7 +114,10 @@ Baseline read_baseline(const std::string& path) {
   if (!j.contains("checks") || !j["checks"].is_object()) throw bad("no \"checks\" object");
   Baseline b;
   b.path = path;
-  for (const auto& [name, e] : j["checks"].items()) {
+  for (const auto& item : j["checks"].items()) {
+    // Named copies, not structured bindings: Clang 14 cannot capture those in a lambda.
+    const std::string name = item.key();
+    const nlohmann::json& e = item.value();
     BaselineEntry entry;
     auto text = [&](const char* key) {
       if (!e.is_object() || !e.contains(key) || !e[key].is_string())
@@ -129,7 +132,9 @@ Baseline read_baseline(const std::string& path) {
       entry.gradient_implementation = text("gradient_implementation");
     if (!e.contains("metrics") || !e["metrics"].is_object())
       throw bad(fmt::format("check {} has no \"metrics\" object", in_quotes(name, 80)));
-    for (const auto& [key, value] : e["metrics"].items()) {
+    for (const auto& metric : e["metrics"].items()) {
+      const std::string key = metric.key();
+      const nlohmann::json& value = metric.value();
       const auto& metrics = gate_metrics();
       const auto it = std::find_if(metrics.begin(), metrics.end(),
                                    [&](const GateMetricInfo& m) { return m.key == key; });
