@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="g++ cmake make pkg-config git
 libboost-dev libmpfr-dev libgmp-dev libfmt-dev libcli11-dev catch2 libtomlplusplus-dev
-nlohmann-json3-dev libsleef-dev python3 python3-mpmath python3-numpy clang-format"
+nlohmann-json3-dev libsleef-dev python3 python3-mpmath python3-numpy clang-format
+clang libfuzzer-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -15,13 +15,17 @@
 namespace cli_test {
 
 struct Run {
-  int status = -1;     // exit status; -1 if killed by a signal
-  std::string output;  // stdout and stderr
+  int status = -1;        // exit status; -1 if killed by a signal
+  bool signaled = false;  // ended by a signal (sh reports a child's signal N as status 128 + N)
+  std::string output;     // stdout and stderr
 };
 
-// `prefix` goes before the binary, e.g. "timeout --preserve-status -s INT 2".
-inline Run run(const std::string& args, const std::string& prefix = "") {
-  const std::string command = fmt::format("{} {} {} 2>&1", prefix, GELUCHECK_BINARY, args);
+// `prefix` goes before the binary, e.g. "timeout --preserve-status -s INT 2"; `suffix` after the
+// redirection of stderr into the output, e.g. "> /dev/full" (stdout elsewhere).
+inline Run run(const std::string& args, const std::string& prefix = "",
+               const std::string& suffix = "") {
+  const std::string command =
+      fmt::format("{} {} {} 2>&1 {}", prefix, GELUCHECK_BINARY, args, suffix);
   Run r;
   FILE* p = popen(command.c_str(), "r");
   REQUIRE(p);
@@ -29,6 +33,7 @@ inline Run run(const std::string& args, const std::string& prefix = "") {
   for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
   const int raw = pclose(p);
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.signaled = WIFSIGNALED(raw) || (WIFEXITED(raw) && WEXITSTATUS(raw) > 128);
   return r;
 }
 

@@ -1,5 +1,7 @@
 // Kernels for the plugin tests, with errors known in closed form (see the tests that use them).
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
 
@@ -21,6 +23,35 @@ void nan_above_4_bits16(const uint16_t* in, uint16_t* out, size_t n) {
     std::memcpy(&x, &u, sizeof x);
     out[i] = std::fabs(x) > 4.0f ? uint16_t{0x7fc0} : in[i];
   }
+}
+
+// Kernels that misbehave at x = 1.5 and return x elsewhere, for the isolation tests: a segfault,
+// abort(), exit(0) (which would end a gate with status 0 if it ran in gelucheck's process), an
+// endless loop, and one that writes to standard output on every call.
+float crash_at_1_5(float x) {
+  if (x == 1.5f) {
+    volatile int* p = nullptr;
+    return float(*p);
+  }
+  return x;
+}
+float abort_at_1_5(float x) {
+  if (x == 1.5f) std::abort();
+  return x;
+}
+float exit_at_1_5(float x) {
+  if (x == 1.5f) std::exit(0);
+  return x;
+}
+float loop_at_1_5(float x) {
+  volatile bool forever = x == 1.5f;
+  while (forever) {
+  }
+  return x;
+}
+float prints(float x) {
+  std::printf("kernel output\n");
+  return x;
 }
 
 }  // extern "C"

@@ -325,7 +325,7 @@ mean_ulp = 0.001
   write(base, "{\"checks\": ");
   r = run(fmt::format("gate {} --baseline {}", gate, base));
   CHECK(r.status == 2);
-  CHECK_THAT(r.output, Catch::Contains(base + ": not valid JSON"));
+  CHECK_THAT(r.output, Catch::Contains("baseline '" + base + "': not valid JSON"));
 }
 
 TEST_CASE("inputs: the sweep's inputs in order, as numpy reads them", "[inputs]") {

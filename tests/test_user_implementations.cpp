@@ -180,7 +180,7 @@ TEST_CASE("captured outputs of the wrong length or kind are refused saying what 
   CHECK_THAT(error_of([&] { make_captured_implementation(fake); }),
              Catch::Contains("named .npy but not a .npy file"));
   CHECK_THAT(error_of([] { make_captured_implementation("/nonexistent/out.npy"); }),
-             Catch::Contains("cannot read '/nonexistent/out.npy'"));
+             Catch::Contains("cannot read captured outputs '/nonexistent/out.npy'"));
   for (const std::string& p : {path, raw, fake}) std::remove(p.c_str());
 }
 

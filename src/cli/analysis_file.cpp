@@ -202,8 +202,9 @@ class Reader : TomlFile {
       } else if (k == "fp32_dense_bits") {
         o.dense_bits = int(integer_value(value, k, 1, 23));
       } else if (k == "fp32_dense_range") {
+        const std::string text = string_value(value, k);  // Clang 14 cannot capture `value`
         with_location(value, [&] {
-          const auto [lo, hi] = parse_range(string_value(value, k));
+          const auto [lo, hi] = parse_range(text);
           if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi))
             throw UsageError("'fp32_dense_range' must be \"LO:HI\" with 0 < LO < HI finite");
           o.dense_lo = lo;

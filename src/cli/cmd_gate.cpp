@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "gate_file.hpp"
 #include "gate_report.hpp"
+#include "implementations/kernel_process.hpp"
 #include "io/output_file.hpp"
 
 namespace gelucheck::cli {
@@ -95,6 +96,8 @@ std::pair<double, std::string> saturation_threshold_distance(Function fn, const 
   return {worst, where};
 }
 
+void measure(const PreparedCheck& p, const SweepOptions& options, CheckResult& r);
+
 CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_t worst_count,
                       const Baseline* baseline) {
   const GateCheck& c = *p.check;
@@ -104,31 +107,14 @@ CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_
   r.domain = p.domain.describe();
   r.worst.capacity = worst_count;
   const auto start = std::chrono::steady_clock::now();
-  auto sweep = [&](Function fn, const Implementation* impl, WorstInputs& worst) {
-    const Implementation* impls[] = {impl};
-    return std::move(at_location(c.location, [&] {
-                       return run_sweep(fn, p.domain, impls, options,
-                                        [&](size_t, std::span<const PointRecord> records) {
-                                          for (const PointRecord& rec : records) worst.offer(rec);
-                                        });
-                     }).front());
-  };
-  r.stats = sweep(c.function, p.implementation, r.worst);
-  if (p.backward) {
-    r.backward_function = backward_of(c.function);
-    r.backward_implementation = p.backward->name;
-    r.backward_worst.capacity = worst_count;
-    r.backward_stats = sweep(*r.backward_function, p.backward, r.backward_worst);
-  }
-  if (std::any_of(c.limits.begin(), c.limits.end(),
-                  [](const GateLimit& l) { return is_saturation_metric(l.metric); })) {
-    const auto [distance, worst] = at_location(c.location, [&] {
-      return saturation_threshold_distance(c.function, *c.format, *p.implementation, options);
-    });
-    r.saturation_distance = distance;
-    r.saturation_worst = worst;
+  try {
+    measure(p, options, r);
+  } catch (const KernelFailure& e) {
+    // The check fails (exit status 1) naming the input; the other checks still run.
+    r.kernel_failure = e.what();
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!r.kernel_failure.empty()) return r;
   for (const GateLimit& l : c.limits) {
     CriterionResult cr;
     cr.metric = l.metric;
@@ -145,6 +131,35 @@ CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_
   return r;
 }
 
+// The sweeps of a check (and its saturation thresholds), into r.
+void measure(const PreparedCheck& p, const SweepOptions& options, CheckResult& r) {
+  const GateCheck& c = *p.check;
+  auto sweep = [&](Function fn, const Implementation* impl, WorstInputs& worst) {
+    const Implementation* impls[] = {impl};
+    return std::move(at_location(c.location, [&] {
+                       return run_sweep(fn, p.domain, impls, options,
+                                        [&](size_t, std::span<const PointRecord> records) {
+                                          for (const PointRecord& rec : records) worst.offer(rec);
+                                        });
+                     }).front());
+  };
+  r.stats = sweep(c.function, p.implementation, r.worst);
+  if (p.backward) {
+    r.backward_function = backward_of(c.function);
+    r.backward_implementation = p.backward->name;
+    r.backward_worst.capacity = r.worst.capacity;
+    r.backward_stats = sweep(*r.backward_function, p.backward, r.backward_worst);
+  }
+  if (std::any_of(c.limits.begin(), c.limits.end(),
+                  [](const GateLimit& l) { return is_saturation_metric(l.metric); })) {
+    const auto [distance, worst] = at_location(c.location, [&] {
+      return saturation_threshold_distance(c.function, *c.format, *p.implementation, options);
+    });
+    r.saturation_distance = distance;
+    r.saturation_worst = worst;
+  }
+}
+
 }  // namespace
 
 Runner add_gate(CLI::App& app) {
@@ -152,8 +167,11 @@ Runner add_gate(CLI::App& app) {
     std::string gate_file, junit, json, baseline;
     bool write_baseline = false;
     std::vector<std::string> only;
-    size_t worst = 5;
+    std::string worst = "5";
     EngineOptions engine;
+    size_t worst_count() const {
+      return size_t(parse_count(worst, "--worst", 0, kMaxListedInputs));
+    }
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -185,6 +203,10 @@ Runner add_gate(CLI::App& app) {
       throw UsageError("--write-baseline needs --baseline FILE (the file to record)");
     if (o->write_baseline && !o->only.empty())
       throw UsageError("--write-baseline records every check of the gate file; drop --only");
+    const size_t worst = o->worst_count();
+    require_distinct_outputs({{"--junit", o->junit},
+                              {"--json", o->json},
+                              {"--baseline", o->write_baseline ? o->baseline : ""}});
     const GateFile gate = read_gate_file(o->gate_file);
     const SweepOptions options = o->engine.sweep_options();
     std::vector<const GateCheck*> selected;
@@ -193,8 +215,8 @@ Runner add_gate(CLI::App& app) {
                        [&](const GateCheck& c) { return c.name == name; })) {
         std::string names;
         for (const GateCheck& c : gate.checks) names += (names.empty() ? "" : ", ") + c.name;
-        throw UsageError(fmt::format("--only: {} has no check named '{}'; its checks: {}",
-                                     gate.path, name, names));
+        throw UsageError(fmt::format("--only: {} has no check named {}; its checks: {}",
+                                     in_quotes(gate.path), in_quotes(name), escaped(names)));
       }
     }
     for (const GateCheck& c : gate.checks)
@@ -214,7 +236,7 @@ Runner add_gate(CLI::App& app) {
 
     std::vector<CheckResult> results;
     for (const PreparedCheck& p : prepared)
-      results.push_back(run_check(p, options, o->worst, baseline ? &*baseline : nullptr));
+      results.push_back(run_check(p, options, worst, baseline ? &*baseline : nullptr));
 
     fmt::print("{}", render_gate_table(gate, results));
     std::fflush(stdout);
@@ -226,7 +248,12 @@ Runner add_gate(CLI::App& app) {
       json->write(render_gate_json(gate, results));
       json->commit();
     }
-    if (baseline_out) {
+    const bool kernel_failed =
+        std::any_of(results.begin(), results.end(),
+                    [](const CheckResult& r) { return !r.kernel_failure.empty(); });
+    if (baseline_out && kernel_failed) {
+      fmt::print("\nno baseline recorded: a kernel failed, so some metrics were not measured\n");
+    } else if (baseline_out) {
       baseline_out->write(render_baseline(gate, results));
       baseline_out->commit();
       fmt::print("\nrecorded the measured metrics of {} checks in {}\n", results.size(),

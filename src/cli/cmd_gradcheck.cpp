@@ -22,9 +22,12 @@ Runner add_gradcheck(CLI::App& app) {
     std::string forward;
     double envelope_factor = 4, fd_factor = 4, forward_ulps = 1;
     std::optional<double> atol;
-    size_t worst = 10;
+    std::string worst = "10";
     DomainOptions domain;
     EngineOptions engine;
+    size_t worst_count() const {
+      return size_t(parse_count(worst, "--worst", 0, kMaxListedInputs));
+    }
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -80,6 +83,7 @@ Runner add_gradcheck(CLI::App& app) {
     if (kind == OutputKind::csv)
       throw UsageError("gradcheck writes md or json (the worst inputs do not fit one CSV table)");
     const SweepOptions options = o->engine.sweep_options();
+    const size_t worst = o->worst_count();
     auto positive = [](double v, const char* name) {
       if (!(v > 0) || !std::isfinite(v))
         throw UsageError(fmt::format("bad {} {}: expected a positive finite number", name, v));
@@ -119,8 +123,7 @@ Runner add_gradcheck(CLI::App& app) {
         for (size_t fi = 0; fi < formats.size(); ++fi) {
           const Format& f = *formats[fi];
           if (!b->supports(fn, f)) continue;
-          if (exact)
-            results.push_back(gradcheck_exact(fn, domains[fi], *b, tol, o->worst, options));
+          if (exact) results.push_back(gradcheck_exact(fn, domains[fi], *b, tol, worst, options));
           if (!fd) continue;
           const Implementation& fwd = forward_override ? *forward_override : *b;
           if (!fwd.supports(primitive_of(fn), f)) {
@@ -135,7 +138,7 @@ Runner add_gradcheck(CLI::App& app) {
             continue;
           }
           results.push_back(
-              gradcheck_finite_difference(fn, domains[fi], *b, fwd, tol, o->worst, options));
+              gradcheck_finite_difference(fn, domains[fi], *b, fwd, tol, worst, options));
         }
       }
     }

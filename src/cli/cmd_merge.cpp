@@ -1,5 +1,6 @@
 // gelucheck merge: combines partial results (shards, checkpoints) into the table one run gives.
 #include <deque>
+#include <optional>
 
 #include <fmt/format.h>  // fmt::format
 
@@ -43,9 +44,7 @@ Runner add_merge(CLI::App& app) {
       "Combines partial results written by `gelucheck table --partial` (shards of one run, or "
       "checkpoints) into the table a single run gives, bit for bit. Refuses overlapping inputs "
       "and, unless --partial, incomplete sweeps (naming the missing chunks).");
-  cmd->add_option("PARTIAL", o->inputs, "Partial result files")
-      ->required()
-      ->check(CLI::ExistingFile);
+  cmd->add_option("PARTIAL", o->inputs, "Partial result files")->required();
   o->output.add_to(*cmd);
   cmd->add_flag("--breakdown", o->breakdown,
                 "Markdown: add per-binade statistics and the |ULP| histogram of each row");
@@ -54,13 +53,20 @@ Runner add_merge(CLI::App& app) {
       ->type_name("FILE");
   return [o]() {
     const OutputKind kind = o->output.output_kind();
+    require_distinct_outputs(
+        {{"-o", o->partial.empty() ? o->output.file : ""}, {"--partial", o->partial}});
+    // Every input is read and verified, and the output checked, before anything is merged.
+    if (!o->partial.empty()) check_output_path(o->partial);
+    std::optional<OutputFile> out;
+    if (o->partial.empty()) out.emplace(o->output.file);
     PartialResult merged;
+    merged.command = command_line();
     for (const std::string& path : o->inputs) {
       PartialResult p = read_partial(path);
       try {
         for (PartialRow& row : p.rows) merged.add(std::move(row));
       } catch (const UsageError& e) {
-        throw UsageError(fmt::format("merging '{}': {}", path, e.what()));
+        throw UsageError(fmt::format("merging {}: {}", in_quotes(path), e.what()));
       }
     }
     if (!o->partial.empty()) {
@@ -71,7 +77,7 @@ Runner add_merge(CLI::App& app) {
     for (const PartialRow& r : merged.rows)
       if (!r.complete())
         incomplete.push_back(fmt::format("{} {} {} (missing chunks {} of {})", name_of(r.function),
-                                         r.format->name, r.implementation,
+                                         r.format->name, escaped(r.implementation),
                                          missing_chunks(r.completed, r.chunks), r.chunks));
     if (!incomplete.empty())
       throw UsageError(fmt::format(
@@ -86,9 +92,8 @@ Runner add_merge(CLI::App& app) {
       named.push_back(Implementation{.name = r.implementation});
       rows.push_back({r.function, r.format, &named.back(), r.domain, std::move(r.stats)});
     }
-    OutputFile out(o->output.file);
-    out.write(render_table(rows, kind, o->breakdown));
-    out.commit();
+    out->write(render_table(rows, kind, o->breakdown));
+    out->commit();
     return 0;
   };
 }

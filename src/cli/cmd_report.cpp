@@ -139,7 +139,10 @@ Runner add_report(CLI::App& app) {
       std::sort(all_specs.begin(), all_specs.end());
     }
     std::vector<fs::path> specs;
-    for (const auto& s : o->specs) specs.emplace_back(s);
+    for (const auto& s : o->specs) {
+      if (s.empty()) throw UsageError("an empty spec path: give analyses/NAME.toml");
+      specs.emplace_back(s);
+    }
     if (specs.empty()) {
       if (all_specs.empty())
         throw UsageError(fmt::format(

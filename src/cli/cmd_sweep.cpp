@@ -46,7 +46,7 @@ Runner add_sweep(CLI::App& app) {
     OneFunctionOptions one;
     std::string implementation, output = "-";
     std::vector<std::string> where;
-    uint64_t worst = 0;
+    std::string worst;
     bool all_rows = false, no_progress = false;
     DomainOptions domain;
     EngineOptions engine;
@@ -85,9 +85,13 @@ Runner add_sweep(CLI::App& app) {
                                    name_of(fn), f.name));
     const Domain domain = o->domain.build(f);
     SweepOptions options = o->engine.sweep_options();
+    const uint64_t worst_count =
+        o->worst.empty() ? 0
+                         : parse_count(o->worst, "--worst", 1, kMaxWorstRows,
+                                       "(the rows are held in memory; select fewer with --where)");
     std::vector<RecordPredicate> filters;
     for (const std::string& e : o->where) filters.push_back(parse_record_filter(f, e));
-    if (domain.size() > kMaxUnfilteredRows && filters.empty() && o->worst == 0 && !o->all_rows)
+    if (domain.size() > kMaxUnfilteredRows && filters.empty() && worst_count == 0 && !o->all_rows)
       throw UsageError(fmt::format(
           "this sweep has {} inputs, a CSV of about {:.0f} GB; select rows with --where EXPR "
           "or --worst N (or pass --all-rows), or use `gelucheck table` for statistics",
@@ -95,7 +99,7 @@ Runner add_sweep(CLI::App& app) {
     OutputFile out(o->output);
     out.write(kSweepCsvHeader);
     const Implementation* impls[] = {&impl};
-    WorstRecords worst(f, o->worst);
+    WorstRecords worst(f, worst_count);
     Progress progress(domain.size(), progress_wanted(o->no_progress));
     options.on_chunk = [&](uint64_t inputs) { progress.advance(inputs); };
     run_sweep(fn, domain, impls, options, [&](size_t, std::span<const PointRecord> records) {
@@ -104,7 +108,7 @@ Runner add_sweep(CLI::App& app) {
         if (!std::all_of(filters.begin(), filters.end(),
                          [&](const RecordPredicate& keep) { return keep(p); }))
           continue;
-        if (o->worst)
+        if (worst_count)
           worst.add(p);
         else
           append_csv_row(buf, f, p);
@@ -112,7 +116,7 @@ Runner add_sweep(CLI::App& app) {
       out.write({buf.data(), buf.size()});
     });
     progress.finish();
-    if (o->worst) {
+    if (worst_count) {
       fmt::memory_buffer buf;
       for (const PointRecord& p : worst.most_severe_first()) append_csv_row(buf, f, p);
       out.write({buf.data(), buf.size()});

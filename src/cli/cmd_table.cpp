@@ -1,5 +1,7 @@
 // gelucheck table: the ULP error table, one row per function x format x implementation; with
 // --shard/--partial a mergeable slice of it, with --resume the rest of an interrupted run.
+#include <sys/stat.h>
+
 #include <fmt/format.h>  // fmt::print
 
 #include "common.hpp"
@@ -14,20 +16,23 @@ namespace {
 // "K/N", shards counted from 0.
 std::pair<uint64_t, uint64_t> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  uint64_t k = 0, n = 0;
-  size_t used_k = 0, used_n = 0;
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    k = std::stoull(text.substr(0, slash), &used_k);
-    n = std::stoull(text.substr(slash + 1), &used_n);
-  } catch (const std::exception&) {
-    used_k = 0;
-  }
-  if (used_k == 0 || used_k != slash || used_n != text.size() - slash - 1 || n == 0 || k >= n ||
-      text[0] == '-' || text[slash + 1] == '-')
-    throw UsageError(fmt::format(
-        "bad shard '{}': expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)", text));
+  if (slash == std::string::npos)
+    throw UsageError(
+        fmt::format("bad shard {}: expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)",
+                    in_quotes(text, 60)));
+  const uint64_t n = parse_count(text.substr(slash + 1), "N of --shard K/N", 1, kMaxShards);
+  const uint64_t k = parse_count(text.substr(0, slash), "K of --shard K/N", 0, n - 1,
+                                 "(shards count from 0: 0/8 ... 7/8)");
   return {k, n};
+}
+
+// Where Ctrl-C writes the checkpoint when --checkpoint is not given: beside an output file
+// (whose directory is checked with it), else gelucheck-checkpoint.json in the working directory,
+// which is written only if the run is interrupted.
+std::string default_checkpoint_for(const std::string& output) {
+  struct stat st {};
+  const bool file = output != "-" && (lstat(output.c_str(), &st) != 0 || S_ISREG(st.st_mode));
+  return file ? output + ".checkpoint.json" : "gelucheck-checkpoint.json";
 }
 
 // One sweep of the table: a function x format over a domain, for the implementations providing
@@ -106,7 +111,7 @@ Runner add_table(CLI::App& app) {
   struct Opts {
     SelectionOptions selection;
     OutputOptions output;
-    std::string shard, partial, resume, checkpoint = "gelucheck-checkpoint.json";
+    std::string shard, partial, resume, checkpoint;
     bool breakdown = false, no_progress = false;
     uint64_t stop_after_chunks = 0;
     DomainOptions domain;
@@ -138,8 +143,11 @@ Runner add_table(CLI::App& app) {
   cmd->add_option("--resume", o->resume,
                   "Continue the run that left CHECKPOINT (same options otherwise)")
       ->type_name("CHECKPOINT");
-  cmd->add_option("--checkpoint", o->checkpoint, "Where Ctrl-C writes the checkpoint")
-      ->capture_default_str();
+  cmd->add_option("--checkpoint", o->checkpoint,
+                  "Where Ctrl-C writes the checkpoint (default: beside the output, "
+                  "OUTPUT.checkpoint.json; gelucheck-checkpoint.json when the output is standard "
+                  "output or a device)")
+      ->type_name("FILE");
   cmd->add_flag("--no-progress", o->no_progress, "No progress line on stderr");
   // For tests: behave as if Ctrl-C came after N chunks (deterministic with --threads 1).
   cmd->add_option("--stop-after-chunks", o->stop_after_chunks)->group("");
@@ -160,11 +168,17 @@ Runner add_table(CLI::App& app) {
     }
     std::vector<Domain> domains;
     for (const Format* f : formats) domains.push_back(o->domain.build(*f));
+    const std::string& output = o->partial.empty() ? o->output.file : o->partial;
+    const std::string checkpoint =
+        o->checkpoint.empty() ? default_checkpoint_for(output) : o->checkpoint;
+    require_distinct_outputs({{o->partial.empty() ? "-o" : "--partial", output},
+                              {"--checkpoint", o->checkpoint.empty() ? "" : checkpoint}});
     PartialResult resumed;
     if (!o->resume.empty()) resumed = read_partial(o->resume);
-    // Fail early on unwritable paths, before hours of work.
-    OutputFile out(o->partial.empty() ? o->output.file : o->partial);
-    { OutputFile probe(o->checkpoint); }
+    // Fail early on unwritable paths, before hours of work. The default checkpoint is beside
+    // the output (checked with it) or, for standard output, written only if interrupted.
+    OutputFile out(output);
+    if (!o->checkpoint.empty()) check_output_path(checkpoint);
 
     std::vector<SweepGroup> groups;
     for (Function fn : functions) {
@@ -231,7 +245,8 @@ Runner add_table(CLI::App& app) {
     defer_interrupts(false);
 
     if (stop) {
-      write_partial(o->checkpoint, result);
+      result.command = command_line();
+      write_partial(checkpoint, result);
       uint64_t done = 0, all = 0;
       size_t r = 0;
       for (const SweepGroup& g : groups) {
@@ -242,10 +257,11 @@ Runner add_table(CLI::App& app) {
       fmt::print(stderr,
                  "interrupted after {} of {} inputs; checkpoint written to {}\n"
                  "continue with the same command and --resume {}\n",
-                 done, all, o->checkpoint, o->checkpoint);
+                 done, all, checkpoint, checkpoint);
       return 130;
     }
     if (!o->partial.empty()) {
+      result.command = command_line();
       out.write(partial_to_text(result));
     } else {
       std::vector<TableRow> rows;

@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -9,9 +10,22 @@
 
 namespace gelucheck::cli {
 
+namespace {
+std::string the_command_line;
+}  // namespace
+
+void remember_command_line(int argc, char** argv) {
+  std::string line = "gelucheck";
+  for (int i = 1; i < argc; ++i) line += " " + escaped(argv[i], 200);
+  the_command_line = escaped(line, 2000);
+}
+
+const std::string& command_line() { return the_command_line; }
+
 const Format& format_named(const std::string& name) {
   const Format* f = find_format(name);
-  if (!f) throw UsageError(fmt::format("unknown format '{}'; valid: {}", name, format_names()));
+  if (!f)
+    throw UsageError(fmt::format("unknown format {}; valid: {}", in_quotes(name), format_names()));
   return *f;
 }
 
@@ -22,7 +36,7 @@ const Implementation& implementation_named(const std::string& name) {
 OutputKind output_kind_named(const std::string& name) {
   OutputKind k;
   if (!parse_output_kind(name, k))
-    throw UsageError(fmt::format("unknown output '{}'; valid: md, csv, json", name));
+    throw UsageError(fmt::format("unknown output {}; valid: md, csv, json", in_quotes(name)));
   return k;
 }
 
@@ -57,9 +71,9 @@ double parse_bound(const std::string& text, const std::string& whole) {
   const double v = std::strtod(begin, &end);
   if (text.empty() || end != begin + text.size() || std::isnan(v))
     throw UsageError(fmt::format(
-        "bad range '{}': expected LO:HI with LO and HI numbers (decimal, hex float or inf), "
+        "bad range {}: expected LO:HI with LO and HI numbers (decimal, hex float or inf), "
         "e.g. -8:8",
-        whole));
+        in_quotes(whole)));
   return v;
 }
 }  // namespace
@@ -67,11 +81,38 @@ double parse_bound(const std::string& text, const std::string& whole) {
 std::pair<double, double> parse_range(const std::string& text) {
   const auto colon = text.find(':');
   if (colon == std::string::npos)
-    throw UsageError(fmt::format("bad range '{}': expected LO:HI, e.g. -8:8", text));
+    throw UsageError(fmt::format("bad range {}: expected LO:HI, e.g. -8:8", in_quotes(text)));
   const double lo = parse_bound(text.substr(0, colon), text);
   const double hi = parse_bound(text.substr(colon + 1), text);
-  if (lo > hi) throw UsageError(fmt::format("bad range '{}': LO is above HI", text));
+  if (lo > hi) throw UsageError(fmt::format("bad range {}: LO is above HI", in_quotes(text)));
   return {lo, hi};
+}
+
+uint64_t parse_count(const std::string& text, std::string_view option, uint64_t min, uint64_t max,
+                     std::string_view why_max) {
+  const auto refuse = [&] {
+    return UsageError(fmt::format("bad {} {}: expected an integer from {} to {}{}{}", option,
+                                  in_quotes(text, 40), min, max, why_max.empty() ? "" : " ",
+                                  why_max));
+  };
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 20 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const auto e = text.find_first_of("eE");
+  const std::string mantissa = text.substr(0, e);
+  if (!digits(mantissa) ||
+      (e != std::string::npos && (!digits(text.substr(e + 1)) || text.size() - e - 1 > 2)))
+    throw refuse();
+  __extension__ typedef unsigned __int128 u128;  // no overflow below 2^64 * 10
+  u128 v = 0;
+  for (char c : mantissa) v = std::min<u128>(v * 10 + unsigned(c - '0'), ~uint64_t{0});
+  if (e != std::string::npos) {
+    const unsigned long power = std::stoul(text.substr(e + 1));
+    for (unsigned long k = 0; k < power && v != 0 && v <= max; ++k) v *= 10;
+  }
+  if (v < min || v > max) throw refuse();
+  return uint64_t(v);
 }
 
 void DomainOptions::add_to(CLI::App& app) {
@@ -81,8 +122,10 @@ void DomainOptions::add_to(CLI::App& app) {
                  "exhaustive (default; for fp32 the default is random-bits with 1000000 points), "
                  "linear, log, random (uniform in value), random-bits (uniform over the format's "
                  "values), patterns (all bit patterns, NaN and inf included)");
-  app.add_option("--points", points, "Number of points for linear/log/random grids");
-  app.add_option("--seed", seed, "Seed for random grids (SplitMix64)")->capture_default_str();
+  app.add_option("--points", points_text, "Number of points for linear/log/random grids")
+      ->type_name("N");
+  app.add_option("--seed", seed_text, "Seed for random grids (SplitMix64; default 1)")
+      ->type_name("N");
 }
 
 Domain DomainOptions::build(const Format& f) const {
@@ -90,6 +133,9 @@ Domain DomainOptions::build(const Format& f) const {
   if (!range.empty()) std::tie(lo, hi) = parse_range(range);
   GridKind kind = GridKind::exhaustive;
   uint64_t n = points;
+  if (!points_text.empty()) n = parse_count(points_text, "--points", 1, ~uint64_t{0});
+  const uint64_t random_seed =
+      seed_text.empty() ? seed : parse_count(seed_text, "--seed", 0, ~uint64_t{0});
   if (grid.empty()) {
     if (f.total_bits() > 16) {
       kind = GridKind::random_bits;
@@ -97,18 +143,32 @@ Domain DomainOptions::build(const Format& f) const {
     }
   } else if (!parse_grid(grid, kind)) {
     throw UsageError(fmt::format(
-        "unknown grid '{}'; valid: exhaustive, linear, log, random, random-bits, patterns", grid));
+        "unknown grid {}; valid: exhaustive, linear, log, random, random-bits, patterns",
+        in_quotes(grid)));
   }
   if (kind != GridKind::exhaustive && kind != GridKind::patterns && n == 0)
     throw UsageError(fmt::format("--grid {} needs --points N (N >= 1)", grid_name(kind)));
+  // Limits: a linear or log grid is held in memory; a random grid larger than the format's
+  // every value is better swept whole.
+  const bool random = kind == GridKind::random_values || kind == GridKind::random_bits;
+  if ((kind == GridKind::linear || kind == GridKind::log) && n > kMaxListedPoints)
+    throw UsageError(fmt::format(
+        "bad --points {}: a {} grid holds at most {} points (it is kept in memory); for more "
+        "inputs use --grid random-bits or exhaustive",
+        n, grid_name(kind), kMaxListedPoints));
+  if (random && n > f.pattern_count())
+    throw UsageError(fmt::format(
+        "bad --points {}: more than the {} bit patterns of {}; use --grid {} to sweep every "
+        "value",
+        n, f.pattern_count(), f.name, f.total_bits() <= 16 ? "exhaustive" : "patterns"));
   if (kind == GridKind::random_values && (std::isinf(lo) || std::isinf(hi)) && !range.empty())
     throw UsageError(
         "--grid random needs a finite --range (uniform in value over an infinite "
         "range is undefined)");
-  Domain d = Domain::grid(f, kind, lo, hi, n, seed);
+  Domain d = Domain::grid(f, kind, lo, hi, n, random_seed);
   if (d.empty())
-    throw UsageError(
-        fmt::format("range '{}' holds no finite {} value", range.empty() ? "all" : range, f.name));
+    throw UsageError(fmt::format("range {} holds no finite {} value",
+                                 in_quotes(range.empty() ? "all" : range), f.name));
   return d;
 }
 
@@ -136,7 +196,8 @@ void OutputOptions::add_to(CLI::App& app, std::string kinds) {
 OutputKind OutputOptions::output_kind() const { return output_kind_named(kind); }
 
 void EngineOptions::add_to(CLI::App& app) {
-  app.add_option("--threads", threads, "Worker threads (default: one per core)");
+  app.add_option("--threads", threads, "Worker threads, 1 to 1024 (default: one per core)")
+      ->type_name("N");
   app.add_option("--reference", reference,
                  "tiered (default: fast double interval, MPFR where undecided) or mpfr (MPFR "
                  "everywhere outside the analytic tails; same results, slower)")
@@ -145,13 +206,14 @@ void EngineOptions::add_to(CLI::App& app) {
 
 SweepOptions EngineOptions::sweep_options() const {
   SweepOptions o;
-  o.threads = threads;
+  if (!threads.empty()) o.threads = unsigned(parse_count(threads, "--threads", 1, kMaxThreads));
   if (reference == "tiered")
     o.reference_mode = ReferenceMode::tiered;
   else if (reference == "mpfr")
     o.reference_mode = ReferenceMode::mpfr;
   else
-    throw UsageError(fmt::format("unknown reference mode '{}'; valid: tiered, mpfr", reference));
+    throw UsageError(
+        fmt::format("unknown reference mode {}; valid: tiered, mpfr", in_quotes(reference)));
   return o;
 }
 

@@ -23,6 +23,7 @@ struct DomainOptions {
   std::string grid;   // empty: exhaustive (sampled for fp32)
   uint64_t points = 0;
   uint64_t seed = 1;
+  std::string points_text, seed_text;  // as given on the command line (checked by build)
   void add_to(CLI::App& app);
   // Builds the domain for one format; throws UsageError on bad input or an empty domain.
   Domain build(const Format& f) const;
@@ -55,7 +56,7 @@ struct OutputOptions {
 
 // --threads and --reference.
 struct EngineOptions {
-  unsigned threads = 0;
+  std::string threads;  // empty: one per core
   std::string reference = "tiered";
   void add_to(CLI::App& app);
   SweepOptions sweep_options() const;
@@ -74,6 +75,27 @@ std::vector<const Implementation*> implementations_or_all(const std::vector<std:
 
 // Parses "LO:HI" (decimal, hex float, inf); throws UsageError.
 std::pair<double, double> parse_range(const std::string& text);
+
+// The integer `text` given to `option`, which must be in [min, max]: decimal digits (1000000) or
+// a power-of-ten form of an integer (1e6). Throws UsageError naming the option and the limits,
+// with `why_max` after the upper limit when it is given.
+uint64_t parse_count(const std::string& text, std::string_view option, uint64_t min, uint64_t max,
+                     std::string_view why_max = "");
+
+// The command line, as partial results record it (set once by main).
+void remember_command_line(int argc, char** argv);
+const std::string& command_line();
+
+// Most shards a table is cut into (--shard K/N).
+inline constexpr uint64_t kMaxShards = uint64_t{1} << 32;
+// Most threads a command starts (--threads).
+inline constexpr uint64_t kMaxThreads = 1024;
+// Most points of a linear or log grid (held in memory, 4 bytes each).
+inline constexpr uint64_t kMaxListedPoints = uint64_t{1} << 24;
+// Most rows --worst keeps (held in memory until the sweep ends).
+inline constexpr uint64_t kMaxWorstRows = 1'000'000;
+// Most inputs a gate or gradcheck failure lists per check.
+inline constexpr uint64_t kMaxListedInputs = 1000;
 
 // Registration of each subcommand: returns the function that runs it after parsing.
 using Runner = std::function<int()>;

@@ -188,10 +188,12 @@ class GateFileReader : TomlFile {
         c.name = string_value(n, key);
         if (c.name.empty()) fail(n, "'name' must not be empty");
       } else if (key == "function") {
-        c.function = with_location(n, [&] { return function_named(string_value(n, key)); });
+        // Clang 14 cannot capture a structured binding: the lambdas take the text instead.
+        const std::string name = string_value(n, key);
+        c.function = with_location(n, [&] { return function_named(name); });
       } else if (key == "format") {
-        c.format = &with_location(
-            n, [&]() -> const Format& { return format_named(string_value(n, key)); });
+        const std::string name = string_value(n, key);
+        c.format = &with_location(n, [&]() -> const Format& { return format_named(name); });
       } else if (key == "implementation") {
         c.implementation = string_value(n, key);
         c.implementation_location = at(n);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>  // fmt::format
 
+#include "io/input_file.hpp"
 #include "io/xml_escape.hpp"
 
 namespace gelucheck::cli {
@@ -50,8 +51,8 @@ void WorstInputs::offer(const PointRecord& p) {
 }
 
 bool CheckResult::passed() const {
-  return std::all_of(criteria.begin(), criteria.end(),
-                     [](const CriterionResult& c) { return c.passed; });
+  return kernel_failure.empty() && std::all_of(criteria.begin(), criteria.end(),
+                                               [](const CriterionResult& c) { return c.passed; });
 }
 
 std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
@@ -97,37 +98,30 @@ bool within(GateMetric m, double measured, double bound) {
 constexpr int kBaselineVersion = 1;
 
 Baseline read_baseline(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw UsageError(
-        fmt::format("cannot read baseline '{}': {} (record one with "
-                    "--write-baseline)",
-                    path, std::strerror(errno)));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw UsageError(fmt::format("{}: not valid JSON: {}", path, e.what()));
-  }
+  const nlohmann::json j = parse_json_text(read_regular_file(path, "baseline", uint64_t{1} << 26),
+                                           "baseline " + in_quotes(path));
   auto bad = [&](const std::string& why) {
     return UsageError(
         fmt::format("{}: not a gelucheck baseline: {} (record one with "
                     "--write-baseline)",
-                    path, why));
+                    in_quotes(path), why));
   };
   if (!j.is_object() || !j.contains("gelucheck_baseline"))
     throw bad("no \"gelucheck_baseline\" key");
   if (j["gelucheck_baseline"] != kBaselineVersion)
     throw bad(fmt::format("version {} (this gelucheck reads version {})",
-                          j["gelucheck_baseline"].dump(), kBaselineVersion));
+                          escaped(j["gelucheck_baseline"].dump(), 40), kBaselineVersion));
   if (!j.contains("checks") || !j["checks"].is_object()) throw bad("no \"checks\" object");
   Baseline b;
   b.path = path;
-  for (const auto& [name, e] : j["checks"].items()) {
+  for (const auto& item : j["checks"].items()) {
+    // Named copies, not structured bindings: Clang 14 cannot capture those in a lambda.
+    const std::string name = item.key();
+    const nlohmann::json& e = item.value();
     BaselineEntry entry;
     auto text = [&](const char* key) {
       if (!e.is_object() || !e.contains(key) || !e[key].is_string())
-        throw bad(fmt::format("check '{}' has no string \"{}\"", name, key));
+        throw bad(fmt::format("check {} has no string \"{}\"", in_quotes(name, 80), key));
       return e[key].get<std::string>();
     };
     entry.function = text("function");
@@ -137,14 +131,18 @@ Baseline read_baseline(const std::string& path) {
     if (e.contains("gradient_implementation"))
       entry.gradient_implementation = text("gradient_implementation");
     if (!e.contains("metrics") || !e["metrics"].is_object())
-      throw bad(fmt::format("check '{}' has no \"metrics\" object", name));
-    for (const auto& [key, value] : e["metrics"].items()) {
+      throw bad(fmt::format("check {} has no \"metrics\" object", in_quotes(name, 80)));
+    for (const auto& metric : e["metrics"].items()) {
+      const std::string key = metric.key();
+      const nlohmann::json& value = metric.value();
       const auto& metrics = gate_metrics();
       const auto it = std::find_if(metrics.begin(), metrics.end(),
                                    [&](const GateMetricInfo& m) { return m.key == key; });
-      if (it == metrics.end()) throw bad(fmt::format("check '{}': unknown metric '{}'", name, key));
+      if (it == metrics.end())
+        throw bad(
+            fmt::format("check {}: unknown metric {}", in_quotes(name, 80), in_quotes(key, 40)));
       if (!value.is_number())
-        throw bad(fmt::format("check '{}': metric '{}' is not a number", name, key));
+        throw bad(fmt::format("check {}: metric {} is not a number", in_quotes(name, 80), key));
       entry.metrics.emplace_back(it->metric, value.get<double>());
     }
     b.checks.emplace(name, std::move(entry));
@@ -313,6 +311,7 @@ std::vector<WorstList> lists_for_failures(const CheckResult& r) {
 std::string failure_text(const CheckResult& r, const std::string& indent) {
   const GateCheck& c = *r.check;
   std::string s;
+  if (!r.kernel_failure.empty()) return fmt::format("{}{}\n", indent, r.kernel_failure);
   for (const CriterionResult& cr : r.criteria) {
     if (cr.passed) continue;
     s += fmt::format("{}{} = {} fails {}\n", indent, criterion_name(cr), measured_text(cr),
@@ -374,6 +373,7 @@ std::string render_gate_table(const GateFile& gate, const std::vector<CheckResul
     if (baseline_passed)
       row("baseline", fmt::format("{} metrics no worse than recorded", baseline_passed), "", true);
     if (!r.baseline_note.empty()) row("baseline", r.baseline_note, "", true);
+    if (!r.kernel_failure.empty()) row("kernel", "runs to the end", "failed", false);
   }
   for (const CheckResult& r : results) {
     if (r.passed()) continue;
@@ -407,14 +407,14 @@ std::string render_gate_junit(const GateFile& gate, const std::vector<CheckResul
       summary += fmt::format("{} = {} {} {}\n", criterion_name(cr), measured_text(cr),
                              cr.passed ? "passes" : "FAILS", bound_text(cr));
     if (!r.passed()) {
-      std::string message;
+      std::string message = r.kernel_failure;
       for (const CriterionResult& cr : r.criteria)
         if (!cr.passed)
           message += fmt::format("{}{} = {} fails {}", message.empty() ? "" : "; ",
                                  criterion_name(cr), measured_text(cr), bound_text(cr));
-      out += fmt::format("      <failure type=\"accuracy\" message=\"{}\">{}\n{}</failure>\n",
-                         xml_escape(message), xml_escape(check_heading(r)),
-                         xml_escape(failure_text(r, "")));
+      out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}\n{}</failure>\n",
+                         r.kernel_failure.empty() ? "accuracy" : "kernel", xml_escape(message),
+                         xml_escape(check_heading(r)), xml_escape(failure_text(r, "")));
     }
     out += fmt::format("      <system-out>{}\n{}</system-out>\n", xml_escape(check_heading(r)),
                        xml_escape(summary));
@@ -482,6 +482,7 @@ std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult
                       {"metrics", metrics},
                       {"criteria", criteria},
                       {"baseline_note", r.baseline_note},
+                      {"kernel_failure", r.kernel_failure},
                       {"worst_inputs",
                        {{"by_ulp", records(r.worst.by_ulp)},
                         {"by_abs_error", records(r.worst.by_abs_error)},

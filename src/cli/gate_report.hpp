@@ -47,6 +47,8 @@ struct CheckResult {
   std::string saturation_worst;  // e.g. "tanh(x) = 1 (x -> +inf): reference from 9.01 (0x...), ..."
   std::vector<CriterionResult> criteria;
   std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
+  // Set when the kernel crashed, exited or hung (kernel_process.hpp): the check fails with it.
+  std::string kernel_failure;
   double seconds = 0;
   bool passed() const;
 };

@@ -1,8 +1,6 @@
 #include "toml_file.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include "io/input_file.hpp"
 
 namespace gelucheck::cli {
 
@@ -26,22 +24,19 @@ std::string toml_type_name(const toml::node& n) {
 }
 
 TomlFile::TomlFile(std::string path, std::string_view kind) : path_(std::move(path)) {
-  {
-    std::ifstream probe(path_);
-    if (!probe)
-      throw UsageError(fmt::format("cannot read {} '{}': {}", kind, path_, std::strerror(errno)));
-  }
+  // A regular file of at most 16 MiB (a gate file or spec is a few kB).
+  const std::string text = read_regular_file(path_, kind, uint64_t{1} << 24);
   try {
-    root_ = toml::parse_file(path_);
+    root_ = toml::parse(text, path_);
   } catch (const toml::parse_error& e) {
-    throw UsageError(fmt::format("{}:{}:{}: {} (the {} is not valid TOML)", path_,
-                                 e.source().begin.line, e.source().begin.column, e.description(),
-                                 kind));
+    throw UsageError(fmt::format("{}:{}:{}: {} (the {} is not valid TOML)", escaped(path_),
+                                 e.source().begin.line, e.source().begin.column,
+                                 escaped(e.description()), kind));
   }
 }
 
 std::string TomlFile::at(const toml::node& n) const {
-  return fmt::format("{}:{}", path_, n.source().begin.line);
+  return fmt::format("{}:{}", escaped(path_), n.source().begin.line);
 }
 
 void TomlFile::fail(const toml::node& n, const std::string& why) const {

@@ -130,6 +130,24 @@ inline bool is_finite(const Format& f, uint32_t bits) {
 inline bool is_negative(const Format& f, uint32_t bits) { return (bits & f.sign_mask()) != 0; }
 inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mask()) == 0; }
 
+// NaN results are reported as the format's canonical quiet NaN, nan_bits(): sign clear, quiet
+// bit set, payload 0 (0x7fc00000 fp32, 0x7e00 fp16, 0x7fc0 bf16). The sign and payload a kernel
+// gives a NaN depend on code generation (x86's default NaN has its sign set; an operand's NaN
+// propagates with its own) and carry no meaning (IEEE 754-2019, 6.3: the sign of a NaN is not
+// interpreted), so outputs printed with them would differ between builds of the same code.
+// Inputs keep their bits. Every NaN is graded alike, whatever its bits (metrics.hpp).
+inline void canonicalize_nans(const Format& f, std::span<uint32_t> y) {
+  const uint32_t magnitude = ~f.sign_mask() & f.all_bits_mask();
+  const uint32_t nan = f.nan_bits();
+  const bool ieee = f.specials == Specials::ieee;
+  for (uint32_t& v : y) {
+    const uint32_t mag = v & magnitude;
+    const bool is_nan =
+        ieee ? mag > f.exponent_mask() : mag == (f.exponent_mask() | f.fraction_mask());
+    v = is_nan ? nan : v;
+  }
+}
+
 // --- conversions ----------------------------------------------------------------------------
 // Exact: every value of a supported format is a double. Inline: it is on every hot path.
 [[gnu::always_inline]] inline double to_double(const Format& f, uint32_t bits) {

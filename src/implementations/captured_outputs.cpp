@@ -17,6 +17,7 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "io/errors.hpp"
+#include "io/input_file.hpp"
 #include "sweep/domain.hpp"
 
 namespace gelucheck {
@@ -238,16 +239,16 @@ std::vector<uint32_t> npy_outputs_as_bits(const NpyArray& a, const Format& f,
 Implementation make_captured_implementation(std::string_view path_view) {
   auto file = std::make_shared<CapturedFile>();
   file->path = std::string(path_view);
-  file->what = fmt::format("file:{}", path_view);
+  file->what = fmt::format("file:{}", escaped(path_view));
   if (file->path.empty())
     throw UsageError("file: needs a path: file:PATH, a .npy file or raw little-endian bits");
   {
-    std::ifstream in(file->path, std::ios::binary);
-    if (!in)
-      throw UsageError(
-          fmt::format("{}: cannot read '{}': {}", file->what, file->path, std::strerror(errno)));
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
+    // A regular file only (a FIFO would block, /dev/zero never end): at most 2^32 outputs of 8
+    // bytes, plus a header.
+    const std::string text =
+        read_regular_file(file->path, "captured outputs", (uint64_t{1} << 35) + (1 << 20));
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()),
+                                         text.size());
     if (has_npy_magic(bytes)) {
       file->npy = parse_npy(bytes, file->what);
     } else if (file->path.size() >= 4 && file->path.ends_with(".npy")) {
@@ -256,7 +257,7 @@ Implementation make_captured_implementation(std::string_view path_view) {
                       "string); write it with numpy.save",
                       file->what));
     } else {
-      file->raw = std::move(bytes);
+      file->raw.assign(bytes.begin(), bytes.end());
     }
   }
   Implementation impl;

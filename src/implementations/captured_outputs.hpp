@@ -15,8 +15,9 @@
 //    a bf16 tensor). C order, any shape (flattened), little- or big-endian.
 //  - anything else: raw little-endian bit patterns, 2 bytes per value for fp16/bf16 and 4 for
 //    fp32, no header (what a C or CUDA program writes with fwrite).
-// NaN outputs of any payload count as NaN. The same input appearing twice in a sweep (random
-// grids may draw it twice) must have the same output.
+// NaN outputs of any payload count as NaN (and are printed as the canonical NaN, format.hpp).
+// PATH must be a regular file (a FIFO or a device is refused, not read). The same input appearing
+// twice in a sweep (random grids may draw it twice) must have the same output.
 //
 // Outside a sweep (a command that asks for one input's value) the file can only be used when
 // it covers every value of a 16-bit format: all 2^16 bit patterns in bit order (--grid

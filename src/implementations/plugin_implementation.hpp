@@ -1,7 +1,8 @@
 // Implementations loaded from a shared library: plugin:PATH.so:SYMBOL[:KIND], KIND float (the
 // default, float SYMBOL(float)) or bits16 (void SYMBOL(const uint16_t*, uint16_t*, size_t));
 // plugin_abi.h documents the ABI. The library is loaded with dlopen when the name is resolved and
-// stays loaded until the program ends.
+// stays loaded until the program ends: in worker processes when plugins are isolated
+// (kernel_process.hpp, the command-line tool's default), else in this process.
 #pragma once
 
 #include <string>
@@ -23,5 +24,7 @@ PluginName parse_plugin_name(std::string_view argument);
 // Makes the implementation for the argument after "plugin:". Throws UsageError when the argument
 // is malformed, the file does not exist or cannot be loaded, or the symbol is not exported.
 Implementation make_plugin_implementation(std::string_view argument);
+// The same, always loaded into this process (what a worker process runs).
+Implementation load_plugin_in_process(std::string_view argument);
 
 }  // namespace gelucheck

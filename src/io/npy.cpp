@@ -12,6 +12,7 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "io/errors.hpp"
+#include "io/input_file.hpp"
 #include "io/output_file.hpp"
 
 namespace gelucheck {
@@ -59,7 +60,8 @@ class HeaderParser {
       const std::string key = string_literal();
       expect(':');
       PyValue v = value();
-      if (!out.emplace(key, std::move(v)).second) fail(fmt::format("key '{}' appears twice", key));
+      if (!out.emplace(key, std::move(v)).second)
+        fail(fmt::format("key {} appears twice", in_quotes(key, 40)));
       skip_space();
       if (peek() == ',') {
         ++pos_;
@@ -76,8 +78,8 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& why) const {
-    throw UsageError(
-        fmt::format("{}: malformed .npy header at character {} ({}): {}", what_, pos_, why, s_));
+    throw UsageError(fmt::format("{}: malformed .npy header at character {} ({}): {}", what_, pos_,
+                                 why, in_quotes(s_, 120)));
   }
   void skip_space() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -178,9 +180,9 @@ uint32_t read_le(std::span<const uint8_t> b, size_t at, int bytes) {
 NpyDtype parse_descr(const std::string& descr, std::string_view what) {
   const auto refuse = [&](std::string_view why) {
     return UsageError(fmt::format(
-        "{}: unsupported dtype '{}' ({}); accepted: float16/32/64 ('<f2', '<f4', '<f8') and "
+        "{}: unsupported dtype {} ({}); accepted: float16/32/64 ('<f2', '<f4', '<f8') and "
         "unsigned or signed integers ('<u2', '<i2', '<u4', ...), either byte order",
-        what, descr, why));
+        what, in_quotes(descr, 40), why));
   };
   if (descr.size() < 3) throw refuse("too short");
   NpyDtype d;
@@ -293,23 +295,24 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
   auto field = [&](const std::string& key, PyValue::Type type, std::string_view type_name) {
     const auto it = dict.find(key);
     if (it == dict.end())
-      throw UsageError(fmt::format("{}: .npy header has no '{}' key: {}", what, key, header));
+      throw UsageError(
+          fmt::format("{}: .npy header has no '{}' key: {}", what, key, in_quotes(header, 120)));
     if (it->second.type == PyValue::Type::list && key == "descr")
       throw UsageError(
           fmt::format("{}: structured dtype (a list of fields) is not supported; "
                       "save a plain array, e.g. numpy.save(path, y.astype('<f4'))",
                       what));
     if (it->second.type != type)
-      throw UsageError(
-          fmt::format("{}: .npy header key '{}' is not {}: {}", what, key, type_name, header));
+      throw UsageError(fmt::format("{}: .npy header key '{}' is not {}: {}", what, key, type_name,
+                                   in_quotes(header, 120)));
     return it->second;
   };
   for (const auto& [key, value] : dict)
     if (key != "descr" && key != "fortran_order" && key != "shape")
       throw UsageError(
-          fmt::format("{}: .npy header has an unexpected key '{}' (only descr, "
+          fmt::format("{}: .npy header has an unexpected key {} (only descr, "
                       "fortran_order and shape are defined)",
-                      what, key));
+                      what, in_quotes(key, 40)));
   NpyArray a;
   a.dtype = parse_descr(field("descr", PyValue::Type::string, "a string").text, what);
   a.fortran_order = field("fortran_order", PyValue::Type::boolean, "True or False").boolean;
@@ -335,12 +338,9 @@ NpyArray parse_npy(std::span<const uint8_t> bytes, std::string_view what) {
 }
 
 NpyArray read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
-  if (in.bad()) throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  return parse_npy(bytes, path);
+  const std::string text = read_regular_file(path, ".npy file", (uint64_t{1} << 35) + (1 << 20));
+  return parse_npy(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()),
+                   escaped(path));
 }
 
 std::string npy_preamble(const NpyDtype& dtype, std::span<const uint64_t> shape) {

@@ -1,11 +1,14 @@
 #include "sweep/engine.hpp"
 
+#include <mpfr.h>  // mpfr_free_cache2
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>  // fmt::format
@@ -34,10 +37,27 @@ void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_
       next = n;
     }
   };
+  // Threads end with MPFR's per-thread caches (constants such as pi, log 2) freed: they are
+  // allocated per thread and would otherwise be lost when the thread ends.
+  auto thread_main = [&] {
+    worker();
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+  };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
+  std::string refused;
+  for (unsigned t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(thread_main);
+    } catch (const std::system_error& e) {
+      refused = fmt::format("cannot start thread {} of {}: {}; give fewer --threads", t + 1,
+                            threads, e.what());
+      next = n;  // the threads started stop at once
+      break;
+    }
+  }
+  if (refused.empty()) worker();
   for (auto& t : pool) t.join();
+  if (!refused.empty()) throw UsageError(refused);
   if (error) std::rethrow_exception(error);
 }
 
@@ -105,8 +125,9 @@ uint64_t ChunkSet::count() const {
 uint64_t chunk_count(const Domain& domain) { return (domain.size() + kChunkSize - 1) / kChunkSize; }
 
 ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n) {
-  // floor(chunks * k / n) without overflow: chunks < 2^32 / 2^14 here, n small.
-  return {chunks * k / n, chunks * (k + 1) / n};
+  // floor(chunks * k / n) in 128 bits: exact for every chunks, k < n < 2^64.
+  __extension__ typedef unsigned __int128 u128;
+  return {uint64_t(u128(chunks) * k / n), uint64_t(u128(chunks) * (k + 1) / n)};
 }
 
 ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
@@ -159,6 +180,7 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
       for (size_t k = 0; k < n_impl; ++k) {
         const std::span<uint32_t> ys(y_buffer.data() + k * kSliceSize, len);
         kernels[k](xs, ys);
+        canonicalize_nans(f, ys);  // format.hpp: NaN outputs print alike in every build
         y_spans[k] = ys;
       }
       task.slice(Slice{chunk, offset, xs, refs, y_spans});
@@ -213,8 +235,7 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
     }
   };
   const Evaluation e{fn, &domain, implementations, true, true};
-  SweepResult result;
-  result.completed = evaluate(e, options, [&](uint64_t chunk) {
+  const auto start = [&](uint64_t chunk) {
     struct PerChunk {
       std::vector<ErrorStats> stats;
       std::vector<std::vector<PointRecord>> records;
@@ -240,7 +261,23 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
       if (sink) deliver(chunk, std::move(state->records));
     };
     return task;
-  });
+  };
+  SweepResult result;
+  if (!sink) {
+    result.completed = evaluate(e, options, start);
+  } else {
+    // Records wait for their turn in memory: a window of chunks at a time bounds them (a slow
+    // chunk would otherwise let the other threads run ahead by thousands of chunks).
+    const uint64_t window = 16 * uint64_t(resolve_threads(options.threads));
+    const uint64_t end = std::min(options.end_chunk, chunk_count(domain));
+    for (uint64_t first = std::min(options.first_chunk, end); first < end; first += window) {
+      SweepOptions part = options;
+      part.first_chunk = first;
+      part.end_chunk = std::min(end, first + window);
+      result.completed.add(evaluate(e, part, start));
+      if (options.stop && options.stop->load()) break;
+    }
+  }
   result.stats = std::move(totals);
   return result;
 }

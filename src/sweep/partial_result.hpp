@@ -3,12 +3,22 @@
 // one uninterrupted run (counts are integers, sums exact expansions written as hex floats,
 // extremes carry their tie-break ordinal; sweep.hpp, stats.hpp).
 //
-// File format (version 1):
-//   {"gelucheck_partial": 1, "chunk_size": 16384,
+// File format (version 2):
+//   {"gelucheck_partial": 2, "tool_version": "0.1.0", "command": "table -t fp32 ...",
+//    "chunk_size": 16384,
 //    "rows": [{"function", "format", "implementation", "domain", "inputs", "chunks",
-//              "completed": [[begin, end), ...], "stats": {...}}]}
+//              "completed": [[begin, end), ...], "stats": {...}}],
+//    "digest": "sha256:..."}
 // A row is one function x format x implementation over one domain; "completed" lists the
-// chunks whose inputs are in "stats".
+// chunks whose inputs are in "stats". "digest" is the SHA-256 of the document without it,
+// written compactly (nlohmann::json::dump(), keys sorted).
+//
+// A file is trusted only after it is verified (read_partial): the version, the tool version
+// (results of another version need not merge exactly), the digest, and every invariant a
+// sweep's statistics satisfy: the counts of the completed chunks, per-binade and histogram sums
+// equal to the totals, shares within [0, 1], extremes at inputs of the row's domain, sums within
+// what the extremes allow, chunks within the sweep. The first inconsistency is named (exit
+// status 2).
 #pragma once
 
 #include <string>
@@ -37,6 +47,7 @@ struct PartialRow {
 };
 
 struct PartialResult {
+  std::string command;  // the command line that wrote it (for a reader; not verified)
   std::vector<PartialRow> rows;
 
   // Adds a row, merging it into the row of the same sweep if there is one. Throws UsageError
@@ -49,7 +60,12 @@ ErrorStats stats_from_json(const nlohmann::json& j);  // throws on bad input
 
 std::string partial_to_text(const PartialResult& p);
 void write_partial(const std::string& path, const PartialResult& p);
-// Reads and validates a partial file; throws UsageError naming the file and the problem.
+// Reads and verifies a partial file; throws UsageError naming the file and the first problem.
 PartialResult read_partial(const std::string& path);
+// The same for the text of one; `what` names it in messages.
+PartialResult parse_partial(const std::string& text, const std::string& what);
+
+// The version partial results record (tool_version).
+std::string_view tool_version();
 
 }  // namespace gelucheck
