@@ -80,8 +80,8 @@ FastValue fast_mish_grad(double x, M& sleef) {
   const double w = 4 * (n + 1) / (p * p);
   const double k = x * w * s;  // 8L + 15u + s_err - (2L + 2u) = 8L + 15u
   const double d = t + k;
-  const double err = (4 * L + 6 * u) * t + (6 * L + 13 * u + s_err) * std::fabs(k) +
-                     u * std::fabs(d);
+  const double err =
+      (4 * L + 6 * u) * t + (6 * L + 13 * u + s_err) * std::fabs(k) + u * std::fabs(d);
   return {0, d, 2 * err};
 }
 
@@ -92,7 +92,7 @@ struct MishMpfr {
   template <class R>
   static Enclosure<R> enclose(const R& x) {
     const R e = exp(x);
-    const R n = e * (e + 2);       // e + 2: 2U; n: 4U
+    const R n = e * (e + 2);        // e + 2: 2U; n: 4U
     const R v = x * (n / (n + 2));  // n + 2: 5U; /: 10U; x*: 11U
     return {v, abs(v) * 24 * unit_roundoff<R>()};
   }
@@ -140,9 +140,7 @@ Pieces pieces(double x) {
   const double t = (1 + 2 * y) / q, s = 1 / (1 + y);
   return {t, 4 * y * y * (1 + y) * (1 + y) / (q * q), s, y / (1 + y), t / s};
 }
-double bracket(double x, const Pieces& p) {
-  return 2 + x * (p.one_minus_s - 2 * p.t * p.s);
-}
+double bracket(double x, const Pieces& p) { return 2 + x * (p.one_minus_s - 2 * p.t * p.s); }
 double grad_value(double x) {
   const Pieces p = pieces(x);
   return p.t + x * p.w * p.s;
