@@ -10,6 +10,7 @@
 
 #include "analysis/other_form.hpp"
 #include "functions/function.hpp"
+#include "render/comparison_render.hpp"
 #include "render/gradient_render.hpp"
 #include "render/saturation_render.hpp"
 #include "render/svg_plot.hpp"
@@ -680,7 +681,18 @@ void summary_section(Page& page, const ReportData& data) {
     blocks.push_back(
         "Backwards against the exact derivative, with the condition-aware envelope:\n\n" +
         gradient_summary(*data.gradients));
+  if (data.request->has(ReportSection::comparison))
+    blocks.insert(blocks.begin(), when_to_use(data));
   page.body += join(blocks, "\n", "");
+}
+
+// The functions side by side, and its CSVs.
+void comparison_section(Page& page, const ReportData& data) {
+  page.section("The functions side by side", "the-functions-side-by-side");
+  page.body += comparison_markdown(data);
+  std::vector<std::string> links;
+  for (auto& [name, csv] : comparison_csv(data)) links.push_back(page.data(name, std::move(csv)));
+  page.body += "\nData: " + join(links, ", ") + "\n";
 }
 
 // The ULP error table, and its CSV.
@@ -854,13 +866,14 @@ void reproduce_section(Page& page, const ReportData& data) {
       rq.spec_path, rq.spec_path, rq.spec_path, inputs_text(rq));
 }
 
-// The sections a spec can ask for, in page order (kAllReportSections), each written by one
-// function.
+// The sections a spec can ask for, in page order, each written by one function: the comparison
+// first (what a reader acts on), then kAllReportSections' order.
 struct SectionWriter {
   ReportSection section;
   void (*write)(Page& page, const ReportData& data);
 };
 constexpr SectionWriter kSectionWriters[] = {
+    {ReportSection::comparison, comparison_section},
     {ReportSection::table, table_section},
     {ReportSection::ulp_plots, ulp_plots_section},
     {ReportSection::histograms, histograms_section},
