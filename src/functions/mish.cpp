@@ -243,14 +243,24 @@ struct TfaMishGrad {
 };
 
 constexpr CatalogueFormula kMishFormulas[] = {
-    {"textbook", formula_kernels<TextbookMish>()},
-    {"n_rewrite", formula_kernels<RewriteMish>()},
-    {"tfa", formula_kernels<TfaMish>()},
+    {"textbook", formula_kernels<TextbookMish>(),
+     "x * tanh(log1p(exp(x))): PyTorch mish_kernel (aten/src/ATen/native/cpu/Activation.cpp, "
+     "cuda/ActivationMishKernel.cu)"},
+    {"n_rewrite", formula_kernels<RewriteMish>(),
+     "x * n/(n + 2), n = e*e + 2e (x - 2x/(n + 2) above -0.6): darknet's CUDA mish_yashas2 "
+     "(src/activation_kernels.cu), OpenCV's CUDA MishFunctor (modules/dnn/src/cuda/functors.hpp)"},
+    {"tfa", formula_kernels<TfaMish>(),
+     "x * tanh(sp), TensorFlow's softplus thresholds: TensorFlow Addons' Mish "
+     "(tensorflow_addons/custom_ops/activations/cc/kernels/mish_op.h)"},
 };
 constexpr CatalogueFormula kMishGradFormulas[] = {
-    {"textbook", formula_kernels<TextbookMishGrad>()},
-    {"n_rewrite", formula_kernels<DarknetGpuMishGrad>()},
-    {"tfa", formula_kernels<TfaMishGrad>()},
+    {"textbook", formula_kernels<TextbookMishGrad>(),
+     "t + x * s * (1 - t * t): PyTorch mish_backward (CPU, CUDA, double backward)"},
+    {"n_rewrite", formula_kernels<DarknetGpuMishGrad>(),
+     "x * ((1 - tanh(sp)^2) * -expm1(-sp)) + tanh(sp): darknet's CUDA "
+     "gradient_array_mish_kernel"},
+    {"tfa", formula_kernels<TfaMishGrad>(),
+     "x * ((1 - tanh(sp)^2) * (1 - exp(-sp))) + tanh(sp): TensorFlow Addons' MishGrad"},
 };
 
 // ---------------------------------------------------------------------------------------------

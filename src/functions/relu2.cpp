@@ -74,9 +74,13 @@ struct TextbookRelu2Grad {
   }
 };
 
-constexpr CatalogueFormula kRelu2Formulas[] = {{"textbook", formula_kernels<TextbookRelu2>()}};
+constexpr CatalogueFormula kRelu2Formulas[] = {
+    {"textbook", formula_kernels<TextbookRelu2>(),
+     "relu(x)^2: Megatron-LM squared_relu (torch.pow(F.relu(x), 2)), Hugging Face 'relu2' "
+     "(torch.square), nanochat and modded-nanogpt (F.relu(x).square()), ggml's CUDA op_relu_sqr"}};
 constexpr CatalogueFormula kRelu2GradFormulas[] = {
-    {"textbook", formula_kernels<TextbookRelu2Grad>()}};
+    {"textbook", formula_kernels<TextbookRelu2Grad>(),
+     "2 * relu(x): modded-nanogpt's fused kernel; autograd of relu(x)^2"}};
 
 // ---------------------------------------------------------------------------------------------
 // Plateaus: relu2 is +0 on the whole negative side and rounds to +0 near 0 (x^2 below half the

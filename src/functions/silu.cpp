@@ -182,12 +182,21 @@ struct MulSigmoidSiluGrad {
 };
 
 constexpr CatalogueFormula kSiluFormulas[] = {
-    {"textbook", formula_kernels<TextbookSilu>()},
-    {"mul_sigmoid", formula_kernels<MulSigmoidSilu>()},
+    {"textbook", formula_kernels<TextbookSilu>(),
+     "x / (1 + exp(-x)): PyTorch silu_kernel (aten/src/ATen/native/cpu/Activation.cpp, "
+     "cuda/ActivationSiluKernel.cu; Half/BFloat16 in float), llama.cpp ggml_silu_f32 "
+     "(ggml/src/ggml-cpu/vec.h, ggml-cuda/unary.cuh), vLLM silu_kernel "
+     "(csrc/activation_kernels.cu)"},
+    {"mul_sigmoid", formula_kernels<MulSigmoidSilu>(),
+     "x * sigmoid(x): jax.nn.silu (jax/_src/nn/functions.py), Liger-Kernel and Unsloth SwiGLU "
+     "(Triton)"},
 };
 constexpr CatalogueFormula kSiluGradFormulas[] = {
-    {"textbook", formula_kernels<TextbookSiluGrad>()},
-    {"mul_sigmoid", formula_kernels<MulSigmoidSiluGrad>()},
+    {"textbook", formula_kernels<TextbookSiluGrad>(),
+     "s = 1/(1 + exp(-x)), s * (1 + x * (1 - s)): PyTorch silu_backward_kernel, llama.cpp "
+     "ggml_silu_backward_f32, TensorFlow's swish gradient (tensorflow/python/ops/nn_impl.py)"},
+    {"mul_sigmoid", formula_kernels<MulSigmoidSiluGrad>(),
+     "s + x * (s * (1 - s)): JAX autodiff of x * logistic(x) (logistic's JVP g*ans*(1 - ans))"},
 };
 
 // ---------------------------------------------------------------------------------------------

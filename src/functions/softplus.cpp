@@ -137,14 +137,23 @@ struct StableSoftplusGrad {
 };
 
 constexpr CatalogueFormula kSoftplusFormulas[] = {
-    {"textbook", formula_kernels<TextbookSoftplus>()},
-    {"naive", formula_kernels<NaiveSoftplus>()},
-    {"stable", formula_kernels<StableSoftplus>()},
+    {"textbook", formula_kernels<TextbookSoftplus>(),
+     "x > 20 ? x : log1p(exp(x)): PyTorch softplus_kernel, beta 1, threshold 20 "
+     "(aten/src/ATen/native/cpu/Activation.cpp, cuda/ActivationSoftplusKernel.cu)"},
+    {"naive", formula_kernels<NaiveSoftplus>(),
+     "log(1 + exp(x)) unguarded; ggml's CUDA op_softplus and darknet's softplus_activate write "
+     "it behind x > 20"},
+    {"stable", formula_kernels<StableSoftplus>(),
+     "max(x, 0) + log1p(exp(-abs(x))): jax.nn.softplus = logaddexp(x, 0) (jax/_src/lax/other.py); "
+     "ONNX Runtime's CPU Softplus, OpenCV's BNLL"},
 };
 constexpr CatalogueFormula kSoftplusGradFormulas[] = {
-    {"textbook", formula_kernels<TextbookSoftplusGrad>()},
-    {"naive", formula_kernels<NaiveSoftplusGrad>()},
-    {"stable", formula_kernels<StableSoftplusGrad>()},
+    {"textbook", formula_kernels<TextbookSoftplusGrad>(),
+     "z = exp(x), x > 20 ? 1 : z / (z + 1): PyTorch softplus_backward"},
+    {"naive", formula_kernels<NaiveSoftplusGrad>(),
+     "(1 / (1 + e)) * e, e = exp(x): autodiff (PyTorch autograd, JAX) of log(1 + exp(x))"},
+    {"stable", formula_kernels<StableSoftplusGrad>(),
+     "exp(x - softplus(x)): logaddexp's JVP in JAX"},
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -9,10 +9,10 @@
 namespace gelucheck {
 namespace {
 
-// The kernels of formula set `set` for `fn`, when fn has that set (function_spec.hpp).
-const FormulaKernels* formula_of(Function fn, std::string_view set) {
+// Formula set `set` of `fn`, when fn has that set (function_spec.hpp).
+const CatalogueFormula* formula_of(Function fn, std::string_view set) {
   for (const CatalogueFormula& c : fn.spec().formulas)
-    if (c.set == set) return &c.kernels;
+    if (c.set == set) return &c;
   return nullptr;
 }
 
@@ -20,7 +20,7 @@ const FormulaKernels* formula_of(Function fn, std::string_view set) {
 // approximates it (the tanh form computed where the exact GELU is asked for).
 enum class FormulaOf { function, approximating_form };
 
-const FormulaKernels* formula_for(Function fn, std::string_view set, FormulaOf of) {
+const CatalogueFormula* formula_for(Function fn, std::string_view set, FormulaOf of) {
   if (of == FormulaOf::function) return formula_of(fn, set);
   if (!has_other_form(fn) || approximates_other_form(fn)) return nullptr;
   return formula_of(other_form_of(fn), set);
@@ -35,17 +35,22 @@ Implementation formula_entry(std::string name, std::string summary, std::string 
   impl.used_in = std::move(used_in);
   impl.kernel_for = [set, arithmetic, of](Function fn, const Format& f,
                                           const Domain*) -> BatchKernel {
-    const FormulaKernels* k = formula_for(fn, set, of);
-    const KernelPtr kernel = k ? k->kernel_for(arithmetic, f) : nullptr;
+    const CatalogueFormula* c = formula_for(fn, set, of);
+    const KernelPtr kernel = c ? c->kernels.kernel_for(arithmetic, f) : nullptr;
     if (!kernel) return {};
     return kernel;
   };
   impl.trace_for = [set, arithmetic, of](Function fn,
                                          const Format& f) -> std::function<const char*(uint32_t)> {
-    const FormulaKernels* k = formula_for(fn, set, of);
-    const TracePtr trace = k ? k->trace_for(arithmetic, f) : nullptr;
+    const CatalogueFormula* c = formula_for(fn, set, of);
+    const TracePtr trace = c ? c->kernels.trace_for(arithmetic, f) : nullptr;
     if (!trace) return {};
     return trace;
+  };
+  impl.formula_set = std::string(set);
+  impl.source_for = [set, of](Function fn) -> std::string_view {
+    const CatalogueFormula* c = formula_for(fn, set, of);
+    return c ? c->source : std::string_view();
   };
   return impl;
 }
@@ -163,7 +168,7 @@ std::vector<Implementation> make_catalogue() {
       "naive", Arithmetic::float32));
   c.push_back(formula_entry(
       "softplus_stable",
-      std::string("Softplus as max(x,0) + log1p(exp(-|x|)); derivative exp(x - softplus(x)), "
+      std::string("Softplus as max(x,0) + log1p(exp(-abs(x))); derivative exp(x - softplus(x)), "
                   "in float.") +
           kWiden,
       "jax.nn.softplus = logaddexp(x, 0) and its JVP (jax/_src/lax/other.py); ONNX Runtime's "

@@ -123,8 +123,8 @@ std::string failures_text(const SaturationReport& r, const ImplementationSaturat
   for (const Zone& z : s.zones)
     if (is_failure(z.kind))
       parts.push_back(fmt::format("{} for {} ({}{} inputs)", failure_text(z.kind),
-                                  interval_text(*r.format, z.first, z.last),
-                                  z.estimated ? "~" : "", z.inputs));
+                                  interval_text(*r.format, z.first, z.last), z.estimated ? "~" : "",
+                                  z.inputs));
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
@@ -158,8 +158,7 @@ std::string accuracy_table(const ReportData& d, bool backward) {
   for (Function forward : rq.functions) {
     const Function fn = backward ? derivative_of(forward) : forward;
     for (const Format* f : rq.formats) {
-      const auto rows =
-          shipping(backward ? backward_rows(d, fn, f) : forward_rows(d, fn, f));
+      const auto rows = shipping(backward ? backward_rows(d, fn, f) : forward_rows(d, fn, f));
       if (rows.empty()) continue;
       out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name_of(fn), f->name, rows.size(),
                          exact_everywhere_cell(rows), graded_cell(best_of(rows)),
@@ -230,14 +229,14 @@ std::string flow_table(const ReportData& d) {
           const double c = std::fabs(row.result.mean_square / row.exact - 1);
           if (!(c <= change)) far = &row, change = c;
         }
-      out += far ? fmt::format(" {:+.3g}% (`{}`, {}{}) |\n",
-                               100 * (far->result.mean_square / far->exact - 1),
-                               far->implementation->name, far->format->name,
-                               far->result.nonfinite_mass > 0
-                                   ? fmt::format("; NaN/inf for {}",
-                                                 percent_prose(far->result.nonfinite_mass))
-                                   : "")
-                 : " - |\n";
+      out +=
+          far ? fmt::format(
+                    " {:+.3g}% (`{}`, {}{}) |\n", 100 * (far->result.mean_square / far->exact - 1),
+                    far->implementation->name, far->format->name,
+                    far->result.nonfinite_mass > 0
+                        ? fmt::format("; NaN/inf for {}", percent_prose(far->result.nonfinite_mass))
+                        : "")
+              : " - |\n";
     }
   }
   return out;
@@ -284,12 +283,12 @@ std::vector<std::pair<std::string, std::string>> comparison_csv(const ReportData
         const auto rows = shipping(backward ? backward_rows(d, fn, f) : forward_rows(d, fn, f));
         for (const auto& [label, g] : {std::pair{"best", best_of(rows)}, {"worst", worst_of(rows)}})
           if (g)
-            accuracy += fmt::format(
-                "{},{},{},{},{},{},{},{},{},{}\n", backward ? "backward" : "forward",
-                name_of(fn), f->name, label, g->implementation->name,
-                g->stats->max_abs_ulp.seen() ? g->stats->max_abs_ulp.value : 0.0,
-                g->stats->mean_abs_ulp(), g->stats->nonfinite, g->stats->nan,
-                all_correctly_rounded(*g->stats) ? "yes" : "no");
+            accuracy +=
+                fmt::format("{},{},{},{},{},{},{},{},{},{}\n", backward ? "backward" : "forward",
+                            name_of(fn), f->name, label, g->implementation->name,
+                            g->stats->max_abs_ulp.seen() ? g->stats->max_abs_ulp.value : 0.0,
+                            g->stats->mean_abs_ulp(), g->stats->nonfinite, g->stats->nan,
+                            all_correctly_rounded(*g->stats) ? "yes" : "no");
       }
     }
   std::string plateaus = "function,format,asymptote,approach,boundary,boundary_bits\n";
@@ -298,10 +297,10 @@ std::vector<std::pair<std::string, std::string>> comparison_csv(const ReportData
       if (const SaturationReport* r = saturation_of(d, fn, f))
         for (size_t a = 0; a < r->asymptotes.size(); ++a)
           if (r->reference[a].exists)
-            plateaus += fmt::format("{},{},{},{},{},{}\n", name_of(fn), f->name,
-                                    r->asymptotes[a].label, approach_name(r->asymptotes[a].approach),
-                                    to_shortest_decimal(*f, r->reference[a].x),
-                                    to_hex_bits(*f, r->reference[a].x));
+            plateaus += fmt::format(
+                "{},{},{},{},{},{}\n", name_of(fn), f->name, r->asymptotes[a].label,
+                approach_name(r->asymptotes[a].approach),
+                to_shortest_decimal(*f, r->reference[a].x), to_hex_bits(*f, r->reference[a].x));
   std::string flow = "derivative,sigma,exact_mean_square";
   for (const Format* f : rq.formats)
     flow += fmt::format(",{}_mean_square,{}_zero_mass", f->name, f->name);
@@ -339,14 +338,14 @@ std::string breakage_clause(const ReportData& d, Function fn) {
     for (const ImplementationSaturation& s : r->implementations)
       for (const Zone& z : s.zones) {
         if (!is_failure(z.kind) || z.kind == ZoneKind::cancellation) continue;
-        const std::string what = fmt::format("{} for {}", failure_text(z.kind),
-                                             interval_text(*f, z.first, z.last));
+        const std::string what =
+            fmt::format("{} for {}", failure_text(z.kind), interval_text(*f, z.first, z.last));
         if (!z.alternatives.empty()) {
           std::vector<std::string> fine;
           for (const Zone::Alternative& a : z.alternatives)
             fine.push_back("`" + a.implementation->name + "`");
-          avoid.push_back(fmt::format("`{}` in {} ({}; not {})", s.implementation->name,
-                                      f->name, what, fmt::join(fine, ", ")));
+          avoid.push_back(fmt::format("`{}` in {} ({}; not {})", s.implementation->name, f->name,
+                                      what, fmt::join(fine, ", ")));
         } else if (!all_noted) {
           all_noted = true;
           everyone.push_back(fmt::format("in {} no kernel measured avoids {} (the zone of `{}`)",
@@ -393,9 +392,8 @@ std::string when_to_use(const ReportData& d) {
       const auto rows = shipping(forward_rows(d, fn, f));
       for (const Graded& g : rows) exact_everywhere &= all_correctly_rounded(*g.stats);
       if (const Graded* b = best_of(rows))
-        best.push_back(fmt::format("{} ULP in {} (`{}`{})",
-                                   ulp_text(b->stats->max_abs_ulp.value), f->name,
-                                   b->implementation->name, bad_text(*b->stats)));
+        best.push_back(fmt::format("{} ULP in {} (`{}`{})", ulp_text(b->stats->max_abs_ulp.value),
+                                   f->name, b->implementation->name, bad_text(*b->stats)));
       if (const Graded* w = worst_of(rows); w && (!worst || rank(*worst->stats) < rank(*w->stats)))
         worst = *w, worst_format = f;
     }
@@ -407,10 +405,9 @@ std::string when_to_use(const ReportData& d) {
           "format");
     } else {
       parts.push_back(fmt::format("the best kernel is within {}", fmt::join(best, ", ")));
-      parts.push_back(fmt::format("the worst reaches {} ULP (`{}`, {}{})",
-                                  ulp_text(worst->stats->max_abs_ulp.value),
-                                  worst->implementation->name, worst_format->name,
-                                  bad_text(*worst->stats)));
+      parts.push_back(fmt::format(
+          "the worst reaches {} ULP (`{}`, {}{})", ulp_text(worst->stats->max_abs_ulp.value),
+          worst->implementation->name, worst_format->name, bad_text(*worst->stats)));
     }
     // Where the exact value itself leaves the format.
     std::vector<std::string> overflow;
@@ -418,8 +415,8 @@ std::string when_to_use(const ReportData& d) {
       if (const SaturationReport* r = saturation_of(d, fn, f))
         for (size_t a = 0; a < r->asymptotes.size(); ++a)
           if (std::isinf(r->asymptotes[a].value) && r->reference[a].exists)
-            overflow.push_back(fmt::format("{} in {}", to_shortest_decimal(*f, r->reference[a].x),
-                                           f->name));
+            overflow.push_back(
+                fmt::format("{} in {}", to_shortest_decimal(*f, r->reference[a].x), f->name));
     if (!overflow.empty())
       parts.push_back(fmt::format(
           "its exact value overflows from x = {}: keep pre-activations below that in that format",

@@ -852,6 +852,31 @@ void implementations_section(Page& page, const ReportData& data) {
   if (rq.has(ReportSection::forms)) listed.push_back(&approximating_form_correctly_rounded());
   for (const Implementation* i : listed)
     page.body += fmt::format("| `{}` | {} | {} |\n", i->name, i->summary, i->used_in);
+  // Where each function's formula of each set is written, where its family cites it.
+  std::string sources;
+  std::vector<Function> fns;
+  for (Function fn : rq.functions)
+    for (Function g : {fn, derivative_of(fn)})
+      if (std::find(fns.begin(), fns.end(), g) == fns.end()) fns.push_back(g);
+  for (Function fn : fns) {
+    std::vector<std::pair<std::string_view, std::vector<std::string>>> sets;  // source, names
+    for (const Implementation* i : listed) {
+      const std::string_view source = i->source_for ? i->source_for(fn) : std::string_view();
+      if (source.empty()) continue;
+      auto it =
+          std::find_if(sets.begin(), sets.end(), [&](const auto& s) { return s.first == source; });
+      if (it == sets.end()) it = sets.insert(sets.end(), {source, {}});
+      it->second.push_back(fmt::format("`{}`", i->name));
+    }
+    for (const auto& [source, names] : sets)
+      sources += fmt::format("| {} | {} | {} |\n", name_of(fn), join(names, ", "), source);
+  }
+  if (!sources.empty())
+    page.body +=
+        "\nThe formula each implementation computes, per function, and where kernels write it "
+        "so (the family files in `src/functions/` cite each):\n\n"
+        "| function | implementations | formula, and where it is used |\n|---|---|---|\n" +
+        sources;
 }
 
 // How to get the same page again.
