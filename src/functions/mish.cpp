@@ -6,11 +6,10 @@
 // Every quantity is a ratio of positive sums: nothing cancels except where mish' crosses 0 and 1.
 #include <cmath>
 
-#include <boost/math/tools/roots.hpp>  // bisect, eps_tolerance
-
 #include "functions/constants.hpp"
 #include "functions/families.hpp"
 #include "functions/kernel_formulas.hpp"
+#include "functions/roots.hpp"
 
 namespace gelucheck::families {
 namespace {
@@ -148,12 +147,6 @@ double grad_value(double x) {
 double grad_condition(double x) {
   const Pieces p = pieces(x);
   return std::fabs(x * p.w * bracket(x, p) / (p.t_over_s + x * p.w));
-}
-
-template <class G>
-double root_between(G g, double a, double b) {
-  const auto r = boost::math::tools::bisect(g, a, b, boost::math::tools::eps_tolerance<double>());
-  return 0.5 * (r.first + r.second);
 }
 
 DerivativeShape grad_shape() {

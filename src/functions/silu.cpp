@@ -4,11 +4,10 @@
 // where the derivative itself crosses a value (its zero, and 1).
 #include <cmath>
 
-#include <boost/math/tools/roots.hpp>  // bisect, eps_tolerance
-
 #include "functions/constants.hpp"
 #include "functions/families.hpp"
 #include "functions/kernel_formulas.hpp"
+#include "functions/roots.hpp"
 
 namespace gelucheck::families {
 namespace {
@@ -124,13 +123,6 @@ double grad_value(double x) { return sig(x) * (1 + x * sig(-x)); }
 double grad_condition(double x) {
   const double n = sig(-x);
   return std::fabs(x * n * (2 - x * std::tanh(0.5 * x)) / (1 + x * n));
-}
-
-// The root of `g` in [a, b] (g(a), g(b) of opposite signs), to the last bit of double.
-template <class G>
-double root_between(G g, double a, double b) {
-  const auto r = boost::math::tools::bisect(g, a, b, boost::math::tools::eps_tolerance<double>());
-  return 0.5 * (r.first + r.second);
 }
 
 DerivativeShape grad_shape() {
