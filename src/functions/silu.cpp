@@ -27,9 +27,11 @@ using std::exp;
 //   silu', x <= -2: r = sigma(x) (1 + x sigma(-x)); 1 + x sigma(-x) <= 1 - 2 sigma(2) = -0.76,
 //                   so r < 0 and |r| < sigma(x) |x| < |x| e^x
 // Between 1 and 2 (and -2 and -1) delta changes sign (x sigma(x) = 1 at x = 1.2785, where
-// silu' = 1; silu' = 0 at -1.2785): no rule there, the bound is +inf. Beyond |x| = 40 in every
-// format the tails decide every input; so the MPFR tier never meets x e^x below its exponent
-// range (silu(-3e38) is e^(-3e38)-small: only this rule can decide it).
+// silu' = 1; silu' = 0 at -1.2785): no rule there, the bound is +inf. The left-tail rules are
+// required: silu(-3e38) is e^(-3e38)-small, far below MPFR's exponent range (2^(-2^30)), and
+// only the rule decides it; they take over where |x| e^x is below a quarter of the format's
+// finest step at 0 (x < -117 in fp32, -106 in bf16, -29 in fp16), long before the fast tier's
+// exp(-x) overflows double (x < -709).
 double log2_exp_tail(double x) { return std::log2(std::fabs(x)) - std::fabs(x) * kLog2E; }
 double log2_grad_tail(double x) { return std::fabs(x) < 2 ? INFINITY : log2_exp_tail(x); }
 
