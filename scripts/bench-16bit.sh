@@ -1,6 +1,6 @@
 #!/bin/sh
-# Benchmark: exhaustive fp16 + bf16 sweeps of all six functions over the whole catalogue (the
-# 16-bit part of the main job), each run a fresh process (reference computed from scratch).
+# Benchmark: exhaustive fp16 + bf16 sweeps of every registered function over the whole catalogue
+# (the 16-bit part of the main job), each run a fresh process (reference computed from scratch).
 # Prints every run's wall time and the median. Usage: scripts/bench-16bit.sh [RUNS] [THREADS]
 set -eu
 cd "$(dirname "$0")/.."

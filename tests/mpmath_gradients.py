@@ -6,7 +6,14 @@ mpmath_reference.py (Python integers). Written from the definitions of the deriv
   gelu_erf_grad  = ncdf(x) + x npdf(x)
   gelu_tanh_grad = 1/(1 + exp(-2u)) + x/2 sech(u)^2 c (1 + 3 K x^2), u = c (x + K x^3), c = sqrt(2/pi)
   tanh_grad      = sech(x)^2
-(0.5 (1 + tanh u) = 1/(1 + exp(-2u)) avoids cancellation for x << 0.)
+  silu_grad      = s(x) (1 + x s(-x)),  s(x) = 1/(1 + exp(-x))
+  softplus_grad  = s(x)
+  mish_grad      = tanh(sp) + x sech(sp)^2 s(x),  sp = ln(1 + exp(x))
+  relu2_grad     = 2 max(x, 0)
+(0.5 (1 + tanh u) = 1/(1 + exp(-2u)) avoids cancellation for x << 0.) SiLU's minimum, the root
+of silu' = 0, is written from the Lambert W function: s(x) (1 + x s(-x)) = 0 means
+1 + x/(1 + e^x) = 0, i.e. x + 1 + e^x = 0; with u = -(x + 1), u e^u = 1/e, so
+x* = -1 - W0(1/e) (mp.lambertw), not found numerically.
 
 Output lines:
   extremum FN X_HEX          a root of f'' found by mp.findroot on mp.diff (double nearest)
@@ -51,7 +58,30 @@ def d_tanh(x):
     return mp.sech(x) ** 2
 
 
-DERIVATIVES = {"gelu_erf_grad": d_gelu_erf, "gelu_tanh_grad": d_gelu_tanh, "tanh_grad": d_tanh}
+def sigmoid(x):
+    return 1 / (1 + mp.exp(-x))
+
+
+def d_silu(x):
+    return sigmoid(x) * (1 + x * sigmoid(-x))
+
+
+def d_softplus(x):
+    return sigmoid(x)
+
+
+def d_mish(x):
+    sp = x + mp.log1p(mp.exp(-x)) if x > 0 else mp.log1p(mp.exp(x))
+    return mp.tanh(sp) + x * mp.sech(sp) ** 2 * sigmoid(x)
+
+
+def d_relu2(x):
+    return 2 * x if x > 0 else mpf(0)
+
+
+DERIVATIVES = {"gelu_erf_grad": d_gelu_erf, "gelu_tanh_grad": d_gelu_tanh, "tanh_grad": d_tanh,
+               "silu_grad": d_silu, "softplus_grad": d_softplus, "mish_grad": d_mish,
+               "relu2_grad": d_relu2}
 
 
 def ordinal(fmt, bits):
@@ -144,15 +174,27 @@ def runs(fmt, pieces, holds):
     return out
 
 
+# Starting points for findroot: (f'' = 0 near these, f' = 0 near these), read off plots of f'.
+STARTS = {"gelu_erf_grad": (["1.4", "-1.4"], ["-0.75"]),
+          "gelu_tanh_grad": (["1.4", "-1.4"], ["-0.75"]),
+          "silu_grad": (["2.4", "-2.4"], None),
+          "mish_grad": (["1.5", "-2.25"], ["-1.2"])}
+
+
 def critical_points(name):
     d = DERIVATIVES[name]
     if name == "tanh_grad":
         return [mpf(0)], []
+    if name in ("softplus_grad", "relu2_grad"):  # monotone (s' = s(1 - s) > 0; 2 max(x, 0))
+        return [], []
     second = lambda x: mp.diff(d, x)  # noqa: E731
-    a = mp.findroot(second, mpf("1.4"))
-    b = mp.findroot(second, mpf("-1.4"))
-    z = mp.findroot(d, mpf("-0.75"))
-    return sorted([a, b]), [z]
+    extrema_starts, zero_starts = STARTS[name]
+    extrema = sorted(mp.findroot(second, mpf(a)) for a in extrema_starts)
+    if name == "silu_grad":
+        zeros = [-1 - mp.lambertw(1 / mp.e).real]  # see the top
+    else:
+        zeros = [mp.findroot(d, mpf(z)) for z in zero_starts]
+    return extrema, zeros
 
 
 def landscape(name, fmt, lines):
@@ -177,8 +219,8 @@ def landscape(name, fmt, lines):
 
     ends = sorted({o for p in pieces for o in p})
     vals = [rounded(fmt, fp(o)) for o in ends]
-    vmax = max(vals, key=lambda b: fmt.decode(b))
-    vmin = min(vals, key=lambda b: fmt.decode(b))
+    vmax = max(vals, key=lambda b: decoded(fmt, b))
+    vmin = min(vals, key=lambda b: decoded(fmt, b))
     lines.append(f"value {name} {fmt.name} max {vmax:#x}")
     lines.append(f"value {name} {fmt.name} min {vmin:#x}")
 
@@ -187,8 +229,12 @@ def landscape(name, fmt, lines):
             lines.append(f"interval {name} {fmt.name} {feature} {from_ordinal(fmt, a):#x} "
                          f"{from_ordinal(fmt, b):#x}")
 
-    b_max = midpoint_below(fmt, vmax)
-    emit("max", lambda o: fp(o) > b_max)
+    if fmt.is_finite(vmax):
+        b_max = midpoint_below(fmt, vmax)
+        emit("max", lambda o: fp(o) > b_max)
+    else:  # relu2' = 2x overflows: at or above max + ulp/2 (a tie there rounds to inf, even)
+        overflow = fmt.decode(fmt.max_finite_bits) + mp.ldexp(1, fmt.emax - fmt.f - 1)
+        emit("max", lambda o: fp(o) >= overflow)
     b_min = midpoint_above(fmt, vmin)
     emit("min", lambda o: fp(o) < b_min)
     half_tiny = mp.ldexp(1, fmt.emin - fmt.f - 1)
@@ -202,6 +248,13 @@ def landscape(name, fmt, lines):
         above = first_ordinal_at_or_above(fmt, z)
         lines.append(f"crossing {name} {fmt.name} {from_ordinal(fmt, above - 1):#x} "
                      f"{from_ordinal(fmt, above):#x}")
+
+
+def decoded(fmt, bits):
+    """The value of a pattern, +-inf included."""
+    if fmt.is_finite(bits):
+        return fmt.decode(bits)
+    return -mp.inf if bits >> (fmt.nbits - 1) else mp.inf
 
 
 def kappa(name, x):
@@ -229,6 +282,8 @@ def main():
         for x in ("-40.5", "-31", "-12", "-5.25", "-1.5", "-0.5", "-0.0625", "0.375", "1", "2.5",
                   "6", "9"):
             xv = mpf(float(x))
+            if name == "relu2_grad" and xv < 0:
+                continue  # f' = 0 on a whole interval there: kappa is 0 by definition, not 0/0
             lines.append(f"kappa {name} {float(xv).hex()} {float(kappa(name, xv)).hex()}")
         for sigma in ("0.5", "1", "2", "4"):
             s = mpf(sigma)

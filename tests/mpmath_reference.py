@@ -5,6 +5,11 @@ For each function and format this picks a few hundred inputs (random bit pattern
 in [-10, 10], and the hard cases: subnormals, powers of two, the largest value, GELU's minimum
 and the derivative's extremes, the saturation regions), computes f(x) with mpmath at 512 and
 1024 bits, and rounds it to the format with the rounding written below in Python integers.
+The activations SiLU, Softplus, Mish and ReLU^2 and their derivatives get about a thousand
+inputs per format each: more random patterns and values, magnitudes uniform over the binades
+(tails and subnormals of every format), the points where kernels switch formulas or overflow,
+their critical points, and for ReLU^2 inputs whose square lies exactly halfway between two
+values of the format (ties, rounded to even).
 Nothing here uses gelucheck's code, formulas or constants. A value is written only when both
 precisions give the same rounded facts; otherwise precision is raised.
 
@@ -25,6 +30,11 @@ from mpmath import mp, mpf
 FORMATS = {"fp32": (8, 23), "fp16": (5, 10), "bf16": (8, 7)}
 GRID_BITS = 10
 FUNCTIONS = ["gelu_erf", "gelu_tanh", "gelu_erf_grad", "gelu_tanh_grad", "tanh", "tanh_grad"]
+ACTIVATIONS = ["silu", "silu_grad", "softplus", "softplus_grad", "mish", "mish_grad", "relu2",
+               "relu2_grad"]
+# f(+0) = f(-0) = a number these functions define (ln 2, 1/2, 3/5, 0): their zero inputs are
+# tested too. (For the others f(+-0) = +-0, which mpmath cannot express.)
+UNSIGNED_AT_ZERO = ["silu_grad", "softplus", "softplus_grad", "mish_grad", "relu2", "relu2_grad"]
 
 
 class Fmt:
@@ -107,7 +117,10 @@ def encode(fmt, sign, m, q):
 
 def facts(fmt, r):
     """(correctly rounded bits, side, ulp_log2, grid value) of an exact real r (an mpf)."""
-    assert r != 0, "mpmath has no signed zero: zero inputs are tested by identities instead"
+    if r == 0:
+        # An exact zero that is +0 by definition (relu2 and relu2' at x <= 0: max(x, 0) is +0
+        # there, and +0 * +0 = 2 * +0 = +0): exact, side 0, the ulp of the subnormals.
+        return 0, 0, fmt.emin - fmt.p + 1, 0.0
     sign, m, q = round_to_precision(r, fmt.p, fmt.emin - fmt.f)
     cr = encode(fmt, sign, m, q)
     cr_value = sign * mp.ldexp(mpf(m), q)
@@ -151,7 +164,37 @@ def f_split(name, x):
         return 0, mp.tanh(x)
     if name == "tanh_grad":
         return 0, mp.sech(x) ** 2
+    # The activations, from their definitions with sigma(x) = 1/(1 + exp(-x)), 1 - sigma(x) =
+    # sigma(-x), sigma' = sigma(x) sigma(-x), ln(1 + e^x) = x + ln(1 + e^-x),
+    # 1 - tanh(y) = 2/(exp(2y) + 1) and tanh' = sech^2:
+    #   silu = x sigma(x),  silu' = sigma(x) + x sigma(x) sigma(-x)
+    #   softplus = ln(1 + e^x),  softplus' = sigma(x)
+    #   mish = x tanh(sp),  sp = softplus(x),  mish' = tanh(sp) + x sech(sp)^2 sigma(x)
+    #   relu2 = max(x, 0)^2,  relu2' = 2 max(x, 0)
+    if name == "silu":
+        return (x, -x * sigmoid(-x)) if big else (0, x * sigmoid(x))
+    if name == "silu_grad":
+        slope = x * sigmoid(x) * sigmoid(-x)
+        return (1, slope - sigmoid(-x)) if big else (0, sigmoid(x) + slope)
+    if name == "softplus":
+        return (x, mp.log1p(mp.exp(-x))) if big else (0, mp.log1p(mp.exp(x)))
+    if name == "softplus_grad":
+        return (1, -sigmoid(-x)) if big else (0, sigmoid(x))
+    if name in ("mish", "mish_grad"):
+        sp = x + mp.log1p(mp.exp(-x)) if x > 0 else mp.log1p(mp.exp(x))
+        if name == "mish":
+            return (x, -2 * x / (mp.exp(2 * sp) + 1)) if big else (0, x * mp.tanh(sp))
+        slope = x * mp.sech(sp) ** 2 * sigmoid(x)
+        return (1, slope - 2 / (mp.exp(2 * sp) + 1)) if big else (0, mp.tanh(sp) + slope)
+    if name == "relu2":
+        return 0, (x * x if x > 0 else mpf(0))
+    if name == "relu2_grad":
+        return 0, (2 * x if x > 0 else mpf(0))
     raise ValueError(name)
+
+
+def sigmoid(x):
+    return 1 / (1 + mp.exp(-x))
 
 
 def facts_split(fmt, a, delta):
@@ -219,18 +262,97 @@ def inputs_for(fmt, rng):
     return sorted(pts)
 
 
+def square_ties(fmt, rng, count):
+    """Positive inputs whose exact square lies halfway between two neighbours in the format (or
+    between the largest value and the overflow boundary): x^2 needs exactly one bit more than the
+    format holds at its binade, and that bit is 1. The 16-bit formats are searched over every
+    positive finite input. For fp32 the ties are built: x = o 2^k with o odd and
+    4096 < o < 5793 has 13 significant bits, and x^2 = o^2 2^2k has 25 (2^24 < o^2 < 2^25),
+    the last one set: one beyond fp32's 24 (a tie wherever x^2 is a normal fp32 value)."""
+    ties = []
+    if fmt.nbits == 16:
+        for b in range(1, fmt.max_finite_bits + 1):
+            v = fmt.decode(b)
+            sign, m, q = round_to_precision(v * v, fmt.p + 1, fmt.emin - fmt.f - 1)
+            if sign * mp.ldexp(mpf(m), q) == v * v and m % 2 == 1:
+                ties.append(b)
+        rng.shuffle(ties)
+        return sorted(ties[:count])
+    while len(ties) < count:
+        o = rng.randrange(4097, 5793, 2)
+        k = rng.randrange(-75, 40)
+        with mp.workprec(200):
+            b = bits_of_nearest(fmt, mp.ldexp(o, k))
+        assert fmt.decode(b) == mp.ldexp(o, k)
+        ties.append(b)
+    return sorted(set(ties))
+
+
+def activation_inputs(fmt, rng, shared):
+    """About a thousand inputs per format for the activations, on top of the shared ones."""
+    pts = set(shared)
+    n = fmt.nbits
+    sign = 1 << (n - 1)
+    while len(pts) < len(shared) + 300:
+        b = rng.getrandbits(n)
+        if fmt.is_finite(b):
+            pts.add(b)
+    for _ in range(250):
+        with mp.workprec(200):
+            pts.add(bits_of_nearest(fmt, rng.uniform(-40, 40)))
+    # Magnitudes uniform over the binades, subnormals included: the far tails of every format.
+    top_exponent = fmt.emax + 1
+    for _ in range(200):
+        e = rng.uniform(fmt.emin - fmt.f, top_exponent)
+        with mp.workprec(200):
+            b = bits_of_nearest(fmt, mp.mpf(2) ** e)
+        if 0 < b <= fmt.max_finite_bits:
+            pts.add(b | (sign if rng.random() < 0.5 else 0))
+    # Where kernels switch formulas or overflow (20: PyTorch's softplus threshold; 88.72: expf
+    # overflows; 11.09: exp overflows fp16; 13.94, 4.93, 2.84: TensorFlow's softplus thresholds
+    # in fp32, fp16, bf16; -0.6: darknet's Mish branch; 44.4: e^2x overflows fp32; 256 and 2^64:
+    # x^2 overflows fp16 and fp32/bf16; 32760: 2x overflows fp16), the critical points (SiLU's
+    # minimum -1.2785 and its derivative's extremes +-2.3994, Mish's minimum -1.1924 and its
+    # derivative's extremes -2.2564 and 1.4906), and the tails' far ends.
+    marks = [20.0, 88.72283935546875, 11.09, 13.942385, 4.9296875, 2.84375, 0.6, 44.36, 256.0,
+             255.875, 2.0 ** 64, 32760.0, 1.2784645427610738, 2.3993572805154677,
+             1.1924312145154952, 2.2563763963607931, 1.4905711794854285, 16.6355, 17.33,
+             36.7368, 100.0, 103.97, 108.66, 745.0, 1e10, 1e20, 3e38, 0.0078125, 2.0 ** -20]
+    for v in marks:
+        with mp.workprec(200):
+            b = bits_of_nearest(fmt, v)
+        for c in (b - 1, b, b + 1):
+            if 0 < c <= fmt.max_finite_bits:
+                pts.add(c)
+                pts.add(c | sign)
+    return pts
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=20261201)
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    activation_rng = random.Random(args.seed + 13)  # the six functions' inputs stay as they were
     lines = []
     for fname in FORMATS:
         fmt = Fmt(fname)
         xs = inputs_for(fmt, rng)
         for name in FUNCTIONS:
             for bits in xs:
+                cr, side, ulp_log2, grid = decided_facts(fmt, name, bits)
+                lines.append(f"{name} {fname} {bits:#x} {cr:#x} {side} {ulp_log2} {grid.hex()}")
+        sign = 1 << (fmt.nbits - 1)
+        ys = activation_inputs(fmt, activation_rng, xs)
+        ties = square_ties(fmt, activation_rng, 150)
+        for name in ACTIVATIONS:
+            inputs = set(ys)
+            if name == "relu2":
+                inputs |= set(ties) | {t | sign for t in ties[:20]}
+            if name in UNSIGNED_AT_ZERO:
+                inputs |= {0, sign}
+            for bits in sorted(inputs):
                 cr, side, ulp_log2, grid = decided_facts(fmt, name, bits)
                 lines.append(f"{name} {fname} {bits:#x} {cr:#x} {side} {ulp_log2} {grid.hex()}")
     with open(args.out + ".tmp", "w") as fh:

@@ -11,7 +11,11 @@ each plateau the saturation report prints (gelucheck saturation):
              (tanh(x) = x, gelu'(x) = 1/2, tanh'(x) = 1);
 
 and, for the two GELU forms and their derivatives, the outermost inputs at which the erf form and
-the tanh form round to different values. Values come from mpmath_reference.decided_facts (mpmath's
+the tanh form round to different values. The activations are searched the same way: silu(x) = x,
+silu -> -0, silu' -> 1 and -> -0, silu'(x) = 1/2; softplus(x) = x, softplus -> 0,
+softplus' -> 1 and -> 0, softplus'(x) = 1/2; mish(x) = x, mish -> -0, mish' -> 1 and -> -0;
+relu2 and relu2' -> inf (overflow), relu2(x) = 0 near +0; and relu2, relu2' = 0 on the whole
+negative side (by definition, max(x, 0) = 0 there: the plateau ends at -0). Values come from mpmath_reference.decided_facts (mpmath's
 functions, Python-integer rounding); nothing here uses gelucheck's code.
 
 Bisection needs the predicate "rounds to the asymptote" to change once on the interval searched.
@@ -27,6 +31,13 @@ function, z = 2 sqrt(2/pi)(x + 0.044715 x^3)):
     derivative Q - x phi < 0; x s(-z) has derivative s(-z)(1 - x z' s(z)) < 0 as x z' s(z) > 1.5
     for x >= 1), and the spacing below x never shrinks as x grows, so the rounded value, once x,
     stays x.
+  - the activations: silu and mish increase towards 0 below their minima (-1.28, -1.19) and
+    silu', mish' increase towards 0 below their minima (-2.40, -2.26); above their maxima (2.40,
+    1.49) silu' and mish' decrease towards 1; softplus and sigma are increasing; the gaps
+    x - silu(x) = x sigma(-x) and x - mish(x) = 2x/(n + 2) (n = e^x (e^x + 2)) decrease for
+    x >= 2 and softplus(x) - x = ln(1 + e^-x) decreases, with spacing below x non-decreasing, as
+    for gelu(x) = x; x^2 and 2x increase, so once rounded to inf they stay inf, and x^2 rounds to
+    0 on an interval [0, T].
   - tanh(x) = x near 0: the gap x - tanh x grows with x, but the spacing doubles at each power of
     two, so the predicate can come back true after failing. Only inside one binade (spacing
     constant) is it monotone: the search walks binades upwards, checking each power of two alone,
@@ -57,15 +68,12 @@ class Plateaus:
         self.evaluations = 0
 
     def cr(self, name, bits):
-        """Correctly rounded bits of name(x); f(+-0) is exact (0, 0, 1/2, 1/2, 0, 1)."""
+        """Correctly rounded bits of name(x); f(+-0) = +-0 for the odd-at-zero functions, else
+        the value the definition gives at 0 (1/2, 1, ln 2, 3/5, 0)."""
         key = (name, bits)
         if key not in self.cache:
-            if bits & ~self.sign == 0:
-                at_zero = {"gelu_erf_grad": 0.5, "gelu_tanh_grad": 0.5, "tanh_grad": 1.0}
-                if name in at_zero:
-                    self.cache[key] = ref.bits_of_nearest(self.fmt, at_zero[name])
-                else:
-                    self.cache[key] = bits  # +-0 -> +-0
+            if bits & ~self.sign == 0 and name in SIGNED_ZERO:
+                self.cache[key] = bits  # +-0 -> +-0
             else:
                 self.evaluations += 1
                 self.cache[key] = ref.decided_facts(self.fmt, name, bits)[0]
@@ -142,6 +150,14 @@ class Plateaus:
             return self.signed(lo, negative)
         raise RuntimeError("tanh(x) = x everywhere?")
 
+    def whole_negative_side(self, name, asymptote):
+        """A plateau that is the whole negative side by definition (relu2, relu2' = 0 for x <= 0):
+        spot-checked at -max, -1 and the smallest subnormal; it ends at -0, as the report's
+        plateau walk (which does not cross zero) ends there."""
+        for m in (self.fmt.max_finite_bits, self.nearest(1), 1):
+            assert self.at(name, self.signed(m, True), asymptote)
+        return self.sign
+
     def outermost_difference(self, name, other, start, step):
         """Walks from pattern `start` towards zero (step -1 on magnitudes) until name and other
         round differently; returns that input."""
@@ -164,8 +180,24 @@ TAILS = [
     ("tanh", 1, "+inf", 1), ("tanh", -1, "-inf", -1),
     ("tanh_grad", 0, "+inf", 1), ("tanh_grad", 0, "-inf", -1),
 ]
+TAILS += [
+    ("silu", "x", "+inf", 1), ("silu", 0, "-inf", -1),
+    ("silu_grad", 1, "+inf", 3), ("silu_grad", 0, "-inf", -3),
+    ("softplus", "x", "+inf", 1), ("softplus", 0, "-inf", -1),
+    ("softplus_grad", 1, "+inf", 1), ("softplus_grad", 0, "-inf", -1),
+    ("mish", "x", "+inf", 2), ("mish", 0, "-inf", -2),
+    ("mish_grad", 1, "+inf", 2), ("mish_grad", 0, "-inf", -3),
+    ("relu2", mp.inf, "+inf", 1), ("relu2_grad", mp.inf, "+inf", 1),
+]
+# (function, asymptote): the whole negative side
+WHOLE_NEGATIVE_SIDE = [("relu2", 0), ("relu2_grad", 0)]
 # (function, value at 0, x where the predicate is known false), both sides of zero
-NEAR_ZERO = [("gelu_erf_grad", 0.5, 0.5), ("gelu_tanh_grad", 0.5, 0.5), ("tanh_grad", 1, 0.5)]
+NEAR_ZERO = [("gelu_erf_grad", 0.5, 0.5), ("gelu_tanh_grad", 0.5, 0.5), ("tanh_grad", 1, 0.5),
+             ("silu_grad", 0.5, 0.5), ("softplus_grad", 0.5, 0.5)]
+# (function, value at 0, x where the predicate is known false), x > 0 only
+NEAR_POSITIVE_ZERO = [("relu2", 0, 1)]
+# f(+-0) = +-0
+SIGNED_ZERO = {"gelu_erf", "gelu_tanh", "tanh", "silu", "mish"}
 
 
 def main():
@@ -185,6 +217,12 @@ def main():
             for approach in ("+0", "-0"):
                 b = p.near_zero_monotone(name, value, approach == "-0", outer)
                 lines.append(f"plateau {name} {fname} {approach} {b:#x}")
+        for name, value, outer in NEAR_POSITIVE_ZERO:
+            b = p.near_zero_monotone(name, value, False, outer)
+            lines.append(f"plateau {name} {fname} +0 {b:#x}")
+        for name, asymptote in WHOLE_NEGATIVE_SIDE:
+            b = p.whole_negative_side(name, asymptote)
+            lines.append(f"plateau {name} {fname} -inf {b:#x}")
         for approach in ("+0", "-0"):
             b = p.near_zero_by_binade("tanh", approach == "-0")
             lines.append(f"plateau tanh {fname} {approach} {b:#x}")

@@ -15,6 +15,12 @@ float zero_f32(float) { return 0.0f; }
 // tanhf: within a few float ULP of tanh, so within 0.5 + 2^-14 bf16 ULP once rounded to bf16.
 float tanh_f32(float x) { return std::tanh(x); }
 
+// max(x, 0)^2 in float, as ggml's CUDA op_relu_sqr writes it.
+float relu2_f32(float x) {
+  const float r = std::fmax(x, 0.0f);
+  return r * r;
+}
+
 // NaN (bf16 0x7fc0) where |x| > 4, the input itself elsewhere.
 void nan_above_4_bits16(const uint16_t* in, uint16_t* out, size_t n) {
   for (size_t i = 0; i < n; ++i) {

@@ -120,6 +120,34 @@ max_ulp = 1e30
                                        "-0x1p+3): got nan (0x7fc0)"));
 }
 
+TEST_CASE("gate: softplus as log(1 + exp(x)) overflows where the stable form does not", "[gate]") {
+  const std::string d = test_dir("gate_softplus");
+  // fp16 inputs, computed in float: expf overflows above ln(FLT_MAX) = 88.7228, so the naive
+  // log(1 + exp(x)) is inf from 88.75 (0x558c; the fp16 value before it is 88.6875) to the
+  // largest 65504 (0x7bff): 0x7bff - 0x558c + 1 = 9844 inputs, while softplus(x) = x + (tiny)
+  // is finite. max(x, 0) + log1p(exp(-|x|)) never overflows: within 0.5 ULP everywhere.
+  const std::string gate = write(d + "/gate.toml", R"(
+[defaults]
+function = "softplus"
+format = "fp16"
+max_ulp = 0.5
+
+[[check]]
+name = "naive"
+implementation = "softplus_naive"
+
+[[check]]
+name = "stable"
+implementation = "softplus_stable"
+)");
+  const Run r = run("gate " + gate + " --worst 1");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("2 checks, 1 passed, 1 failed"));
+  CHECK_THAT(r.output, Catch::Contains("max_nonfinite = 9844 fails <= 0 (default)"));
+  CHECK_THAT(r.output, Catch::Contains("x = 88.75 (0x558c"));
+}
+
 TEST_CASE("gate: the backward is gated by gradient_* limits", "[gate][gradient]") {
   const std::string d = test_dir("gate_gradient");
   // Forward tanh by tanhf (within 0.51 ULP, see kPassingCheck); backward tanh_grad = sech^2 by

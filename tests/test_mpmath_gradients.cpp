@@ -78,7 +78,7 @@ TEST_CASE("landscape of f' matches mpmath bit for bit in every format", "[gradie
     for (size_t i = 1; i < w.size(); ++i) line += " " + w[i];
     expected[{w[1], w[2]}].insert(line);
   }
-  REQUIRE(expected.size() == 9);  // 3 derivatives x 3 formats
+  REQUIRE(expected.size() == 21);  // 7 derivatives x 3 formats
   for (const auto& [key, lines] : expected) {
     const Function fn = derivative_named(key.first);
     const Format* f = find_format(key.second);
@@ -97,7 +97,7 @@ TEST_CASE("landscape of f' matches mpmath bit for bit in every format", "[gradie
   }
 }
 
-TEST_CASE("GELU' extremes and zero crossing are where mpmath puts them", "[gradients][mpmath]") {
+TEST_CASE("extremes and zero crossings of f' are where mpmath puts them", "[gradients][mpmath]") {
   size_t seen = 0;
   for (const auto& w : load_lines()) {
     if (w[0] != "extremum" && w[0] != "root") continue;
@@ -113,7 +113,9 @@ TEST_CASE("GELU' extremes and zero crossing are where mpmath puts them", "[gradi
     CHECK(std::fabs(nearest - expected) <= 4e-15 * std::fabs(expected));
     ++seen;
   }
-  CHECK(seen == 2 + 1 + 2 + 1 + 1);  // two extrema and a root per GELU form; tanh' peaks at 0
+  // Two extrema and a root per GELU form, SiLU and Mish; tanh' peaks at 0; softplus' and relu2'
+  // are monotone.
+  CHECK(seen == 2 + 1 + 2 + 1 + 1 + 2 + 1 + 2 + 1);
 }
 
 TEST_CASE("condition number of f' matches mpmath's numerical derivative", "[gradients][mpmath]") {
@@ -129,7 +131,7 @@ TEST_CASE("condition number of f' matches mpmath's numerical derivative", "[grad
     CHECK(std::fabs(got - expected) <= 1e-9 * expected + 1e-300);
     ++seen;
   }
-  CHECK(seen == 36);
+  CHECK(seen == 6 * 12 + 5);  // relu2' at its 5 positive points only
 }
 
 TEST_CASE("exact E[f'(z)^2] matches mpmath's quadrature", "[gradients][mpmath]") {
@@ -144,5 +146,5 @@ TEST_CASE("exact E[f'(z)^2] matches mpmath's quadrature", "[gradients][mpmath]")
     CHECK(std::fabs(got - expected) <= 2e-16 * expected);  // both are rounded from ~30 digits
     ++seen;
   }
-  CHECK(seen == 12);
+  CHECK(seen == 7 * 4);
 }

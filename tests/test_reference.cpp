@@ -1,6 +1,6 @@
 // The reference's own properties: the fast tier's stated error bound holds against MPFR; the
 // tiered and pure-MPFR modes agree input for input; exact values at special inputs; symmetries;
-// and known values of GELU and its derivative (derivations beside each).
+// and known values of every function (derivations beside each), ReLU^2's ties and overflow.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -9,6 +9,7 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <boost/math/special_functions/lambert_w.hpp>  // lambert_w0
 
 #include "reference/reference.hpp"
 #include "registered_functions.hpp"
@@ -209,6 +210,148 @@ TEST_CASE("GELU of the smallest subnormal is just above a midpoint", "[reference
       // gelu(-s) = -s/2 + s^2/sqrt(2 pi): just above -s/2 in value, so it rounds to -0.
       CHECK(neg.correctly_rounded == f->sign_mask());
       CHECK(neg.side == -1);
+    }
+  }
+}
+
+TEST_CASE("known values of SiLU, Softplus, Mish and their derivatives", "[reference]") {
+  // The correctly rounded fp32 value at the fp32 input nearest x; expected values are the exact
+  // value (25 digits below, mpmath at mp.dps = 50 from the definitions) rounded to 24 bits.
+  auto value = [](Function fn, double x) {
+    return to_double(fp32, reference(fn, fp32, round_to_format(fp32, x)).correctly_rounded);
+  };
+  // SiLU's minimum. silu' = sigma(x) (1 + x sigma(-x)) = 0 means 1 + x/(1 + e^x) = 0, i.e.
+  // x + 1 + e^x = 0; with u = -(x + 1), u e^u = 1/e, so x* = -1 - W(1/e), and there
+  // e^x* = u gives silu(x*) = x*/(1 + 1/u) = -W(1/e). W(1/e) from Boost (lambert_w0, double).
+  const double w = boost::math::lambert_w0(std::exp(-1.0));
+  CHECK(std::fabs(w - 0.27846454276107379511) < 1e-16);
+  const double x_star = -1 - w;
+  // At the fp32 input nearest x* (-0x1.474974p+0) silu is -W(1/e) + O(delta^2), delta < 2^-24:
+  // its rounding, -0x1.1d25dp-2, is that of -W(1/e) = -0.2784645427610737951 (between the fp32
+  // values -0x1.1d25dp-2 and -0x1.1d25cep-2, above their midpoint in magnitude), and
+  // silu' = silu''(x*) delta = -2.827039668e-9 there.
+  CHECK(value(fns::silu, x_star) == double(float(-w)));
+  CHECK(value(fns::silu, x_star) == -0x1.1d25dp-2);
+  CHECK(value(fns::silu_grad, x_star) == -0x1.848b9ep-29);
+  // silu'' = sigma sigma(-x) (2 - x tanh(x/2)) = 0 at +-x0, x0 = 2.3993572805154676678; since
+  // sigma(-x) = 1 - sigma(x), silu'(x) + silu'(-x) = 1: at the fp32 input nearest x0
+  // (0x1.331e24p+0), 1.099839320128866849605580 and -0.09983932012886684960558014.
+  CHECK(value(fns::silu_grad, 2.3993572805154677) == 0x1.198f12p+0);
+  CHECK(value(fns::silu_grad, -2.3993572805154677) == -0x1.98f11ep-4);
+  // sigma(1) = 0.7310585786300048792511592 = silu(1) = softplus'(1); softplus(1) = ln(1 + e) =
+  // 1.313261687518222834048995; mish(1) = tanh(softplus(1)) = 0.8650983882673103461162334.
+  CHECK(value(fns::silu, 1.0) == 0x1.764d5p-1);
+  CHECK(value(fns::softplus_grad, 1.0) == 0x1.764d5p-1);
+  CHECK(value(fns::softplus, 1.0) == 0x1.5031eap+0);
+  CHECK(value(fns::mish, 1.0) == 0x1.baee2ep-1);
+  // Mish's minimum at -1.1924312145154952 (mish' = 0; mpmath findroot), -0.3088434130172504054
+  // at its fp32 input; mish' extremes (mish'' = 0) at -2.2563763963607931 and 1.4905711794854285:
+  // -0.1125261223894619158253617 and 1.088498161251727692534681 at their fp32 inputs.
+  CHECK(value(fns::mish, -1.1924312145154952) == -0x1.3c4172p-2);
+  CHECK(value(fns::mish_grad, -2.2563763963607931) == -0x1.cce83p-4);
+  CHECK(value(fns::mish_grad, 1.4905711794854285) == 0x1.16a7dp+0);
+  // At 0 two values are not doubles and come from the tiers: softplus(0) = ln 2 =
+  // 0.6931471805599453094 rounds to 0x1.62e43p-1; mish'(0) = tanh(ln 2) = (2 - 1/2)/(2 + 1/2) =
+  // 3/5 = 0x1.33333333...p-1 rounds up to 0x1.333334p-1 (the bits after the 23rd are 0011..., a
+  // 1 then more): both signs of zero, side -1 (the exact value is below).
+  for (uint32_t zero : {0u, fp32.sign_mask()}) {
+    const RefValue sp = reference(fns::softplus, fp32, zero);
+    CHECK(to_double(fp32, sp.correctly_rounded) == 0x1.62e43p-1);
+    CHECK(sp.side == -1);
+    const RefValue mg = reference(fns::mish_grad, fp32, zero);
+    CHECK(to_double(fp32, mg.correctly_rounded) == 0x1.333334p-1);
+    CHECK(mg.side == -1);
+  }
+}
+
+TEST_CASE("ReLU^2: exact squares, ties to even, overflow", "[reference]") {
+  // x = 47 * 2^-3 = 5.875 (11 bits: 101111 * 2^-3) has x^2 = 2209 * 2^-6 = 34.515625, 2209 odd
+  // with 12 bits: exactly halfway between the fp16 neighbours 34.5 = 1104 * 2^-5 (even) and
+  // 34.53125 = 1105 * 2^-5. Round half to even gives 34.5, the exact value above it (side +1).
+  // (An odd m has m^2 = 8j + 1: a square's tie always rounds down, to the even 4j.)
+  const RefValue tie = reference(fns::relu2, fp16, round_to_format(fp16, 5.875));
+  CHECK(to_double(fp16, tie.correctly_rounded) == 34.5);
+  CHECK(tie.side == 1);
+  // bf16 (p = 8): x = 13 * 2^-2 = 3.25 has x^2 = 169 * 2^-4 = 10.5625, and 169 = 10101001b
+  // has 8 bits: exact, side 0. x = 19 * 2^-4 = 1.1875 has x^2 = 361 * 2^-8, 361 = 101101001b
+  // (9 bits, odd): halfway between 180 * 2^-7 = 1.40625 (even) and 181 * 2^-7: 1.40625, side +1.
+  const RefValue fits = reference(fns::relu2, bf16, round_to_format(bf16, 3.25));
+  CHECK(to_double(bf16, fits.correctly_rounded) == 10.5625);
+  CHECK(fits.side == 0);
+  const RefValue bf_tie = reference(fns::relu2, bf16, round_to_format(bf16, 1.1875));
+  CHECK(to_double(bf16, bf_tie.correctly_rounded) == 1.40625);
+  CHECK(bf_tie.side == 1);
+  // Both modes, the tiered (fast exact value) and pure MPFR, give the same.
+  CHECK(reference(fns::relu2, fp16, round_to_format(fp16, 5.875), ReferenceMode::mpfr)
+            .correctly_rounded == tie.correctly_rounded);
+  // Overflow: x^2 rounds to inf in fp16 at and above max + ulp/2 = 65520; 255.875^2 =
+  // 65472.015625 rounds to 65472, 256^2 = 65536 to inf. relu2' = 2x overflows from 32768
+  // (2 * 32752 = 65504 is the largest value).
+  CHECK(to_double(fp16,
+                  reference(fns::relu2, fp16, round_to_format(fp16, 255.875)).correctly_rounded) ==
+        65472);
+  CHECK(
+      is_infinite(fp16, reference(fns::relu2, fp16, round_to_format(fp16, 256)).correctly_rounded));
+  CHECK(
+      to_double(fp16,
+                reference(fns::relu2_grad, fp16, round_to_format(fp16, 32752)).correctly_rounded) ==
+      65504);
+  CHECK(is_infinite(
+      fp16, reference(fns::relu2_grad, fp16, round_to_format(fp16, 32768)).correctly_rounded));
+  // x <= 0: max(x, 0) = +0, so +0 (not -0), exact.
+  for (const Format* f : {&fp32, &fp16, &bf16})
+    for (uint32_t x : {f->sign_mask(), f->sign_mask() | f->one_bits(),
+                       f->sign_mask() | f->max_finite_bits(), f->sign_mask() | f->infinity_bits()})
+      for (Function fn : {fns::relu2, fns::relu2_grad}) {
+        const RefValue r = reference(fn, *f, x);
+        CHECK(r.correctly_rounded == 0);
+        CHECK(r.side == 0);
+      }
+}
+
+TEST_CASE("the activations' limits, zeros and far tails", "[reference]") {
+  for (const Format* f : {&fp32, &fp16, &bf16}) {
+    const uint32_t pz = 0, nz = f->sign_mask(), pinf = f->infinity_bits(),
+                   ninf = f->sign_mask() | f->infinity_bits(), one = f->one_bits(),
+                   half = *exact_bits(*f, 0.5);
+    auto cr = [&](Function fn, uint32_t x) { return reference(fn, *f, x).correctly_rounded; };
+    INFO(f->name);
+    // x sigma(x) and x tanh(softplus(x)) are odd-signed at 0 and tend to x and to 0 from below.
+    for (Function fn : {fns::silu, fns::mish}) {
+      CHECK(cr(fn, pz) == pz);
+      CHECK(cr(fn, nz) == nz);
+      CHECK(cr(fn, pinf) == pinf);
+      CHECK(cr(fn, ninf) == nz);
+    }
+    // Their derivatives tend to 1 and to 0 from below (silu' ~ x e^x, mish' ~ (1 + x) e^x);
+    // silu'(0) = sigma(0) = 1/2.
+    for (Function fn : {fns::silu_grad, fns::mish_grad}) {
+      CHECK(cr(fn, pinf) == one);
+      CHECK(cr(fn, ninf) == nz);
+    }
+    CHECK(cr(fns::silu_grad, pz) == half);
+    CHECK(cr(fns::silu_grad, nz) == half);
+    // softplus > 0 and sigma > 0 tend to +0; softplus -> inf, sigma -> 1; sigma(0) = 1/2.
+    CHECK(cr(fns::softplus, ninf) == pz);
+    CHECK(cr(fns::softplus, pinf) == pinf);
+    CHECK(cr(fns::softplus_grad, ninf) == pz);
+    CHECK(cr(fns::softplus_grad, pinf) == one);
+    CHECK(cr(fns::softplus_grad, nz) == half);
+    CHECK(cr(fns::relu2, pinf) == pinf);
+    CHECK(cr(fns::relu2_grad, pinf) == pinf);
+    // The far left tails, below MPFR's exponent range (e^x at x = -max is 2^(-4.9e38)): only the
+    // tail rules decide them. The exact values keep their signs: -0 for silu, mish and their
+    // derivatives (negative there), +0 for softplus and sigma, each with its side.
+    const uint32_t far = f->sign_mask() | f->max_finite_bits();
+    for (Function fn : {fns::silu, fns::mish, fns::silu_grad, fns::mish_grad}) {
+      const RefValue r = reference(fn, *f, far);
+      CHECK(r.correctly_rounded == nz);
+      CHECK(r.side == -1);
+    }
+    for (Function fn : {fns::softplus, fns::softplus_grad}) {
+      const RefValue r = reference(fn, *f, far);
+      CHECK(r.correctly_rounded == pz);
+      CHECK(r.side == 1);
     }
   }
 }

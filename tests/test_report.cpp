@@ -183,6 +183,8 @@ TEST_CASE("report: spec errors exit 2 naming the file and line", "[report]") {
                spec + ":3: unknown section 'pie'; valid: table, ulp_plots, histograms");
   expect_error(head + "functions = [\"tanh\"]\nsections = [\"forms\"]\n",
                spec + ":4: section 'forms' compares the two GELU forms");
+  expect_error(head + "sections = [\"comparison\", \"table\"]\n",
+               spec + ":3: section 'comparison' puts the other sections side by side");
   expect_error(head + "plot_views = [\"8:-8\"]\n", spec + ":3: bad plot view '8:-8'");
   expect_error(head + "ci = \"yes\"\n", spec + ":3: 'ci' must be true or false, got a string");
   expect_error(head + "[saturation]\nfp32_bits = 40\n",
@@ -259,4 +261,51 @@ TEST_CASE("report: the same spec gives the same bytes, and --check catches stale
   CHECK(gelucheck_cli(check).status == 0);
   // --check wrote nothing.
   CHECK(tree(d + "/a") == b);
+}
+
+TEST_CASE("report: the comparison section and its 'when to use' lines", "[report]") {
+  // ReLU^2 and SiLU in fp16, every input. Facts checked, each derived here: x^2 rounds to inf in
+  // fp16 from max + ulp/2 = 65504 + 16 = 65520 on, and 256 is the first fp16 value with
+  // 256^2 = 65536 >= 65520 (255.875^2 = 65472.015625 < 65520); relu2' = 2 max(z, 0) is exactly 0
+  // for z <= 0 and for z below half the smallest subnormal, so P(g = 0) = 1/2 + P(0 < z < 2^-25),
+  // which prints as 50.000%; E[relu2'(z)^2] = 4 E[z^2; z > 0] = 2 sigma^2 = 2 at sigma = 1; and
+  // every relu2 kernel (x*x rounded once) is correctly rounded.
+  const std::string d = fresh_dir("comparison");
+  write_file(d + "/analyses/side.toml", R"(title = "Side by side"
+question = "Which one?"
+functions = ["silu", "relu2"]
+formats = ["fp16"]
+implementations = ["correctly_rounded", "fp32", "native", "silu_mul_sigmoid"]
+sections = ["table", "saturation", "gradients", "comparison"]
+
+[gradients]
+sections = ["accuracy", "flow"]
+sigmas = [1]
+)");
+  const Run r = gelucheck_cli(fmt::format(
+      "report {}/analyses/side.toml --analyses {}/analyses --reports {}/reports", d, d, d));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const std::string page = read_file(d + "/reports/side/README.md");
+  CHECK(page.find("## The functions side by side") < page.find("## ULP error table"));
+  CHECK(page.find("When to use each function") < page.find("## The functions side by side"));
+  CHECK_THAT(page, Catch::Contains("- **relu2**: every kernel measured returns the correctly "
+                                   "rounded value at every input, in every format"));
+  CHECK_THAT(page, Catch::Contains("its exact value overflows from x = 256 in fp16"));
+  CHECK_THAT(page, Catch::Contains("E[f'^2] = 2 at sigma = 1, and a gradient of exactly 0 for "
+                                   "50.000% of the inputs (fp16)"));
+  CHECK_THAT(page, Catch::Contains("- **Exact kernels**: relu2 is correctly rounded"));
+  CHECK_THAT(page, Catch::Contains("| relu2 | relu2(x) = inf: x >= 256 (0x5c00);"));
+  // SiLU in fp16 arithmetic (native): x/(1 + exp(-x)) is -0 once exp(-x) overflows fp16, i.e.
+  // e^-x >= 65520, x <= -11.09 (e^11.09 = 65537), while silu(x) is still a normal fp16 number
+  // down to x = -12.2 (|silu| = 12.2 e^-12.2 = 6.1e-5 = 2^-14); the float kernels are not -0
+  // there.
+  CHECK_THAT(page, Catch::Contains("`native` in fp16 (0 where the exact value is normal for x in "
+                                   "[-12.2, -11.09]"));
+  const auto files = tree(d + "/reports/side");
+  CHECK(files.count("data/comparison_accuracy.csv") == 1);
+  CHECK(files.count("data/comparison_plateaus.csv") == 1);
+  CHECK(files.count("data/comparison_flow.csv") == 1);
+  CHECK_THAT(files.at("data/comparison_plateaus.csv"),
+             Catch::Contains("relu2,fp16,relu2(x) = inf,x -> +inf,256,0x5c00"));
 }

@@ -69,6 +69,24 @@ TEST_CASE("plugin: a float kernel's worst input and error, derived by hand", "[p
   CHECK(std::fabs(s.max_abs_ulp.value - 194.968103924675811) <= 0x1p-11);
 }
 
+TEST_CASE("plugin: a float ReLU^2 is correctly rounded at every 16-bit input", "[plugin]") {
+  // x^2 of an 11-bit (fp16) or 8-bit (bf16) significand has at most 22 bits: exact in float,
+  // then rounded once to the format, which is the correct rounding, ties to even included; where
+  // the float square overflows (|x| > 1.8e19, bf16 only) it is inf, and so is the correctly
+  // rounded square (bf16 overflows from 1.845e19 as well: both are 2^64 and up). For x <= 0 it
+  // is fmaxf(x, 0)^2 = +0.
+  const Implementation k =
+      make_plugin_implementation(fmt::format("{}:relu2_f32", GELUCHECK_TEST_PLUGIN));
+  for (const Format* f : {&fp16, &bf16}) {
+    const ErrorStats s =
+        measure_accuracy(fns::relu2, Domain::exhaustive(*f, -INFINITY, INFINITY), k);
+    INFO(f->name);
+    CHECK(s.points == (f == &fp16 ? 63488u : 65280u));
+    CHECK(s.correctly_rounded == s.points);
+    CHECK(s.nonfinite == 0);
+  }
+}
+
 TEST_CASE("plugin: a bits16 kernel is graded on its own bits", "[plugin]") {
   const Implementation k = make_plugin_implementation(
       fmt::format("{}:nan_above_4_bits16:bits16", GELUCHECK_TEST_PLUGIN));

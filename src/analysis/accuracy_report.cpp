@@ -29,6 +29,8 @@ const char* report_section_name(ReportSection s) {
       return "saturation";
     case ReportSection::gradients:
       return "gradients";
+    case ReportSection::comparison:
+      return "comparison";
   }
   return "?";
 }
@@ -249,6 +251,17 @@ std::vector<Function> derivatives_of(const std::vector<Function>& functions) {
 // ---------------------------------------------------------------------------------------------
 
 ReportData run_report(const ReportRequest& rq) {
+  if (rq.has(ReportSection::comparison) &&
+      !(rq.has(ReportSection::table) && rq.has(ReportSection::saturation) &&
+        rq.has(ReportSection::gradients) &&
+        std::count(rq.gradient_sections.begin(), rq.gradient_sections.end(),
+                   GradientSection::flow) &&
+        std::count(rq.gradient_sections.begin(), rq.gradient_sections.end(),
+                   GradientSection::accuracy)))
+    throw UsageError(
+        "section 'comparison' puts the other sections side by side: the analysis needs "
+        "'table', 'saturation' and 'gradients' (with gradient sections 'accuracy' and 'flow') "
+        "too");
   ReportData data;
   data.request = &rq;
   const bool binned = rq.has(ReportSection::ulp_plots);

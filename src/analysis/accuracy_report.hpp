@@ -32,11 +32,12 @@ enum class ReportSection {
   landscape,   // |f'| correctly rounded, per derivative, one line per format
   saturation,  // saturation.hpp's report, with a zone chart per function x format
   gradients,   // gradients.hpp's report
+  comparison,  // the functions side by side, from the table, saturation and gradient flow
 };
 inline constexpr ReportSection kAllReportSections[] = {
-    ReportSection::table,    ReportSection::ulp_plots, ReportSection::histograms,
-    ReportSection::forms,    ReportSection::landscape, ReportSection::saturation,
-    ReportSection::gradients};
+    ReportSection::table,     ReportSection::ulp_plots, ReportSection::histograms,
+    ReportSection::forms,     ReportSection::landscape, ReportSection::saturation,
+    ReportSection::gradients, ReportSection::comparison};
 const char* report_section_name(ReportSection s);
 bool parse_report_section(std::string_view name, ReportSection& out);
 std::string report_section_names();  // "table, ulp_plots, ..."
@@ -134,7 +135,8 @@ struct ReportData {
 };
 
 // Throws UsageError if a section cannot be made from the request (forms without a GELU function,
-// a table with no implementation providing any of the functions).
+// a table with no implementation providing any of the functions, a comparison without the
+// sections it compares).
 ReportData run_report(const ReportRequest& request);
 
 }  // namespace gelucheck

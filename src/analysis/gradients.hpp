@@ -1,5 +1,6 @@
-// The gradient report: how large the derivatives of GELU (both forms) and tanh are in each
-// format, how accurate each backward is, how far the tanh-form backward is from the exact one,
+// The gradient report: how large each derivative (GELU in both forms, tanh, SiLU, Softplus, Mish,
+// ReLU^2) is in each format, how accurate each backward is, how far the tanh-form backward is
+// from the exact one,
 // and how much gradient survives under Gaussian pre-activations. Analysis only; rendering is in
 // gradient_render.hpp, so other reports can reuse these results.
 #pragma once
@@ -140,8 +141,10 @@ Log2Histogram derivative_histogram(Function derivative, const Domain& domain,
 // ---------------------------------------------------------------------------------------------
 // Gradient flow: E[g(z)^2] for pre-activations z ~ N(0, sigma^2).
 //  - exact: g = f', by adaptive Gauss-Kronrod quadrature (61 points, tolerance 1e-30) at 50
-//    digits (MPFR) of f'(sigma y)^2 phi(y) over [-12, 0] and [0, 12]; f'^2 <= 1.28, so what is
-//    left out is below 1.28 * 2 * (1 - Phi(12)) < 1e-32.
+//    digits (MPFR) of f'(sigma y)^2 phi(y) over [-12, 0] and [0, 12]; f'^2 <= 1.28 for every
+//    derivative but relu2' (2 max(x, 0)), so what is left out is below 1.28 * 2 * (1 - Phi(12))
+//    < 1e-32; for relu2' it is int_12^inf 4 sigma^2 y^2 phi(y) dy = 4 sigma^2 (12 phi(12) +
+//    Q(12)) < 1e-30 sigma^2, next to E = 2 sigma^2.
 //  - in a 16-bit format: z is stored in the format, g = the implementation's backward at the
 //    stored value; exactly the sum over format values v of P(z rounds to v) g(v)^2, with P from
 //    the normal CDF (erfc, in double) between the rounding boundaries (midpoints; beyond the

@@ -480,7 +480,8 @@ void collect_zones(const Context& c, const Columns& col, size_t k,
     if (flags & kCancellation)
       zones.add(ZoneKind::cancellation, i, 0, std::fabs(*relative_error(f, x, y, r)));
     if (flags & kNan) zones.add(ZoneKind::overflow_nan, i, op);
-    if ((flags & kInf) && std::isfinite(r.exact)) zones.add(ZoneKind::overflow_inf, i, op);
+    if ((flags & kInf) && std::isfinite(to_double(f, r.correctly_rounded)))  // not an overflow of f
+      zones.add(ZoneKind::overflow_inf, i, op);
     if (op && std::isfinite(yv)) zones.add(ZoneKind::intermediate_overflow, i, op);
     if (flags & kZeroSign) zones.add(ZoneKind::zero_sign, i);
     if (std::isfinite(yv)) {

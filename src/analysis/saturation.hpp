@@ -64,7 +64,7 @@ enum class ZoneKind : uint8_t {
   underflow_zero,         // y = +-0 where it is subnormal (as flush-to-zero would give)
   cancellation,           // |relative error| > limit, y finite non-zero, reference normal
   overflow_nan,           // y is NaN for a finite input (reference finite)
-  overflow_inf,           // y is +-inf where the reference is finite
+  overflow_inf,           // y is +-inf where the correctly rounded reference is finite
   intermediate_overflow,  // an operation overflowed (finite operands, inf/NaN result) but y is
                           // finite
   late_saturation,        // inside the reference's tail plateau, y finite and not A(x)

@@ -157,6 +157,17 @@ class Reader : TomlFile {
                        "of {}",
                        with_forms));
     }
+    if (rq.has(ReportSection::comparison)) {
+      const auto& g = rq.gradient_sections;
+      const bool has_flow = std::find(g.begin(), g.end(), GradientSection::flow) != g.end();
+      const bool has_accuracy = std::find(g.begin(), g.end(), GradientSection::accuracy) != g.end();
+      if (!rq.has(ReportSection::table) || !rq.has(ReportSection::saturation) ||
+          !rq.has(ReportSection::gradients) || !has_flow || !has_accuracy)
+        fail(*sections_node_,
+             "section 'comparison' puts the other sections side by side: 'sections' needs "
+             "'table', 'saturation' and 'gradients' too, and [gradients] 'sections' 'accuracy' "
+             "and 'flow'");
+    }
     rq.views.clear();
     for (const std::string& v : views) {
       PlotView view;

@@ -2,7 +2,7 @@
 //
 //   title = "GELU and tanh in fp16 and bf16, every input"      # required: the page's heading
 //   question = "How accurate is each implementation ...?"      # required: one paragraph
-//   functions = ["gelu_erf", "gelu_tanh"]   # default: all six
+//   functions = ["gelu_erf", "gelu_tanh"]   # default: every registered function
 //   formats = ["fp16", "bf16"]              # default: fp32, fp16, bf16
 //   implementations = ["fp32", "erfc_form"] # default: the whole catalogue (`gelucheck list`)
 //   range = "-8:8"                          # default: every finite value ("LO:HI" or [LO, HI])

@@ -25,8 +25,9 @@ Runner add_saturation(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "saturation",
       "Saturation and special values, per function x format: the correctly rounded plateaus "
-      "(tanh -> +-1, gelu(x) = x, gelu -> -0, gelu' -> 1 and -> 0, tanh' -> 0, tanh(x) = x near "
-      "0, ...) as exact inputs; each implementation's own plateaus and their distance in inputs; "
+      "(tanh -> +-1, gelu(x) = x, silu -> -0, softplus -> +0, relu2 -> inf (overflow), gelu' -> 1 "
+      "and -> 0, tanh(x) = x near 0, ...; each function states its own) as exact inputs; each "
+      "implementation's own plateaus and their distance in inputs; "
       "premature-zero, underflow-to-zero, cancellation, overflow (with the operation that "
       "overflowed), late-saturation and zero-sign zones; where the two GELU forms (and their "
       "derivatives) round differently; +-0, +-inf, NaN, "
@@ -35,7 +36,7 @@ Runner add_saturation(CLI::App& app) {
       "inside --fp32-dense-range), every gap next to a threshold or a zone end then evaluated in "
       "full, so thresholds and zone ends are exact inputs; a zone narrower than the grid spacing "
       "can be missed and counts inside zones (~) are estimates. "
-      "Defaults: every function, format and implementation (about 12 s on 2 cores); see "
+      "Defaults: every function, format and implementation; see "
       "docs/saturation.md.");
   o->selection.add_to(*cmd);
   o->output.add_to(*cmd);
@@ -52,7 +53,7 @@ Runner add_saturation(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--fp32-dense-range", o->dense_range,
                   "fp32 grid: |x| range LO:HI (0 < LO < HI) sampled with --fp32-dense-bits; "
-                  "where the thresholds of all six functions lie")
+                  "where the tail thresholds lie (GELU 3-15, SiLU and Mish up to 109 in fp32)")
       ->capture_default_str();
   o->engine.add_to(*cmd);
   return [o]() {

@@ -35,7 +35,8 @@ const std::vector<GateMetricInfo>& gate_metrics() {
       {GateMetric::saturation_threshold_tolerance, "saturation_threshold_tolerance", false, true,
        false,
        "largest distance, in inputs of the format, between a plateau threshold (tanh -> 1, "
-       "gelu(x) = x, gelu -> 0, ...) and the correctly rounded one, over every finite input"},
+       "gelu(x) = x, softplus -> 0, relu2 -> inf, ...) and the correctly rounded one, over every "
+       "finite input"},
   };
   return metrics;
 }

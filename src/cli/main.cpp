@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
   install_output_cleanup_handlers();
   cli::remember_command_line(argc, argv);
   CLI::App app{
-      "gelucheck: input-by-input accuracy of GELU (erf and tanh forms), their derivatives and "
-      "tanh in fp32, fp16 and bf16, against a correctly rounded MPFR reference."};
+      "gelucheck: input-by-input accuracy of activation functions (GELU in its erf and tanh "
+      "forms, tanh, SiLU, Softplus, Mish, ReLU^2) and their derivatives in fp32, fp16 and bf16, "
+      "against a correctly rounded MPFR reference."};
   app.require_subcommand(1);
   // Options of every command (given before or after the command's name).
   bool force = false, in_process = false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "fp/format.hpp"
@@ -73,8 +74,16 @@ struct Native {
   friend Native exp(Native a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
   friend Native tanh(Native a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
   friend Native sqrt(Native a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
+  friend Native log(Native a) { return op_result(std::log(a.v), std::isfinite(a.v), "log"); }
+  friend Native log1p(Native a) { return op_result(std::log1p(a.v), std::isfinite(a.v), "log1p"); }
+  friend Native expm1(Native a) { return op_result(std::expm1(a.v), std::isfinite(a.v), "expm1"); }
   friend Native fabs(Native a) { return exact(std::fabs(a.v)); }
   friend Native copysign(Native a, Native b) { return exact(std::copysign(a.v, b.v)); }
+  // Comparisons are exact (false when either side is NaN), as the hardware's are.
+  friend bool operator<(Native a, Native b) { return a.v < b.v; }
+  friend bool operator>(Native a, Native b) { return a.v > b.v; }
+  friend bool operator<=(Native a, Native b) { return a.v <= b.v; }
+  friend bool operator>=(Native a, Native b) { return a.v >= b.v; }
 };
 
 // float or double arithmetic, operation for operation the same as T, that also records the first
@@ -106,11 +115,35 @@ struct Checked {
   friend Checked exp(Checked a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
   friend Checked tanh(Checked a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
   friend Checked sqrt(Checked a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
+  friend Checked log(Checked a) { return op_result(std::log(a.v), std::isfinite(a.v), "log"); }
+  friend Checked log1p(Checked a) {
+    return op_result(std::log1p(a.v), std::isfinite(a.v), "log1p");
+  }
+  friend Checked expm1(Checked a) {
+    return op_result(std::expm1(a.v), std::isfinite(a.v), "expm1");
+  }
   friend Checked fabs(Checked a) { return op_result(std::fabs(a.v), true, "fabs"); }
   friend Checked copysign(Checked a, Checked b) {
     return op_result(std::copysign(a.v, b.v), true, "copysign");
   }
+  friend bool operator<(Checked a, Checked b) { return a.v < b.v; }
+  friend bool operator>(Checked a, Checked b) { return a.v > b.v; }
+  friend bool operator<=(Checked a, Checked b) { return a.v <= b.v; }
+  friend bool operator>=(Checked a, Checked b) { return a.v >= b.v; }
 };
+
+// The machine epsilon of a number type, 2^(1 - p) (Eigen::NumTraits<T>::epsilon(), which some
+// kernels derive their thresholds from).
+template <class T>
+struct NumberTraits {
+  static double epsilon() { return std::ldexp(1.0, 1 - std::numeric_limits<T>::digits); }
+};
+template <const Format& F>
+struct NumberTraits<Native<F>> {
+  static double epsilon() { return std::ldexp(1.0, 1 - F.precision()); }
+};
+template <class T>
+struct NumberTraits<Checked<T>> : NumberTraits<T> {};
 
 // Reads an input of format F into number type T, and writes T's result back to F (one rounding).
 template <class T, const Format& F>

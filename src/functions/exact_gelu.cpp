@@ -4,12 +4,12 @@
 #include <limits>
 
 #include <boost/math/constants/constants.hpp>  // pi
-#include <boost/math/tools/roots.hpp>          // bisect, eps_tolerance
 
 #include "functions/constants.hpp"
 #include "functions/families.hpp"
 #include "functions/gelu_shape.hpp"
 #include "functions/kernel_formulas.hpp"
+#include "functions/roots.hpp"
 
 namespace gelucheck::families {
 namespace {
@@ -135,9 +135,7 @@ DerivativeShape grad_shape() {
   DerivativeShape s;
   s.extrema = {-kSqrt2, kSqrt2};  // phi (2 - x^2) = 0
   // f'(-1) < 0 < f'(-0.5): the one zero, to the last bit of double.
-  const auto bracket = boost::math::tools::bisect(grad_value, -1.0, -0.5,
-                                                  boost::math::tools::eps_tolerance<double>());
-  s.zeros = {0.5 * (bracket.first + bracket.second)};
+  s.zeros = {root_between(grad_value, -1.0, -0.5)};
   return s;
 }
 

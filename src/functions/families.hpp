@@ -13,5 +13,13 @@ extern const FunctionSpec kExactGelu, kExactGeluGrad;
 extern const FunctionSpec kTanhFormGelu, kTanhFormGeluGrad;
 // tanh.cpp: tanh and its derivative.
 extern const FunctionSpec kTanh, kTanhGrad;
+// silu.cpp: SiLU (Swish), x sigma(x), and its derivative.
+extern const FunctionSpec kSilu, kSiluGrad;
+// softplus.cpp: ln(1 + e^x) and its derivative sigma(x).
+extern const FunctionSpec kSoftplus, kSoftplusGrad;
+// mish.cpp: x tanh(softplus(x)) and its derivative.
+extern const FunctionSpec kMish, kMishGrad;
+// relu2.cpp: max(x, 0)^2 and its derivative.
+extern const FunctionSpec kRelu2, kRelu2Grad;
 
 }  // namespace gelucheck::families

@@ -27,9 +27,12 @@ enum class Parity : uint8_t {
 // The values at +-inf (the limits) and at +-0. A zero's sign is part of the value: gelu(-inf) is
 // -0 because gelu(x) < 0 for x < 0.
 struct SpecialValues {
-  double at_positive_infinity, at_negative_infinity;
-  bool zero_is_signed;  // f(+-0) = +-0; otherwise f(+-0) = at_zero
-  double at_zero;       // exact in every format (0, 1/2, 1)
+  double at_positive_infinity, at_negative_infinity;  // values of every format (0, +-1, +-inf)
+  bool zero_is_signed;                                // f(+-0) = +-0; otherwise f(+-0) = at_zero
+  // f(+-0) when it is exact in every format (0, 1/2, 1); nullopt when it is not a double
+  // (softplus(0) = ln 2, mish'(0) = 3/5): the fast and MPFR tiers decide it like any input.
+  std::optional<double> at_zero;
+  constexpr bool zero_by_tiers() const { return !zero_is_signed && !at_zero; }
 };
 
 // Where a plateau is anchored and which way it extends (saturation analysis).

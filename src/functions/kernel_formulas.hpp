@@ -16,6 +16,12 @@ T sigmoid(T y) {
   return T(1) / (T(1) + exp(-y));
 }
 
+// max(x, 0) as torch.relu computes it: NaN stays NaN (fmaxf(NaN, 0) would give 0), -0 gives +0.
+template <class T>
+T relu(T x) {
+  return !(x <= T(0)) ? x : T(0);
+}
+
 // tanh from exp, (e^2x - 1)/(e^2x + 1): the naive hand-written kernel; e^2x overflows to
 // inf/inf = NaN for large x.
 template <class T>

@@ -18,6 +18,10 @@ constexpr std::array kRegistry = {
     Function(families::kExactGelu),     Function(families::kTanhFormGelu),
     Function(families::kExactGeluGrad), Function(families::kTanhFormGeluGrad),
     Function(families::kTanh),          Function(families::kTanhGrad),
+    Function(families::kSilu),          Function(families::kSiluGrad),
+    Function(families::kSoftplus),      Function(families::kSoftplusGrad),
+    Function(families::kMish),          Function(families::kMishGrad),
+    Function(families::kRelu2),         Function(families::kRelu2Grad),
 };
 
 const FunctionSpec& derivative_spec(Function fn) {
@@ -105,7 +109,7 @@ double derivative_value(Function derivative, double x) {
 double derivative_condition(Function derivative, double x) {
   const auto& facts = *derivative_spec(derivative).derivative_facts;
   if (std::isnan(x)) return x;
-  if (std::isinf(x)) return 0;  // the derivatives are constant (0 or 1) at infinity
+  if (std::isinf(x)) return 0;  // no finite perturbation moves f' off its limit at +-inf
   const double k = facts.condition(x);
   return std::isnan(k) ? std::numeric_limits<double>::infinity() : k;  // 0/0 only at a zero of f'
 }

@@ -4,12 +4,12 @@
 #include <cmath>
 
 #include <boost/math/constants/constants.hpp>  // pi
-#include <boost/math/tools/roots.hpp>          // bisect, eps_tolerance
 
 #include "functions/constants.hpp"
 #include "functions/families.hpp"
 #include "functions/gelu_shape.hpp"
 #include "functions/kernel_formulas.hpp"
+#include "functions/roots.hpp"
 
 namespace gelucheck::families {
 namespace {
@@ -148,13 +148,6 @@ double grad_value(double x) {
 double grad_condition(double x) {
   const Parts p = parts(x);
   return std::fabs(4 * x * p.n * bracket(x, p) / (1 + 2 * x * p.n * p.du));
-}
-
-// The root of `g` in [a, b] (g(a), g(b) of opposite signs), to the last bit of double.
-template <class G>
-double root_between(G g, double a, double b) {
-  const auto r = boost::math::tools::bisect(g, a, b, boost::math::tools::eps_tolerance<double>());
-  return 0.5 * (r.first + r.second);
 }
 
 DerivativeShape grad_shape() {

@@ -127,8 +127,9 @@ Implementation make_finite_difference(std::string_view forward_name) {
   impl.name = fmt::format("fd:{}", forward_name);
   impl.summary = fmt::format(
       "Central difference (F(x+h) - F(x-h))/(x+ - x-) of {}'s forward F, in double, rounded once; "
-      "h = 2^round(log2(cbrt(3u) l(x))), u = 2^-p, l = max(1, x) (GELU, x >= 0), "
-      "1/max(1, |x|) (GELU, x < 0), 1 (tanh); NaN at +-inf.",
+      "h = 2^round(log2(cbrt(3u) l(x))), u = 2^-p, l(x) the length over which the function "
+      "changes character (its family states it: max(1, x) for GELU, SiLU, Softplus, Mish at "
+      "x >= 0; 1/max(1, |x|) for GELU at x < 0; 1 for tanh); NaN at +-inf.",
       base.name);
   impl.used_in =
       "Numerical gradient checks of a hand-written backward (torch.autograd.gradcheck, "

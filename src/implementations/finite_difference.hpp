@@ -22,7 +22,8 @@
 // derivative near 1), ~2^-5 in bf16 (~2 ULP), ~2^-15 in fp32 (~300 ULP). Each family states
 // l(x) for its forwards, with the reasoning (FunctionSpec::finite_difference_length): for GELU
 // it grows with x >= 0 (f ~ x, rounding grows with |f|) and shrinks as 1/|x| in the left tail
-// (f ~ phi(x)/x^2 varies on that scale); for tanh it is 1.
+// (f ~ phi(x)/x^2 varies on that scale); for tanh it is 1; for SiLU, Softplus and Mish max(1, x)
+// for x >= 0 and 1 in the left tail (e^x varies on a scale of 1); for ReLU^2 max(1, |x|).
 // x+- are rounded to F; when the step is below x's spacing they are x's neighbours. At the
 // largest finite value the difference is one-sided. D is NaN at +-inf (undefined there).
 #pragma once

@@ -32,10 +32,13 @@ struct FormulaKernels {
   TracePtr trace_for(Arithmetic a, const Format& f) const;
 };
 
-// One formula set of one function.
+// One formula set of one function, and where kernels write it that way (a family that cites its
+// sources here has them listed under the reports that grade it; empty for the first six
+// functions, whose entries' own texts say it).
 struct CatalogueFormula {
   std::string_view set;
   FormulaKernels kernels;
+  std::string_view source = {};
 };
 
 namespace detail {

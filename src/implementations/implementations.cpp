@@ -9,10 +9,10 @@
 namespace gelucheck {
 namespace {
 
-// The kernels of formula set `set` for `fn`, when fn has that set (function_spec.hpp).
-const FormulaKernels* formula_of(Function fn, std::string_view set) {
+// Formula set `set` of `fn`, when fn has that set (function_spec.hpp).
+const CatalogueFormula* formula_of(Function fn, std::string_view set) {
   for (const CatalogueFormula& c : fn.spec().formulas)
-    if (c.set == set) return &c.kernels;
+    if (c.set == set) return &c;
   return nullptr;
 }
 
@@ -20,7 +20,7 @@ const FormulaKernels* formula_of(Function fn, std::string_view set) {
 // approximates it (the tanh form computed where the exact GELU is asked for).
 enum class FormulaOf { function, approximating_form };
 
-const FormulaKernels* formula_for(Function fn, std::string_view set, FormulaOf of) {
+const CatalogueFormula* formula_for(Function fn, std::string_view set, FormulaOf of) {
   if (of == FormulaOf::function) return formula_of(fn, set);
   if (!has_other_form(fn) || approximates_other_form(fn)) return nullptr;
   return formula_of(other_form_of(fn), set);
@@ -35,17 +35,22 @@ Implementation formula_entry(std::string name, std::string summary, std::string 
   impl.used_in = std::move(used_in);
   impl.kernel_for = [set, arithmetic, of](Function fn, const Format& f,
                                           const Domain*) -> BatchKernel {
-    const FormulaKernels* k = formula_for(fn, set, of);
-    const KernelPtr kernel = k ? k->kernel_for(arithmetic, f) : nullptr;
+    const CatalogueFormula* c = formula_for(fn, set, of);
+    const KernelPtr kernel = c ? c->kernels.kernel_for(arithmetic, f) : nullptr;
     if (!kernel) return {};
     return kernel;
   };
   impl.trace_for = [set, arithmetic, of](Function fn,
                                          const Format& f) -> std::function<const char*(uint32_t)> {
-    const FormulaKernels* k = formula_for(fn, set, of);
-    const TracePtr trace = k ? k->trace_for(arithmetic, f) : nullptr;
+    const CatalogueFormula* c = formula_for(fn, set, of);
+    const TracePtr trace = c ? c->kernels.trace_for(arithmetic, f) : nullptr;
     if (!trace) return {};
     return trace;
+  };
+  impl.formula_set = std::string(set);
+  impl.source_for = [set, of](Function fn) -> std::string_view {
+    const CatalogueFormula* c = formula_for(fn, set, of);
+    return c ? c->source : std::string_view();
   };
   return impl;
 }
@@ -142,6 +147,65 @@ std::vector<Implementation> make_catalogue() {
   c.push_back(formula_entry(
       "native_exp_tanh", "exp_tanh with every operation rounded to the format.",
       "A naive tanh written in half/bfloat16 arithmetic.", "exp_tanh", Arithmetic::native));
+  // The activations after GELU (functions/silu.cpp, softplus.cpp, mish.cpp, relu2.cpp; their
+  // textbook forms are the generic entries above). Each family file cites the source of each
+  // formula set.
+  c.push_back(formula_entry(
+      "silu_mul_sigmoid",
+      std::string("SiLU as x*sigmoid(x), sigmoid = 1/(1+exp(-x)); derivative s + x*(s*(1-s)) as "
+                  "autodiff derives it, in float.") +
+          kWiden,
+      "jax.nn.silu (jax/_src/nn/functions.py; gradient by autodiff of lax.logistic), "
+      "Liger-Kernel's and Unsloth's SwiGLU Triton kernels (forward).",
+      "mul_sigmoid", Arithmetic::float32));
+  c.push_back(formula_entry(
+      "softplus_naive",
+      std::string("Softplus as log(1+exp(x)), no threshold; derivative (1/(1+e))*e, e = exp(x), "
+                  "as autodiff derives it, in float.") +
+          kWiden,
+      "The definition written directly; ggml's CUDA op_softplus and darknet's CPU softplus "
+      "write logf(1+expf(x)) behind an x > 20 guard. exp overflows above 88.7 (fp32).",
+      "naive", Arithmetic::float32));
+  c.push_back(formula_entry(
+      "softplus_stable",
+      std::string("Softplus as max(x,0) + log1p(exp(-abs(x))); derivative exp(x - softplus(x)), "
+                  "in float.") +
+          kWiden,
+      "jax.nn.softplus = logaddexp(x, 0) and its JVP (jax/_src/lax/other.py); ONNX Runtime's "
+      "CPU Softplus and OpenCV's BNLL use the same split.",
+      "stable", Arithmetic::float32));
+  c.push_back(formula_entry(
+      "mish_rewrite",
+      std::string("Mish as x*n/(n+2), n = e*e + 2e, e = exp(x) (x - 2x/(n+2) for x > -0.6); "
+                  "derivative as darknet's CUDA backward: sp = log1pf(expf(x)) (x if x > 20, "
+                  "expf(x) if x < -20), x*((1-tanh(sp)^2)*(-expm1(-sp))) + tanh(sp); in float.") +
+          kWiden,
+      "darknet's CUDA mish_yashas2 and gradient_array_mish_kernel (src/activation_kernels.cu), "
+      "OpenCV's CUDA MishFunctor (modules/dnn/src/cuda/functors.hpp); __expf and __fdividef "
+      "there are exact expf and division here.",
+      "n_rewrite", Arithmetic::float32));
+  c.push_back(formula_entry(
+      "mish_tfa",
+      std::string("Mish with TensorFlow's softplus thresholds (log(eps)+2: x above -13.94, "
+                  "exp(x) below 13.94 in float, log(exp(x)+1) between), x*tanh(sp); derivative "
+                  "x*((1-tanh(sp)^2)*(1-exp(-sp))) + tanh(sp), in float.") +
+          kWiden,
+      "TensorFlow Addons' Mish and MishGrad kernels (tensorflow_addons/custom_ops/activations/"
+      "cc/kernels/mish_op.h).",
+      "tfa", Arithmetic::float32));
+  c.push_back(formula_entry(
+      "native_softplus_stable", "softplus_stable with every operation rounded to the format.",
+      "The stable softplus in a native half/bfloat16 kernel.", "stable", Arithmetic::native));
+  c.push_back(formula_entry(
+      "native_mish_rewrite", "mish_rewrite with every operation rounded to the format.",
+      "The fast Mish rewrite in a native half/bfloat16 kernel.", "n_rewrite", Arithmetic::native));
+  c.push_back(formula_entry(
+      "native_mish_tfa",
+      "mish_tfa with every operation rounded to the format (thresholds from the format's "
+      "epsilon: 4.93 in fp16, 2.84 in bf16).",
+      "TensorFlow Addons' Mish with T = Eigen::half or bfloat16, whose arithmetic rounds every "
+      "operation to T (registration for those types unverified).",
+      "tfa", Arithmetic::native));
   return c;
 }
 

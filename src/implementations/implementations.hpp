@@ -34,6 +34,11 @@ struct Implementation {
   // the same as kernel_for's.
   std::function<std::function<const char*(uint32_t x)>(Function fn, const Format& f)> trace_for;
 
+  // Catalogue entries: the formula set (implementations/formula.hpp), and where kernels write
+  // fn's formula of that set, if its family says (empty otherwise, and for other schemes).
+  std::string formula_set;
+  std::function<std::string_view(Function fn)> source_for;
+
   bool supports(Function fn, const Format& f) const { return bool(kernel_for(fn, f, nullptr)); }
 };
 

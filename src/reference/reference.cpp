@@ -139,8 +139,11 @@ std::optional<RefValue> special(const FunctionSpec& s, const Format& f, double x
   if (std::isinf(x))
     return exact_result(f,
                         x > 0 ? s.specials.at_positive_infinity : s.specials.at_negative_infinity);
-  if (x == 0) return exact_result(f, s.specials.zero_is_signed ? x : s.specials.at_zero);
-  return std::nullopt;
+  if (x == 0) {
+    if (s.specials.zero_is_signed) return exact_result(f, x);
+    if (s.specials.at_zero) return exact_result(f, *s.specials.at_zero);
+  }
+  return std::nullopt;  // f(0) is not a double (softplus(0) = ln 2): the tiers decide it
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,6 +416,12 @@ FastValue fast_value_at(const FunctionSpec& s, double x) {
 [[gnu::always_inline]] inline bool fast_decision(const Format& f, const FastValue& v,
                                                  RefValue& out) {
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return false;
+  if (v.exact) {
+    const DD r = two_sum(v.a, v.d);  // a + d exactly
+    const auto e = decide(f, r, r);
+    if (e) out = *e;
+    return e.has_value();
+  }
   // Widen b so that fl(d -+ b) still brackets d* (the subtraction rounds by <= u), and by 2^-1070
   // (16 of double's smallest subnormals) against underflow in the formulas, whose roundings in
   // the subnormal range each err by at most half of one.
@@ -459,6 +468,7 @@ namespace {
                                                   const ReferencePlan& plan,
                                                   ReferenceCounters& counters, RefValue& out) {
   if (!std::isfinite(x) || x == 0) {
+    if (x == 0 && s.specials.zero_by_tiers()) return false;  // f(0) is not a double
     ++counters.special;
     out = *special(s, f, x);
   } else if (x >= plan.tails.positive || x <= plan.tails.negative) {
@@ -565,6 +575,13 @@ std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, dou
   if (special(s, f, x) || tail(s, f, x) || head_holds(s, f, x)) return std::nullopt;
   const FastValue v = fast_value_at(s, x);
   if (!std::isfinite(v.d) || !std::isfinite(v.b)) return std::nullopt;
+  if (v.exact) {  // the enclosure must be the point a + d itself: ratio 0, else a violation
+    const auto e = s.mpfr.at[1](x);
+    const DD c = two_sum(v.a, v.d);
+    const bool same =
+        e && e->lo.hi == c.hi && e->lo.lo == c.lo && e->hi.hi == c.hi && e->hi.lo == c.lo;
+    return same ? 0.0 : INFINITY;
+  }
   // An upper bound on |r - (a + d)| / b from an MPFR enclosure [lo, hi] of r, computed exactly
   // from the double-double ends: max(hi - c, c - lo) / b, c = a + d; used once the enclosure is
   // narrower than b/128. 134 bits resolve most bounds; small ones (d can be 2^-298 |a|, tanh_grad
@@ -595,10 +612,7 @@ std::string detail::last_step_decimal(mpfr_srcptr v, int digits) {
 std::string exact_decimal(Function fn, double x, int digits) {
   const FunctionSpec& s = fn.spec();
   if (std::isnan(x)) return "nan";
-  if (std::isinf(x) || x == 0) {
-    const RefValue r = *special(s, fp32, x);
-    return fmt::format("{}", r.exact);
-  }
+  if (const auto r = special(s, fp32, x)) return fmt::format("{}", r->exact);
   if (const auto t = tail_bound(s, x); t && t->log2_delta < -1000) {
     if (t->asymptote == 0)
       return fmt::format("{}0 (|f(x)| < 2^{:.0f}, analytic tail bound)",

@@ -2,7 +2,25 @@
 
 #include <sleef.h>
 
+#include <cmath>
+
 namespace gelucheck {
+
+double sleef_one(SleefFunction fn, double x) {
+  switch (fn) {
+    case SleefFunction::erf:
+      return Sleef_erf_u10(x);
+    case SleefFunction::erfc:
+      return Sleef_erfc_u15(x);
+    case SleefFunction::exp:
+      return Sleef_exp_u10(x);
+    case SleefFunction::tanh:
+      return Sleef_tanh_u10(x);
+    case SleefFunction::log1p:
+      return Sleef_log1p_u10(x);
+  }
+  return NAN;
+}
 
 #if defined(__x86_64__)
 namespace detail {
@@ -30,6 +48,8 @@ void sleef_batch_sse2(SleefFunction fn, const double* in, double* out, size_t n)
       return run(Sleef_expd2_u10sse2);
     case SleefFunction::tanh:
       return run(Sleef_tanhd2_u10sse2);
+    case SleefFunction::log1p:
+      return run(Sleef_log1pd2_u10sse2);
   }
 }
 }  // namespace
@@ -44,22 +64,7 @@ const char* sleef_batch_variant() { return has_avx2() ? "avx2" : "sse2"; }
 #else
 
 void sleef_batch(SleefFunction fn, const double* in, double* out, size_t n) {
-  double (*f)(double) = nullptr;
-  switch (fn) {
-    case SleefFunction::erf:
-      f = Sleef_erf_u10;
-      break;
-    case SleefFunction::erfc:
-      f = Sleef_erfc_u15;
-      break;
-    case SleefFunction::exp:
-      f = Sleef_exp_u10;
-      break;
-    case SleefFunction::tanh:
-      f = Sleef_tanh_u10;
-      break;
-  }
-  for (size_t i = 0; i < n; ++i) out[i] = f(in[i]);
+  for (size_t i = 0; i < n; ++i) out[i] = sleef_one(fn, in[i]);
 }
 
 const char* sleef_batch_variant() { return "scalar"; }

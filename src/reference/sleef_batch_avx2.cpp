@@ -28,6 +28,8 @@ void sleef_batch_avx2(int fn, const double* in, double* out, size_t n) {
       return run(Sleef_expd4_u10avx2);
     case 3:
       return run(Sleef_tanhd4_u10avx2);
+    case 4:
+      return run(Sleef_log1pd4_u10avx2);
   }
 }
 

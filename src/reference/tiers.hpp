@@ -88,6 +88,11 @@ inline constexpr double L = 8 * u;
 
 struct FastValue {
   double a, d, b;
+  // a + d is the value itself, no error at all (relu2: x*x of a 24-bit x is exact in double).
+  // The decision then takes the degenerate interval [a + d, a + d], so exact ties round to even
+  // and the side is 0; without the flag b is widened against underflow (fast_decision), which an
+  // exact value on a midpoint would never get past.
+  bool exact = false;
 };
 
 // The fast formulas take their SLEEF values from `sleef`, called as sleef(SleefFunction,
@@ -212,6 +217,11 @@ std::optional<DDInterval> enclose_at(double x) {
   if (!mpfr_number_p(e.value.backend().data()) || !mpfr_number_p(e.bound.backend().data()))
     return std::nullopt;
   mp::number<mp::mpfr_float_backend<D + 20, mp::allocate_stack>, mp::et_off> lo, hi;
+  if (mpfr_zero_p(e.bound.backend().data())) {  // exact (relu2): the point, a zero's sign kept
+    mpfr_set(lo.backend().data(), e.value.backend().data(), MPFR_RNDN);
+    mpfr_set(hi.backend().data(), e.value.backend().data(), MPFR_RNDN);
+    return DDInterval{to_dd(lo.backend().data(), -1), to_dd(hi.backend().data(), +1)};
+  }
   mpfr_sub(lo.backend().data(), e.value.backend().data(), e.bound.backend().data(), MPFR_RNDD);
   mpfr_add(hi.backend().data(), e.value.backend().data(), e.bound.backend().data(), MPFR_RNDU);
   return DDInterval{to_dd(lo.backend().data(), -1), to_dd(hi.backend().data(), +1)};

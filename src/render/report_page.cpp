@@ -10,6 +10,7 @@
 
 #include "analysis/other_form.hpp"
 #include "functions/function.hpp"
+#include "render/comparison_render.hpp"
 #include "render/gradient_render.hpp"
 #include "render/saturation_render.hpp"
 #include "render/svg_plot.hpp"
@@ -680,7 +681,18 @@ void summary_section(Page& page, const ReportData& data) {
     blocks.push_back(
         "Backwards against the exact derivative, with the condition-aware envelope:\n\n" +
         gradient_summary(*data.gradients));
+  if (data.request->has(ReportSection::comparison))
+    blocks.insert(blocks.begin(), when_to_use(data));
   page.body += join(blocks, "\n", "");
+}
+
+// The functions side by side, and its CSVs.
+void comparison_section(Page& page, const ReportData& data) {
+  page.section("The functions side by side", "the-functions-side-by-side");
+  page.body += comparison_markdown(data);
+  std::vector<std::string> links;
+  for (auto& [name, csv] : comparison_csv(data)) links.push_back(page.data(name, std::move(csv)));
+  page.body += "\nData: " + join(links, ", ") + "\n";
 }
 
 // The ULP error table, and its CSV.
@@ -840,6 +852,31 @@ void implementations_section(Page& page, const ReportData& data) {
   if (rq.has(ReportSection::forms)) listed.push_back(&approximating_form_correctly_rounded());
   for (const Implementation* i : listed)
     page.body += fmt::format("| `{}` | {} | {} |\n", i->name, i->summary, i->used_in);
+  // Where each function's formula of each set is written, where its family cites it.
+  std::string sources;
+  std::vector<Function> fns;
+  for (Function fn : rq.functions)
+    for (Function g : {fn, derivative_of(fn)})
+      if (std::find(fns.begin(), fns.end(), g) == fns.end()) fns.push_back(g);
+  for (Function fn : fns) {
+    std::vector<std::pair<std::string_view, std::vector<std::string>>> sets;  // source, names
+    for (const Implementation* i : listed) {
+      const std::string_view source = i->source_for ? i->source_for(fn) : std::string_view();
+      if (source.empty()) continue;
+      auto it =
+          std::find_if(sets.begin(), sets.end(), [&](const auto& s) { return s.first == source; });
+      if (it == sets.end()) it = sets.insert(sets.end(), {source, {}});
+      it->second.push_back(fmt::format("`{}`", i->name));
+    }
+    for (const auto& [source, names] : sets)
+      sources += fmt::format("| {} | {} | {} |\n", name_of(fn), join(names, ", "), source);
+  }
+  if (!sources.empty())
+    page.body +=
+        "\nThe formula each implementation computes, per function, and where kernels write it "
+        "so (the family files in `src/functions/` cite each):\n\n"
+        "| function | implementations | formula, and where it is used |\n|---|---|---|\n" +
+        sources;
 }
 
 // How to get the same page again.
@@ -854,13 +891,14 @@ void reproduce_section(Page& page, const ReportData& data) {
       rq.spec_path, rq.spec_path, rq.spec_path, inputs_text(rq));
 }
 
-// The sections a spec can ask for, in page order (kAllReportSections), each written by one
-// function.
+// The sections a spec can ask for, in page order, each written by one function: the comparison
+// first (what a reader acts on), then kAllReportSections' order.
 struct SectionWriter {
   ReportSection section;
   void (*write)(Page& page, const ReportData& data);
 };
 constexpr SectionWriter kSectionWriters[] = {
+    {ReportSection::comparison, comparison_section},
     {ReportSection::table, table_section},
     {ReportSection::ulp_plots, ulp_plots_section},
     {ReportSection::histograms, histograms_section},

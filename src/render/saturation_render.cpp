@@ -21,10 +21,6 @@ std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) 
   return x;
 }
 
-namespace {
-
-// --- the summary line of each implementation, from the report's data -------------------------
-
 std::string interval_text(const Format& f, uint32_t first, uint32_t last) {
   const uint32_t max = f.max_finite_bits(), neg_max = f.sign_mask() | max;
   if (first == last) return "x = " + to_shortest_decimal(f, first);
@@ -32,6 +28,10 @@ std::string interval_text(const Format& f, uint32_t first, uint32_t last) {
   if (last == max) return "x >= " + to_shortest_decimal(f, first);
   return fmt::format("x in [{}, {}]", to_shortest_decimal(f, first), to_shortest_decimal(f, last));
 }
+
+namespace {
+
+// --- the summary line of each implementation, from the report's data -------------------------
 
 std::string inputs_text(const Zone& z) {
   return fmt::format("{}{} input{}", z.estimated ? "~" : "", z.inputs, z.inputs == 1 ? "" : "s");

@@ -20,4 +20,7 @@ std::string saturation_summary(const SaturationReport& r, const ImplementationSa
 // "x >= 5.5", "x in [+0, 0.0003]", ...: the inputs a plateau covers.
 std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p);
 
+// "x = 3", "x <= -5.5", "x >= 88.72", "x in [-87.3, -16.6]": the inputs first..last of a zone.
+std::string interval_text(const Format& f, uint32_t first, uint32_t last);
+
 }  // namespace gelucheck

@@ -23,11 +23,11 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   const double yv = to_double(f, y);
   const double cr = to_double(f, ref.correctly_rounded);
   const bool r_nan = std::isnan(ref.exact);
-  const bool r_inf = std::isinf(ref.exact);
+  const bool r_inf = std::isinf(ref.exact) || std::isinf(cr);  // remark 6: overflow is +-inf
   if (r_nan || std::isnan(yv)) {
     p.outcome = (r_nan && std::isnan(yv)) ? Outcome::special : Outcome::nan;
   } else if (r_inf || std::isinf(yv)) {
-    p.outcome = (yv == ref.exact) ? Outcome::special : Outcome::nonfinite;
+    p.outcome = (r_inf && yv == cr) ? Outcome::special : Outcome::nonfinite;
   } else {
     p.outcome = Outcome::finite;
   }

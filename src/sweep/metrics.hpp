@@ -16,10 +16,14 @@
 //  5. The ULP error is defined only when y and r are both finite. Infinite or NaN results, and
 //     zeros of the wrong sign, are counted in categories of their own (Outcome, zero_sign), never
 //     folded into means as huge numbers. A wrong-signed zero still has its (tiny) ULP error.
+//  6. An r beyond the format's range (relu2 at x >= 256 in fp16: 65536 > 65504 + 16) rounds to
+//     +-inf, and is treated as that infinity: y equal to it is the correct result (no error),
+//     any other y is counted with the non-finite outcomes, as y = inf is where r is in range.
 //
 // Absolute error y - r and relative error (y - r)/|r| use the same r.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "fp/format.hpp"
@@ -48,6 +52,14 @@ struct PointRecord {
 };
 
 PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
+
+// y is the correctly rounded value and that value is finite (remarks 5 and 6): the case the
+// statistics count without compare().
+[[gnu::always_inline]] inline bool finite_and_correctly_rounded(const Format& f, uint32_t y,
+                                                                const RefValue& ref) {
+  return y == ref.correctly_rounded && std::isfinite(ref.exact) &&
+         std::isfinite(to_double(f, ref.correctly_rounded));
+}
 
 // ulp_error alone, for callers that have y and the reference as numbers.
 inline double ulp_error(double y, const RefValue& ref) {

@@ -128,7 +128,7 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
 }
 
 void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
-  if (y != ref.correctly_rounded || !std::isfinite(ref.exact)) {
+  if (!finite_and_correctly_rounded(f, y, ref)) {
     add(f, compare(f, x, y, ref));
     return;
   }
@@ -233,7 +233,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     size_t m = 0, z = 0;
     for (size_t i = start; i < end; ++i) {
       const RefValue& r = ref[i];
-      if (y[i] != r.correctly_rounded || !std::isfinite(r.exact)) {
+      if (!finite_and_correctly_rounded(f, y[i], r)) {
         add(f, compare(f, x[i], y[i], r));
         continue;
       }
