@@ -1,9 +1,11 @@
 #!/bin/sh
 # The sanitized half of CI: builds everything with Clang, AddressSanitizer + UBSan (leak detection
 # on) and libFuzzer coverage in build-sanitize/, runs the fast tests there (every ctest except the
-# mpmath comparisons, the examples and the two long numeric sweeps of the reference, which the
-# Release run covers; reports_fresh included), then each fuzz target for
-# FUZZ_SECONDS (default 60) on its seed corpus, two at a time; any finding fails the script.
+# mpmath comparisons, the examples, the two long numeric sweeps of the reference and the whole
+# report check, which the Release run covers), checks that the report whose kernels produce the
+# most NaN and infinite results (stable_rewrites) and the exhaustive 16-bit one come out
+# byte-identical to the committed (Release) ones, then runs each fuzz target for FUZZ_SECONDS
+# (default 60) on its seed corpus, two at a time; any finding fails the script.
 # Usage: scripts/run-sanitized.sh [FUZZ_SECONDS]
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,7 +18,9 @@ cmake --build build-sanitize -j "$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-sanitize && ctest --output-on-failure -j "$(nproc)" \
-  -E "mpmath|^examples_|fast tier's error bound holds|tiered and pure-MPFR")
+  -E "mpmath|^examples_|fast tier's error bound holds|tiered and pure-MPFR|^reports_fresh$")
+build-sanitize/gelucheck report --check analyses/stable_rewrites.toml \
+  analyses/all_functions_16bit.toml
 
 # Fuzzing: a copy of each seed corpus grows in build-sanitize/fuzz-corpus (the committed seeds
 # stay as they are); a crash, a leak, a timeout (10 s per input) or an out-of-memory is a finding.
