@@ -73,14 +73,6 @@ double round_to_precision(double x, int precision, int min_quantum_log2, int sti
   return x < 0 ? -r : r;
 }
 
-double round_value(const Format& f, double x) {
-  if (!std::isfinite(x)) return x;
-  const double r = round_bits(x, f.precision(), f.min_subnormal_log2(), nullptr);
-  if (std::fabs(r) > to_double(f, f.max_finite_bits()))
-    return f.has_infinity() ? std::copysign(INFINITY, x) : std::numeric_limits<double>::quiet_NaN();
-  return r;
-}
-
 uint32_t round_to_format_general(const Format& f, double x, int sticky) {
   if (sticky == 0 || !std::isfinite(x)) return encode_value(f, round_value(f, x));
   return encode_value(f, round_to_precision(x, f.precision(), f.min_subnormal_log2(), sticky));

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -211,8 +212,17 @@ inline uint32_t round_to_format(const Format& f, double x, int sticky = 0) {
   return round_to_format_general(f, x, sticky);
 }
 
-// The value round_to_format gives, as a double (+-inf on overflow, NaN for NaN).
-double round_value(const Format& f, double x);
+// The value round_to_format gives, as a double (+-inf on overflow, NaN for NaN). Inline, with
+// binary32 done by the hardware's conversion: Native<fp32> arithmetic rounds every operation.
+[[gnu::always_inline]] inline double round_value(const Format& f, double x) {
+  if (f.exponent_bits == 8 && f.fraction_bits == 23 && f.specials == Specials::ieee)
+    return static_cast<double>(static_cast<float>(x));  // one rounding, to nearest even
+  if (!std::isfinite(x)) return x;
+  const double r = round_bits(x, f.precision(), f.min_subnormal_log2(), nullptr);
+  if (std::fabs(r) > to_double(f, f.max_finite_bits()))
+    return f.has_infinity() ? std::copysign(INFINITY, x) : std::numeric_limits<double>::quiet_NaN();
+  return r;
+}
 
 // Same rounding, to `precision` significant bits with the quantum never below 2^min_quantum_log2,
 // returning the rounded value (no overflow). Used for rounding to finer grids than the format.
