@@ -4,8 +4,8 @@
 // table keeps (correctly rounded count, max |ULP| and where, mean |ULP|, non-finite results).
 // Nothing here is certified: the double reference is within a few ULP of double, rounded to float
 // it is not always the correctly rounded value, and ULP errors are taken at the double's binade.
-// It exists to put gelucheck's speed beside a loop with no guarantees (scripts/bench-plain-loop.sh).
-// Usage: gelucheck_plain_loop [THREADS]
+// It exists to put gelucheck's speed beside a loop with no guarantees
+// (scripts/bench-plain-loop.sh). Usage: gelucheck_plain_loop [THREADS]
 #include <omp.h>
 
 #include <algorithm>
