@@ -174,60 +174,121 @@ std::vector<BinnedView> empty_views(const ReportRequest& rq, size_t format_index
   return views;
 }
 
-// What a sink bins, per input: |ULP error| of the implementation's result; |correctly rounded
+// What a report bins, per input: |ULP error| of the implementation's result; |correctly rounded
 // value| of the function; or the exact gap between another function and this one in ULPs of the
 // format, ulp_error(r_other, r) (metrics.hpp), from both references on their 2^-10 ULP grids.
 enum class BinnedQuantity { ulp_error, value, gap };
 
-struct BinningSink {
-  const Format* format;
-  std::vector<BinnedView>* views;
-  std::vector<Binner> binners;
-  BinnedQuantity quantity;
-  Function other;                         // gap only
-  const RefValue* other_table = nullptr;  // gap only: 16-bit formats
-  ReferenceMode mode = ReferenceMode::tiered;
+struct BinnedPass {
+  BinnedQuantity quantity = BinnedQuantity::ulp_error;
+  Function other;                  // gap only
   uint64_t zeros = 0, inputs = 0;  // value only: inputs where the value is +-0
+};
 
-  BinningSink(const Format& f, std::vector<BinnedView>& v, BinnedQuantity q)
-      : format(&f), views(&v), quantity(q) {
-    for (const BinnedView& b : v) binners.emplace_back(f, b.edges);
+// The bins of one chunk: counts add and extremes merge (ties to the smaller input), so chunks
+// can be binned in any order and merged, like the statistics.
+struct ChunkBins {
+  std::vector<BinnedView> views;
+  std::vector<Binner> binners;
+  uint64_t zeros = 0, inputs = 0;
+  ChunkBins(const Format& f, const std::vector<BinnedView>& empty) : views(empty) {
+    for (const BinnedView& b : views) binners.emplace_back(f, b.edges);
   }
-  void operator()(size_t impl, std::span<const PointRecord> records) {
-    for (const PointRecord& p : records) {
-      // The quantity and whether it is defined (finite).
-      double q = NAN;
-      bool nonfinite = false;
-      switch (quantity) {
-        case BinnedQuantity::ulp_error:
-          if (p.outcome == Outcome::finite) q = std::fabs(p.ulp_error);
-          nonfinite = p.outcome == Outcome::nonfinite || p.outcome == Outcome::nan;
-          break;
-        case BinnedQuantity::value: {
-          ++inputs;
-          if (is_zero(*format, p.ref.correctly_rounded)) ++zeros;
-          const double r = to_double(*format, p.ref.correctly_rounded);
-          if (std::isfinite(r)) q = std::fabs(r);
-          break;
-        }
-        case BinnedQuantity::gap: {
-          const RefValue o = other_table ? other_table[p.x] : reference(other, *format, p.x, mode);
-          if (std::isfinite(o.exact) && std::isfinite(p.ref.exact))
-            q = std::fabs(ulp_error(o.exact, p.ref));
-          break;
-        }
-      }
-      for (size_t v = 0; v < binners.size(); ++v) {
-        const int bin = binners[v].bin_of(p.x);
-        if (bin < 0) continue;
-        BinnedSeries& s = (*views)[v].series[impl];
-        ++s.inputs[size_t(bin)];
-        if (!std::isnan(q)) s.max_abs[size_t(bin)].offer(q, p.x, ordinal(*format, p.x));
-        if (nonfinite) ++s.nonfinite[size_t(bin)];
-      }
+  void add(const Format& f, size_t series, uint32_t x, double q, bool nonfinite) {
+    for (size_t v = 0; v < binners.size(); ++v) {
+      const int bin = binners[v].bin_of(x);
+      if (bin < 0) continue;
+      BinnedSeries& s = views[v].series[series];
+      ++s.inputs[size_t(bin)];
+      if (!std::isnan(q)) s.max_abs[size_t(bin)].offer(q, x, ordinal(f, x));
+      if (nonfinite) ++s.nonfinite[size_t(bin)];
     }
   }
+  void merge_into(std::vector<BinnedView>& total) const {
+    for (size_t v = 0; v < views.size(); ++v)
+      for (size_t k = 0; k < views[v].series.size(); ++k) {
+        const BinnedSeries& from = views[v].series[k];
+        BinnedSeries& to = total[v].series[k];
+        for (size_t b = 0; b < from.inputs.size(); ++b) {
+          to.inputs[b] += from.inputs[b];
+          to.max_abs[b].merge(from.max_abs[b]);
+          to.nonfinite[b] += from.nonfinite[b];
+        }
+      }
+  }
 };
+
+// One pass of the engine over a domain: each implementation's table statistics and, per x-bin of
+// every view, the quantity's largest magnitude, without per-point records.
+std::vector<ErrorStats> binned_sweep(Function fn, const Domain& domain,
+                                     std::span<const Implementation* const> impls,
+                                     const SweepOptions& options, std::vector<BinnedView>& views,
+                                     BinnedPass& pass) {
+  const Format& f = domain.format();
+  const size_t n_impl = impls.size();
+  std::vector<ErrorStats> totals(n_impl);
+  const RefValue* other_table =
+      pass.quantity == BinnedQuantity::gap
+          ? reference_table(pass.other, f, options.reference_mode, options.threads)
+          : nullptr;
+  evaluate({fn, &domain, impls, true, true}, options, [&](uint64_t) {
+    struct PerChunk {
+      std::vector<ErrorStats> stats;
+      ChunkBins bins;
+      std::vector<RefValue> other;
+    };
+    auto c = std::make_shared<PerChunk>(PerChunk{std::vector<ErrorStats>(n_impl), {f, views}, {}});
+    ChunkTask task;
+    task.slice = [c, &f, &pass, &options, other_table, n_impl](const Slice& s) {
+      const size_t n = s.x.size();
+      if (pass.quantity == BinnedQuantity::gap && !other_table) {
+        c->other.resize(n);
+        reference_batch(pass.other, f, s.x, c->other, options.reference_mode);
+      }
+      for (size_t k = 0; k < n_impl; ++k) {
+        c->stats[k].add_batch(f, s.x, s.y[k], s.ref);
+        for (size_t i = 0; i < n; ++i) {
+          const RefValue& r = s.ref[i];
+          double q = NAN;
+          bool nonfinite = false;
+          switch (pass.quantity) {
+            case BinnedQuantity::ulp_error: {
+              const Outcome o = outcome_of(f, s.y[k][i], r);
+              if (o == Outcome::finite) q = std::fabs(ulp_error(to_double(f, s.y[k][i]), r));
+              nonfinite = o == Outcome::nonfinite || o == Outcome::nan;
+              break;
+            }
+            case BinnedQuantity::value: {
+              ++c->bins.inputs;
+              if (is_zero(f, r.correctly_rounded)) ++c->bins.zeros;
+              const double v = to_double(f, r.correctly_rounded);
+              if (std::isfinite(v)) q = std::fabs(v);
+              break;
+            }
+            case BinnedQuantity::gap: {
+              const RefValue& o = other_table ? other_table[s.x[i]] : c->other[i];
+              if (std::isfinite(o.exact) && std::isfinite(r.exact))
+                q = std::fabs(ulp_error(o.exact, r));
+              break;
+            }
+          }
+          c->bins.add(f, k, s.x[i], q, nonfinite);
+        }
+      }
+    };
+    task.done = [c, &totals, &views, &pass, n_impl] {
+      for (size_t k = 0; k < n_impl; ++k) {
+        c->stats[k].flush();
+        totals[k].merge(c->stats[k]);
+      }
+      c->bins.merge_into(views);
+      pass.zeros += c->bins.zeros;
+      pass.inputs += c->bins.inputs;
+    };
+    return task;
+  });
+  return totals;
+}
 
 std::vector<const Implementation*> supporting(const std::vector<const Implementation*>& impls,
                                               Function fn, const Format& f) {
@@ -275,8 +336,8 @@ ReportData run_report(const ReportRequest& rq) {
         std::vector<ErrorStats> stats;
         if (binned) {
           part.views = empty_views(rq, fi, impls.size());
-          BinningSink sink(f, part.views, BinnedQuantity::ulp_error);
-          stats = run_sweep(fn, rq.domains[fi], impls, rq.options, std::ref(sink));
+          BinnedPass pass;
+          stats = binned_sweep(fn, rq.domains[fi], impls, rq.options, part.views, pass);
         } else {
           stats = run_sweep(fn, rq.domains[fi], impls, rq.options);
         }
@@ -312,12 +373,9 @@ ReportData run_report(const ReportRequest& rq) {
       for (size_t fi = 0; fi < rq.formats.size(); ++fi) {
         const Format& f = *rq.formats[fi];
         FormsPart part{e, &f, {}, empty_views(rq, fi, 1)};
-        BinningSink sink(f, part.views, BinnedQuantity::gap);
-        sink.other = other_form_of(e);
-        sink.mode = rq.options.reference_mode;
-        sink.other_table =
-            reference_table(sink.other, f, rq.options.reference_mode, rq.options.threads);
-        auto stats = run_sweep(e, rq.domains[fi], std::span(&impl, 1), rq.options, std::ref(sink));
+        BinnedPass pass{BinnedQuantity::gap, other_form_of(e)};
+        auto stats =
+            binned_sweep(e, rq.domains[fi], std::span(&impl, 1), rq.options, part.views, pass);
         part.row = {e, &f, impl, rq.domains[fi].describe(), std::move(stats[0])};
         data.forms.push_back(std::move(part));
       }
@@ -329,10 +387,10 @@ ReportData run_report(const ReportRequest& rq) {
       for (size_t fi = 0; fi < rq.formats.size(); ++fi) {
         const Format& f = *rq.formats[fi];
         LandscapePart part{d, &f, empty_views(rq, fi, 1), 0, 0};
-        BinningSink sink(f, part.views, BinnedQuantity::value);
-        run_sweep(d, rq.domains[fi], std::span(&exact, 1), rq.options, std::ref(sink));
-        part.zeros = sink.zeros;
-        part.inputs = sink.inputs;
+        BinnedPass pass{BinnedQuantity::value, {}};
+        binned_sweep(d, rq.domains[fi], std::span(&exact, 1), rq.options, part.views, pass);
+        part.zeros = pass.zeros;
+        part.inputs = pass.inputs;
         data.landscapes.push_back(std::move(part));
       }
     }

@@ -15,6 +15,16 @@ double neighbour(const Format& f, uint32_t bits, int dir) {
 }
 }  // namespace
 
+Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref) {
+  const double yv = to_double(f, y);
+  const double cr = to_double(f, ref.correctly_rounded);
+  const bool r_nan = std::isnan(ref.exact);
+  const bool r_inf = std::isinf(ref.exact) || std::isinf(cr);  // remark 6: overflow is +-inf
+  if (r_nan || std::isnan(yv)) return (r_nan && std::isnan(yv)) ? Outcome::special : Outcome::nan;
+  if (r_inf || std::isinf(yv)) return (r_inf && yv == cr) ? Outcome::special : Outcome::nonfinite;
+  return Outcome::finite;
+}
+
 PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
   PointRecord p;
   p.x = x;
@@ -22,15 +32,7 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   p.ref = ref;
   const double yv = to_double(f, y);
   const double cr = to_double(f, ref.correctly_rounded);
-  const bool r_nan = std::isnan(ref.exact);
-  const bool r_inf = std::isinf(ref.exact) || std::isinf(cr);  // remark 6: overflow is +-inf
-  if (r_nan || std::isnan(yv)) {
-    p.outcome = (r_nan && std::isnan(yv)) ? Outcome::special : Outcome::nan;
-  } else if (r_inf || std::isinf(yv)) {
-    p.outcome = (r_inf && yv == cr) ? Outcome::special : Outcome::nonfinite;
-  } else {
-    p.outcome = Outcome::finite;
-  }
+  p.outcome = outcome_of(f, y, ref);
   if (p.outcome == Outcome::special) {
     p.correctly_rounded = p.faithful = true;
     return p;

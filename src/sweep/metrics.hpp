@@ -53,6 +53,9 @@ struct PointRecord {
 
 PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
 
+// compare()'s outcome alone, for callers that need only it and the ULP error (ulp_error below).
+Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);
+
 // y is the correctly rounded value and that value is finite (remarks 5 and 6): the case the
 // statistics count without compare().
 [[gnu::always_inline]] inline bool finite_and_correctly_rounded(const Format& f, uint32_t y,
