@@ -194,13 +194,23 @@ struct ChunkBins {
   ChunkBins(const Format& f, const std::vector<BinnedView>& empty) : views(empty) {
     for (const BinnedView& b : views) binners.emplace_back(f, b.edges);
   }
-  void add(const Format& f, size_t series, uint32_t x, double q, bool nonfinite) {
+  std::vector<std::vector<int>> bin_at;  // per view, the bin of each input of the slice
+  void locate(std::span<const uint32_t> x) {
+    bin_at.resize(binners.size());
     for (size_t v = 0; v < binners.size(); ++v) {
-      const int bin = binners[v].bin_of(x);
+      bin_at[v].resize(x.size());
+      for (size_t i = 0; i < x.size(); ++i) bin_at[v][i] = binners[v].bin_of(x[i]);
+    }
+  }
+  // Input i of the slice located last.
+  void add(const Format& f, size_t series, size_t i, uint32_t x, double q, bool nonfinite) {
+    for (size_t v = 0; v < binners.size(); ++v) {
+      const int bin = bin_at[v][i];
       if (bin < 0) continue;
       BinnedSeries& s = views[v].series[series];
       ++s.inputs[size_t(bin)];
-      if (!std::isnan(q)) s.max_abs[size_t(bin)].offer(q, x, ordinal(f, x));
+      Extreme& e = s.max_abs[size_t(bin)];
+      if (q >= e.value) e.offer(q, x, ordinal(f, x));  // false for NaN
       if (nonfinite) ++s.nonfinite[size_t(bin)];
     }
   }
@@ -231,16 +241,18 @@ std::vector<ErrorStats> binned_sweep(Function fn, const Domain& domain,
       pass.quantity == BinnedQuantity::gap
           ? reference_table(pass.other, f, options.reference_mode, options.threads)
           : nullptr;
+  const std::vector<BinnedView> empty = views;  // the bins' edges, before any input is binned
   evaluate({fn, &domain, impls, true, true}, options, [&](uint64_t) {
     struct PerChunk {
       std::vector<ErrorStats> stats;
       ChunkBins bins;
       std::vector<RefValue> other;
     };
-    auto c = std::make_shared<PerChunk>(PerChunk{std::vector<ErrorStats>(n_impl), {f, views}, {}});
+    auto c = std::make_shared<PerChunk>(PerChunk{std::vector<ErrorStats>(n_impl), {f, empty}, {}});
     ChunkTask task;
     task.slice = [c, &f, &pass, &options, other_table, n_impl](const Slice& s) {
       const size_t n = s.x.size();
+      c->bins.locate(s.x);
       if (pass.quantity == BinnedQuantity::gap && !other_table) {
         c->other.resize(n);
         reference_batch(pass.other, f, s.x, c->other, options.reference_mode);
@@ -272,7 +284,7 @@ std::vector<ErrorStats> binned_sweep(Function fn, const Domain& domain,
               break;
             }
           }
-          c->bins.add(f, k, s.x[i], q, nonfinite);
+          c->bins.add(f, k, i, s.x[i], q, nonfinite);
         }
       }
     };

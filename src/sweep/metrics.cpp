@@ -15,6 +15,11 @@ double neighbour(const Format& f, uint32_t bits, int dir) {
 }
 }  // namespace
 
+bool is_faithful(const Format& f, double yv, const RefValue& ref) {
+  return yv == to_double(f, ref.correctly_rounded) ||
+         (ref.side != 0 && yv == neighbour(f, ref.correctly_rounded, ref.side));
+}
+
 Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref) {
   const double yv = to_double(f, y);
   const double cr = to_double(f, ref.correctly_rounded);
@@ -42,7 +47,7 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
     return p;
   }
   p.correctly_rounded = y == ref.correctly_rounded;
-  p.faithful = yv == cr || (ref.side != 0 && yv == neighbour(f, ref.correctly_rounded, ref.side));
+  p.faithful = is_faithful(f, yv, ref);
   p.zero_sign = yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
   p.abs_error = yv - ref.exact;
   // 2^-ulp_log2 built from its bits (ulp_log2 is within a double's normal exponents).

@@ -56,6 +56,17 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
 // compare()'s outcome alone, for callers that need only it and the ULP error (ulp_error below).
 Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);
 
+// y (finite, as a number) is one of the two format values bracketing r: the correctly rounded
+// value or its neighbour on r's side.
+bool is_faithful(const Format& f, double yv, const RefValue& ref);
+
+// compare()'s outcome is finite: y, r and the correctly rounded r are all finite (remarks 5, 6).
+[[gnu::always_inline]] inline bool finite_outcome(const Format& f, uint32_t y,
+                                                  const RefValue& ref) {
+  return std::isfinite(to_double(f, y)) && std::isfinite(ref.exact) &&
+         std::isfinite(to_double(f, ref.correctly_rounded));
+}
+
 // y is the correctly rounded value and that value is finite (remarks 5 and 6): the case the
 // statistics count without compare().
 [[gnu::always_inline]] inline bool finite_and_correctly_rounded(const Format& f, uint32_t y,

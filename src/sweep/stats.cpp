@@ -212,7 +212,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
                                                             std::span<const RefValue> ref) {
   constexpr size_t kBlock = 256;
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
-  uint32_t at[kBlock], zero_at[kBlock];
+  uint32_t at[kBlock], zero_at[kBlock], cr_pos[kBlock];
   int key[kBlock], zero_key[kBlock];
   for (size_t start = 0; start < x.size(); start += kBlock) {
     const size_t end = std::min(x.size(), start + kBlock);
@@ -227,45 +227,74 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       add_zero_run(f, key0, end - start, [&](size_t k) { return x[start + k]; });
       continue;
     }
-    // Pass 1: correctly rounded finite points are gathered, those with error exactly 0 apart
-    // (in an exhaustive sweep most are: the tails and the head near zero); the rest take the
-    // general path.
-    size_t m = 0, z = 0;
+    // Pass 1: points with a finite outcome are gathered, correctly rounded ones with error
+    // exactly 0 apart (in an exhaustive sweep most are: the tails and the head near zero);
+    // non-finite outcomes take the general path. The plain sums take the inexact points one by
+    // one in input order and the correctly rounded ones as block sums after them, as add() did
+    // point by point before, so the rounding of the sums (and every mean printed) is unchanged.
+    size_t m = 0, z = 0, n_cr = 0;
     for (size_t i = start; i < end; ++i) {
       const RefValue& r = ref[i];
-      if (!finite_and_correctly_rounded(f, y[i], r)) {
+      const bool cr = finite_and_correctly_rounded(f, y[i], r);
+      if (!cr && !finite_outcome(f, y[i], r)) {
         add(f, compare(f, x[i], y[i], r));
         continue;
       }
-      const double e = to_double(f, y[i]) - r.exact;
-      if (e == 0) {
+      const double yv = to_double(f, y[i]);
+      const double e = yv - r.exact;
+      if (cr && e == 0) {
         zero_key[z] = binade_key(f, x[i]);
         zero_at[z++] = uint32_t(i);
         continue;
       }
+      const double u = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
       abs_err[m] = e;
-      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+      err[m] = u;
       abs_exact[m] = std::fabs(r.exact);
       key[m] = binade_key(f, x[i]);
-      at[m++] = uint32_t(i);
+      at[m] = uint32_t(i);
+      if (cr) {
+        cr_pos[n_cr++] = uint32_t(m++);
+        continue;
+      }
+      ++m;
+      // Not correctly rounded, finite: what add(compare()) counts, minus the extremes and the
+      // histogram (pass 2 and 3 take them for every gathered point).
+      const double a = std::fabs(u);
+      const double cr_value = to_double(f, r.correctly_rounded);
+      ++points;
+      ++finite;
+      faithful += is_faithful(f, yv, r);
+      zero_sign += yv == 0 && cr_value == 0 && std::signbit(yv) != std::signbit(cr_value);
+      pending_abs_ += a;
+      pending_sq_ += a * a;
+      ++pending_count_;
+      BinadeStats& b = binade(f, x[i]);
+      ++b.points;
+      ++b.finite;
+      b.pending_abs += a;
+      if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x[i], ordinal(f, x[i]));
     }
-    points += m;
-    correctly_rounded += m;
-    faithful += m;
-    finite += m;
-    pending_count_ += uint32_t(m);
+    points += n_cr;
+    correctly_rounded += n_cr;
+    faithful += n_cr;
+    finite += n_cr;
+    pending_count_ += uint32_t(n_cr);
     add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
     if (m == 0) continue;
-    // Pass 2: sums (four interleaved partial sums; the errors of correctly rounded points are
-    // multiples of 2^-10 ULP of magnitude <= 1/2, so the sums of a block are exact whatever the
-    // order), histogram, and the five block maxima in one sweep.
+    // Pass 2: sums of the correctly rounded points (four interleaved partial sums; their errors
+    // are multiples of 2^-10 ULP of magnitude <= 1/2, so the sums of a block are exact whatever
+    // the order), histogram, and the block maxima of every gathered point in one sweep.
     double sa[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
     double best_abs = -INFINITY, best_pos = -INFINITY, best_neg = -INFINITY,
            best_abs_err = -INFINITY, best_rel = -INFINITY;
-    for (size_t j = 0; j < m; ++j) {
-      const double a = std::fabs(err[j]);
+    for (size_t j = 0; j < n_cr; ++j) {
+      const double a = std::fabs(err[cr_pos[j]]);
       sa[j & 3] += a;
       sq[j & 3] += a * a;
+    }
+    for (size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(err[j]);
       histogram.add(a);
       const double pos = err[j] > 0 ? err[j] : -INFINITY, neg = err[j] < 0 ? -err[j] : -INFINITY;
       const double ae = std::fabs(abs_err[j]);
@@ -274,23 +303,19 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       best_neg = neg > best_neg ? neg : best_neg;
       best_abs_err = ae > best_abs_err ? ae : best_abs_err;
     }
-    const double block_sum = (sa[0] + sa[1]) + (sa[2] + sa[3]);
-    pending_abs_ += block_sum;
+    pending_abs_ += (sa[0] + sa[1]) + (sa[2] + sa[3]);
     pending_sq_ += (sq[0] + sq[1]) + (sq[2] + sq[3]);
-    // Per-binade statistics over runs of inputs of one binade (in an exhaustive sweep a block
-    // is one run, whose sum and maximum are the block's).
-    for (size_t j = 0; j < m;) {
+    // Per-binade statistics of the correctly rounded points, over runs of one binade (in an
+    // exhaustive sweep a block is one run).
+    for (size_t j = 0; j < n_cr;) {
       size_t run_end = j + 1;
-      while (run_end < m && key[run_end] == key[j]) ++run_end;
-      BinadeStats& b = binade(f, x[at[j]]);
-      double sum = block_sum, best = best_abs;
-      if (j > 0 || run_end < m) {
-        sum = 0, best = -INFINITY;
-        for (size_t i = j; i < run_end; ++i) {
-          const double a = std::fabs(err[i]);
-          sum += a;
-          best = a > best ? a : best;
-        }
+      while (run_end < n_cr && key[cr_pos[run_end]] == key[cr_pos[j]]) ++run_end;
+      BinadeStats& b = binade(f, x[at[cr_pos[j]]]);
+      double sum = 0, best = -INFINITY;
+      for (size_t i = j; i < run_end; ++i) {
+        const double a = std::fabs(err[cr_pos[i]]);
+        sum += a;
+        best = a > best ? a : best;
       }
       b.points += run_end - j;
       b.correctly_rounded += run_end - j;
@@ -300,9 +325,9 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
         int64_t best_ord = INT64_MAX;
         uint32_t best_x = 0;
         for (size_t i = j; i < run_end; ++i) {
-          if (std::fabs(err[i]) != best) continue;
-          const int64_t ord = ordinal(f, x[at[i]]);
-          if (ord < best_ord) best_ord = ord, best_x = x[at[i]];
+          if (std::fabs(err[cr_pos[i]]) != best) continue;
+          const int64_t ord = ordinal(f, x[at[cr_pos[i]]]);
+          if (ord < best_ord) best_ord = ord, best_x = x[at[cr_pos[i]]];
         }
         b.max_abs_ulp.offer(best, best_x, best_ord);
       }
