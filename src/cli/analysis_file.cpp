@@ -133,7 +133,7 @@ class Reader : TomlFile {
       if (!domain.range.empty()) std::tie(lo, hi) = parse_range(domain.range);
       for (const Format* f : rq.formats) {
         rq.domains.push_back(domain.build(*f));
-        rq.ranges.push_back(finite_ordinals_in(*f, lo, hi));
+        rq.ranges.push_back(finite_ordinals_in(f->in(), lo, hi));
       }
     });
     for (const std::string& s : sections) {

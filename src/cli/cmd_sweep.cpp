@@ -19,6 +19,8 @@ const char* outcome_name(Outcome o) {
       return "nonfinite";
     case Outcome::nan:
       return "nan";
+    case Outcome::convention:
+      return "convention";
   }
   return "?";
 }
