@@ -22,7 +22,12 @@ namespace {
 
 // --- numbers and names ------------------------------------------------------------------------
 
-std::string stem(Function fn, const Format& f) { return fmt::format("{}_{}", name_of(fn), f.name); }
+// File names: a graded pair IN:OUT*S as IN_to_OUT_xS (no ':' or '*' in a path).
+std::string stem(Function fn, const Format& f) {
+  std::string name;
+  for (const char c : f.name) name += c == ':' ? "_to_" : c == '*' ? "_x" : std::string(1, c);
+  return fmt::format("{}_{}", name_of(fn), name);
+}
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep,
                  std::string_view empty = "none") {
