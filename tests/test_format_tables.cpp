@@ -33,8 +33,8 @@ std::map<std::string, std::vector<Encoding>> load_table() {
     std::istringstream s(line);
     std::string name, code, cls, value;
     s >> name >> code >> cls >> value;
-    out[name].push_back({uint32_t(std::stoul(code, nullptr, 16)), cls,
-                         std::strtod(value.c_str(), nullptr)});
+    out[name].push_back(
+        {uint32_t(std::stoul(code, nullptr, 16)), cls, std::strtod(value.c_str(), nullptr)});
   }
   return out;
 }
@@ -124,7 +124,7 @@ TEST_CASE("narrow formats round to nearest, ties to even, at every midpoint", "[
     for (size_t i = 0; i + 1 < finite.size(); ++i) {
       const Encoding& a = finite[i];
       const Encoding& b = finite[i + 1];
-      if (a.value == b.value) continue;  // -0 and +0
+      if (a.value == b.value) continue;            // -0 and +0
       const double mid = (a.value + b.value) / 2;  // exact in double
       INFO(fmt::format("between {:a} ({:#x}) and {:a} ({:#x})", a.value, a.code, b.value, b.code));
       // The even neighbour is the one whose encoding ends in 0 (its last mantissa bit); between
@@ -160,14 +160,14 @@ TEST_CASE("narrow formats underflow to a signed zero, +0 in FNUZ", "[format][nar
 TEST_CASE("both overflow conventions, at the rounding boundary", "[format][narrow]") {
   struct Case {
     const Format* f;
-    double max, tie;      // largest value, and max + ulp/2 (the midpoint above it)
-    bool tie_goes_down;   // max has an even last bit (E4M3 only: S.1111.110)
+    double max, tie;     // largest value, and max + ulp/2 (the midpoint above it)
+    bool tie_goes_down;  // max has an even last bit (E4M3 only: S.1111.110)
     uint32_t nonsat_pos, nonsat_neg;
   };
   const Case cases[] = {
-      {&e4m3, 448, 464, true, 0x7f, 0xff},           {&e5m2, 57344, 61440, false, 0x7c, 0xfc},
-      {&e4m3fnuz, 240, 248, false, 0x80, 0x80},      {&e5m2fnuz, 57344, 61440, false, 0x80, 0x80},
-      {&e2m3, 7.5, 7.75, false, 0x1f, 0x3f},         {&e3m2, 28, 30, false, 0x1f, 0x3f},
+      {&e4m3, 448, 464, true, 0x7f, 0xff},      {&e5m2, 57344, 61440, false, 0x7c, 0xfc},
+      {&e4m3fnuz, 240, 248, false, 0x80, 0x80}, {&e5m2fnuz, 57344, 61440, false, 0x80, 0x80},
+      {&e2m3, 7.5, 7.75, false, 0x1f, 0x3f},    {&e3m2, 28, 30, false, 0x1f, 0x3f},
       {&e2m1, 6, 7, false, 0x7, 0xf},
   };
   for (const Case& c : cases) {
