@@ -285,8 +285,9 @@ uint32_t classify(const Context& c, uint32_t x, uint32_t y, const RefValue& r) {
 
 std::vector<int64_t> all_finite_ordinals(const Format& f) {  // f: the input format
   const int64_t max = max_finite_ordinal(f);
-  std::vector<int64_t> out(size_t(2 * (max + 1)));
-  std::iota(out.begin(), out.end(), -max - 1);
+  const int64_t min = ordinal(f, f.sign_mask() | f.max_finite_bits());  // -max - 1, or -max (FNUZ)
+  std::vector<int64_t> out(size_t(max - min + 1));
+  std::iota(out.begin(), out.end(), min);
   return out;
 }
 
@@ -570,6 +571,9 @@ SpecialResult judge_special(const Format& f, uint32_t x, uint32_t y, const RefVa
   if (p.outcome == Outcome::special || (p.outcome == Outcome::finite && p.correctly_rounded)) {
     s.ok = true;
     s.verdict = "ok";
+  } else if (p.outcome == Outcome::convention) {  // +-max where r overflows: not an error
+    s.ok = true;
+    s.verdict = "saturated";
   } else if (p.outcome == Outcome::nan) {
     s.verdict = is_nan(f, y) ? "NaN" : "not NaN";
   } else if (p.outcome == Outcome::nonfinite) {
@@ -591,7 +595,7 @@ double max_abs_ulp(const Context& c, const Columns& col, size_t k, int64_t lo, i
   double worst = 0;
   for (size_t i = index_of_ordinal(col, lo); i < col.size() && col.ord[i] <= hi; ++i) {
     const PointRecord p = compare(*c.f, col.x[i], col.y[k][i], col.ref[i]);
-    if (p.outcome == Outcome::special) continue;
+    if (p.outcome == Outcome::special || p.outcome == Outcome::convention) continue;
     worst = std::max(worst, p.outcome == Outcome::finite ? std::fabs(p.ulp_error) : INFINITY);
   }
   return worst;
@@ -633,6 +637,11 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
   c.f = &f;
   if (has_other_form(fn)) c.partner = other_form_of(fn);
   c.options = options;
+  // A correctly rounded result is off by up to 2^-p relative: in FP8 and narrower results (p <= 4,
+  // 6.25% and more) a relative error of one ULP, 2^(1-p), is not cancellation. (At p >= 8 the
+  // default 1% is above it.)
+  c.options.relative_error_limit =
+      std::max(options.relative_error_limit, std::ldexp(1.0, 1 - f.precision()));
   c.asymptotes = asymptotes_of(fn);
   for (const Implementation* impl : implementations) {
     BatchKernel k = impl->kernel_for(fn, f, nullptr);
@@ -654,7 +663,7 @@ SaturationReport analyze_saturation(Function fn, const Format& f,
   r.function = fn;
   r.format = &f;
   r.asymptotes = c.asymptotes;
-  r.relative_error_limit = options.relative_error_limit;
+  r.relative_error_limit = c.options.relative_error_limit;
   Columns col;
   if (f.in().total_bits() <= 16) {
     col = evaluate_inputs(c, all_finite_ordinals(f.in()));

@@ -25,13 +25,16 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   const bool r_nan = std::isnan(ref.exact);
   const bool r_inf = std::isinf(ref.exact) || std::isinf(cr);  // remark 6: overflow is +-inf
   // Remark 7: +-max of r's sign where r overflows to inf or NaN.
-  const bool saturated = ref.overflow && f.has_nan() &&
+  // (An infinite r in a format with NaN but no infinity, E4M3 and FNUZ, is written as that NaN
+  // or, saturating, as +-max: OFP8 r1.0 Table 3.)
+  const bool beyond = ref.overflow || (std::isinf(ref.exact) && !f.has_infinity());
+  const bool saturated = beyond && f.has_nan() &&
                          y == ((std::signbit(ref.exact) ? f.sign_mask() : 0) | f.max_finite_bits());
   if (r_nan && !f.has_nan()) {
     p.outcome = Outcome::special;  // remark 9
   } else if (saturated) {
     p.outcome = Outcome::convention;
-  } else if (ref.overflow && std::isnan(cr)) {  // remark 6: r overflows to NaN
+  } else if (beyond && std::isnan(cr)) {  // remark 6: r overflows to NaN
     p.outcome = std::isnan(yv) ? Outcome::special : Outcome::nonfinite;
   } else if (ref.overflow && !f.has_nan()) {  // MX: +-max is correct; another y has its error
     p.outcome = y == ref.correctly_rounded ? Outcome::special : Outcome::finite;
