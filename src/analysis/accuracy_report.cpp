@@ -125,7 +125,9 @@ namespace {
 // or above each edge, so the bin of an input is a binary search over integers.
 class Binner {
  public:
-  Binner(const Format& f, const std::vector<double>& edges) : format_(&f) {
+  // x is an input: of f.in() in a graded pair.
+  Binner(const Format& graded, const std::vector<double>& edges) : format_(&graded.in()) {
+    const Format& f = *format_;
     const int64_t top = ordinal(f, f.max_finite_bits());
     const int64_t bottom = ordinal(f, f.sign_mask() | f.max_finite_bits());
     for (size_t k = 0; k + 1 < edges.size(); ++k) {
@@ -154,7 +156,7 @@ class Binner {
 // The views of one format's part. The symmetric log view reaches the largest |x| of the
 // analysis range in that format, so a 16-bit plot is not squeezed by fp32's range.
 std::vector<BinnedView> empty_views(const ReportRequest& rq, size_t format_index, size_t series) {
-  const Format& f = *rq.formats[format_index];
+  const Format& f = rq.formats[format_index]->in();
   const OrdinalRange& r = rq.ranges[format_index];
   const double max_x = r.size() ? std::max(std::fabs(to_double(f, from_ordinal(f, r.first))),
                                            std::fabs(to_double(f, from_ordinal(f, r.last))))
@@ -210,7 +212,7 @@ struct ChunkBins {
       BinnedSeries& s = views[v].series[series];
       ++s.inputs[size_t(bin)];
       Extreme& e = s.max_abs[size_t(bin)];
-      if (q >= e.value) e.offer(q, x, ordinal(f, x));  // false for NaN
+      if (q >= e.value) e.offer(q, x, ordinal(f.in(), x));  // false for NaN
       if (nonfinite) ++s.nonfinite[size_t(bin)];
     }
   }

@@ -133,7 +133,7 @@ class Reader : TomlFile {
       if (!domain.range.empty()) std::tie(lo, hi) = parse_range(domain.range);
       for (const Format* f : rq.formats) {
         rq.domains.push_back(domain.build(*f));
-        rq.ranges.push_back(finite_ordinals_in(*f, lo, hi));
+        rq.ranges.push_back(finite_ordinals_in(f->in(), lo, hi));
       }
     });
     for (const std::string& s : sections) {
@@ -157,6 +157,14 @@ class Reader : TomlFile {
                        "of {}",
                        with_forms));
     }
+    for (const Format* f : rq.formats)
+      if (f->is_pair() && (rq.has(ReportSection::landscape) || rq.has(ReportSection::gradients)))
+        fail(*sections_node_,
+             fmt::format("sections 'landscape' and 'gradients' do not take graded pairs ({}); "
+                         "grade a derivative in a pair as a function (e.g. functions = "
+                         "[\"gelu_erf_grad\"]) in the sections 'table', 'ulp_plots', "
+                         "'histograms', 'saturation'",
+                         f->name));
     if (rq.has(ReportSection::comparison)) {
       const auto& g = rq.gradient_sections;
       const bool has_flow = std::find(g.begin(), g.end(), GradientSection::flow) != g.end();

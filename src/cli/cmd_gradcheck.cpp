@@ -77,7 +77,8 @@ Runner add_gradcheck(CLI::App& app) {
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
   return [o]() {
-    const auto formats = formats_or_all(o->selection.formats);
+    const auto formats = o->selection.selected_formats();
+    refuse_pairs(formats, "gradcheck");
     const auto backwards = implementations_or_all(o->selection.implementations);
     const OutputKind kind = o->output.output_kind();
     if (kind == OutputKind::csv)

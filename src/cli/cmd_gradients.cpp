@@ -79,7 +79,8 @@ Runner add_gradients(CLI::App& app) {
   return [o]() {
     GradientReportRequest rq;
     rq.derivatives = derivatives_or_all(o->selection.functions);
-    rq.formats = formats_or_all(o->selection.formats);
+    rq.formats = o->selection.selected_formats();
+    refuse_pairs(rq.formats, "gradients");
     rq.implementations = implementations_or_all(o->selection.implementations);
     const OutputKind kind = o->output.output_kind();
     rq.options = o->engine.sweep_options();

@@ -14,12 +14,14 @@ namespace {
 
 enum class InputDtype { natural, bits, float32 };
 
-// numpy has float16 and float32 but no bfloat16: bf16 inputs are written as their bit patterns.
+// numpy has float16 and float32 but no bfloat16 nor 8-bit floats: bf16 inputs are written as
+// their bit patterns (uint16), the 8-bit and narrower formats as uint8 (the pattern in the low
+// bits, as ml_dtypes stores them: a.view(ml_dtypes.float8_e4m3fn) reads them back).
 NpyDtype npy_dtype_for(const Format& f, InputDtype kind) {
   if (kind == InputDtype::float32) return kNpyFloat32;
   if (kind == InputDtype::natural && &f == &fp16) return kNpyFloat16;
   if (kind == InputDtype::natural && &f == &fp32) return kNpyFloat32;
-  return f.total_bits() <= 16 ? kNpyUint16 : kNpyUint32;
+  return f.total_bits() <= 8 ? kNpyUint8 : f.total_bits() <= 16 ? kNpyUint16 : kNpyUint32;
 }
 
 }  // namespace
@@ -38,19 +40,24 @@ Runner add_inputs(CLI::App& app) {
       "in the same order, and grade them with -i file:OUTPUTS.npy and the same -t/--range/--grid "
       "options.\n"
       "dtype auto: float16 for fp16, float32 for fp32, and for bf16 (numpy has no bfloat16) "
-      "uint16 bit patterns; in torch: torch.from_numpy(a.view(numpy.int16)).view(torch.bfloat16).");
-  cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
+      "uint16 bit patterns; in torch: torch.from_numpy(a.view(numpy.int16)).view(torch.bfloat16). "
+      "The 8-bit and narrower formats: uint8 bit patterns (torch: .view(torch.float8_e4m3fn); "
+      "ml_dtypes: a.view(ml_dtypes.float8_e4m3fn)). A pair IN:OUT writes the inputs, of IN.");
+  cmd->add_option("-t,--format", o->format,
+                  "Format: " + format_names() + ", or IN:OUT (the inputs of IN)")
+      ->required();
   cmd->add_option("-o,--output", o->output, "Output file (.npy unless --raw)")->required();
   cmd->add_option("--dtype", o->dtype,
-                  "auto (default), bits (uint16/uint32 bit patterns), float32 (values; exact for "
-                  "every format)")
+                  "auto (default), bits (uint8/uint16/uint32 bit patterns), float32 (values; "
+                  "exact for every format)")
       ->capture_default_str();
   cmd->add_flag("--raw", o->raw,
-                "Raw little-endian bit patterns (2 bytes per value for fp16/bf16, 4 for fp32), "
-                "no header");
+                "Raw little-endian bit patterns (1 byte per value for the 8-bit and narrower "
+                "formats, 2 for fp16/bf16, 4 for fp32), no header");
   o->domain.add_to(*cmd);
   return [o]() {
-    const Format& f = format_named(o->format);
+    const Format& graded = format_named(o->format);
+    const Format& f = graded.in();
     InputDtype kind;
     if (o->dtype == "auto")
       kind = InputDtype::natural;
@@ -62,14 +69,14 @@ Runner add_inputs(CLI::App& app) {
       throw UsageError(fmt::format("unknown --dtype '{}'; valid: auto, bits, float32", o->dtype));
     if (o->raw && o->dtype != "auto")
       throw UsageError("--raw writes bit patterns; it takes no --dtype");
-    const Domain domain = o->domain.build(f);
+    const Domain domain = o->domain.build(graded);
     std::vector<uint32_t> bits(domain.size());
     domain.fill(0, bits.size(), bits.data());
 
     const NpyDtype dtype = o->raw ? npy_dtype_for(f, InputDtype::bits) : npy_dtype_for(f, kind);
     std::vector<uint64_t> elements(bits.size());
     for (size_t i = 0; i < bits.size(); ++i) {
-      // float32 of a 16-bit value: exact (float holds every fp16 and bf16 value).
+      // float32 of a narrower value: exact (float holds every value of every narrower format).
       elements[i] = dtype == kNpyFloat32 && &f != &fp32
                         ? std::bit_cast<uint32_t>(static_cast<float>(to_double(f, bits[i])))
                         : bits[i];

@@ -58,7 +58,7 @@ Runner add_saturation(CLI::App& app) {
   o->engine.add_to(*cmd);
   return [o]() {
     const auto functions = functions_or_all(o->selection.functions);
-    const auto formats = formats_or_all(o->selection.formats);
+    const auto formats = o->selection.selected_formats();
     const auto impls = implementations_or_all(o->selection.implementations);
     const OutputKind kind = o->output.output_kind();
     SaturationOptions options;

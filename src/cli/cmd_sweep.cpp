@@ -19,6 +19,8 @@ const char* outcome_name(Outcome o) {
       return "nonfinite";
     case Outcome::nan:
       return "nan";
+    case Outcome::convention:
+      return "convention";
   }
   return "?";
 }
@@ -31,11 +33,12 @@ constexpr const char* kSweepCsvHeader =
     "outcome\n";
 
 void append_csv_row(fmt::memory_buffer& out, const Format& f, const PointRecord& p) {
-  fmt::format_to(
-      std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{}\n", to_shortest_decimal(f, p.x),
-      to_hex_bits(f, p.x), to_shortest_decimal(f, p.ref.correctly_rounded),
-      to_hex_bits(f, p.ref.correctly_rounded), p.ref.exact, to_shortest_decimal(f, p.y),
-      to_hex_bits(f, p.y), p.ulp_error, p.abs_error, p.rel_error, outcome_name(p.outcome));
+  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{}\n",
+                 to_shortest_decimal(f.in(), p.x), to_hex_bits(f.in(), p.x),
+                 to_shortest_decimal(f, p.ref.correctly_rounded),
+                 to_hex_bits(f, p.ref.correctly_rounded), p.ref.exact, to_shortest_decimal(f, p.y),
+                 to_hex_bits(f, p.y), p.ulp_error, p.abs_error, p.rel_error,
+                 outcome_name(p.outcome));
 }
 
 // Above this many inputs a CSV of every row needs --all-rows (4e9 rows would be ~500 GB).

@@ -25,8 +25,38 @@ const std::string& command_line() { return the_command_line; }
 const Format& format_named(const std::string& name) {
   const Format* f = find_format(name);
   if (!f)
-    throw UsageError(fmt::format("unknown format {}; valid: {}", in_quotes(name), format_names()));
+    throw UsageError(
+        fmt::format("unknown format {}; valid: {}, or IN:OUT of two of them (inputs "
+                    "of IN graded in OUT, e.g. bf16:e4m3)",
+                    in_quotes(name), format_names()));
   return *f;
+}
+
+const Format& with_scale(const Format& f, const std::string& scale_text) {
+  if (scale_text.empty()) return f;
+  char* end = nullptr;
+  const float s = std::strtof(scale_text.c_str(), &end);
+  if (end != scale_text.c_str() + scale_text.size() || !(s > 0) || !std::isfinite(s))
+    throw UsageError(fmt::format(
+        "bad --scale {}: expected a positive finite number (read as a float32), e.g. 0.5, "
+        "0x1p-3 or 448/amax computed",
+        in_quotes(scale_text, 40)));
+  return format_pair(f.in(), f.out(), static_cast<float>(f.scale * double(s)));
+}
+
+void refuse_pairs(const std::vector<const Format*>& formats, std::string_view what) {
+  for (const Format* f : formats)
+    if (f->is_pair())
+      throw UsageError(fmt::format(
+          "{} does not take graded pairs ({}); grade a derivative in a pair as a function: "
+          "table -f gelu_erf_grad -t {} (and --scale)",
+          what, f->name, format_pair(f->in(), f->out()).name));
+}
+
+std::vector<const Format*> SelectionOptions::selected_formats() const {
+  std::vector<const Format*> out = formats_or_all(formats);
+  for (const Format*& f : out) f = &with_scale(*f, scale);
+  return out;
 }
 
 const Implementation& implementation_named(const std::string& name) {
@@ -48,7 +78,7 @@ std::vector<Function> functions_or_all(const std::vector<std::string>& names) {
 }
 
 std::vector<const Format*> formats_or_all(const std::vector<std::string>& names) {
-  if (names.empty()) return {std::begin(all_formats), std::end(all_formats)};
+  if (names.empty()) return {default_formats.begin(), default_formats.end()};
   std::vector<const Format*> out;
   for (const auto& n : names) out.push_back(&format_named(n));
   return out;
@@ -137,7 +167,7 @@ Domain DomainOptions::build(const Format& f) const {
   const uint64_t random_seed =
       seed_text.empty() ? seed : parse_count(seed_text, "--seed", 0, ~uint64_t{0});
   if (grid.empty()) {
-    if (f.total_bits() > 16) {
+    if (f.in().total_bits() > 16) {
       kind = GridKind::random_bits;
       if (n == 0) n = kDefaultFp32Points;
     }
@@ -156,11 +186,12 @@ Domain DomainOptions::build(const Format& f) const {
         "bad --points {}: a {} grid holds at most {} points (it is kept in memory); for more "
         "inputs use --grid random-bits or exhaustive",
         n, grid_name(kind), kMaxListedPoints));
-  if (random && n > f.pattern_count())
+  if (random && n > f.in().pattern_count())
     throw UsageError(fmt::format(
         "bad --points {}: more than the {} bit patterns of {}; use --grid {} to sweep every "
         "value",
-        n, f.pattern_count(), f.name, f.total_bits() <= 16 ? "exhaustive" : "patterns"));
+        n, f.in().pattern_count(), f.in().name,
+        f.in().total_bits() <= 16 ? "exhaustive" : "patterns"));
   if (kind == GridKind::random_values && (std::isinf(lo) || std::isinf(hi)) && !range.empty())
     throw UsageError(
         "--grid random needs a finite --range (uniform in value over an infinite "
@@ -168,25 +199,31 @@ Domain DomainOptions::build(const Format& f) const {
   Domain d = Domain::grid(f, kind, lo, hi, n, random_seed);
   if (d.empty())
     throw UsageError(fmt::format("range {} holds no finite {} value",
-                                 in_quotes(range.empty() ? "all" : range), f.name));
+                                 in_quotes(range.empty() ? "all" : range), f.in().name));
   return d;
 }
 
 CLI::Option* SelectionOptions::add_to(CLI::App& app, std::string function_help,
                                       std::string implementation_help) {
   app.add_option("-f,--function", functions, std::move(function_help))->delimiter(',');
-  app.add_option("-t,--format", formats, "Formats (comma-separated; default all)")->delimiter(',');
+  app.add_option("-t,--format", formats, kFormatHelp)->delimiter(',');
+  app.add_option("--scale", scale, kScaleHelp)->type_name("S");
   return app.add_option("-i,--implementation", implementations, std::move(implementation_help))
       ->delimiter(',');
 }
 
 void OneFunctionOptions::add_to(CLI::App& app) {
   app.add_option("-f,--function", function, "Function: " + function_names())->required();
-  app.add_option("-t,--format", format, "Format: " + format_names())->required();
+  app.add_option("-t,--format", format,
+                 "Format: " + format_names() + ", or IN:OUT (inputs of IN graded in OUT)")
+      ->required();
+  app.add_option("--scale", scale, kScaleHelp)->type_name("S");
 }
 
 Function OneFunctionOptions::named_function() const { return function_named(function); }
-const Format& OneFunctionOptions::named_format() const { return format_named(format); }
+const Format& OneFunctionOptions::named_format() const {
+  return with_scale(format_named(format), scale);
+}
 
 void OutputOptions::add_to(CLI::App& app, std::string kinds) {
   app.add_option("--output", kind, std::move(kinds))->capture_default_str();

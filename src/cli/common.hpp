@@ -33,15 +33,18 @@ struct DomainOptions {
 // meaning every one (functions_or_all and friends below).
 struct SelectionOptions {
   std::vector<std::string> functions, formats, implementations;
+  std::string scale;  // --scale S: every format named becomes the pair FORMAT*S
   // The help texts of -f and -i, for commands where they mean something narrower. Returns -i.
   CLI::Option* add_to(
       CLI::App& app, std::string function_help = "Functions (comma-separated; default all)",
       std::string implementation_help = "Implementations (comma-separated; default all)");
+  // -t's formats (default fp32, fp16, bf16) with --scale applied.
+  std::vector<const Format*> selected_formats() const;
 };
 
 // -f and -t of the commands that work on one function in one format (both required).
 struct OneFunctionOptions {
-  std::string function, format;
+  std::string function, format, scale;
   void add_to(CLI::App& app);
   Function named_function() const;
   const Format& named_format() const;
@@ -65,7 +68,20 @@ struct EngineOptions {
 // Default sampling for fp32 when no grid is given: exhaustive over 2^32 inputs is opt-in.
 inline constexpr uint64_t kDefaultFp32Points = 1'000'000;
 
+// A format by name: a plain one, or a graded pair IN:OUT (IN:OUT*S with a scale).
 const Format& format_named(const std::string& name);
+// --scale S (a positive finite float32; empty: 1) applied to f: the pair of f's input and output
+// with the scale S (format_pair). Throws UsageError on a bad S.
+const Format& with_scale(const Format& f, const std::string& scale_text);
+inline constexpr const char* kScaleHelp =
+    "Grade S * f(x) rounded to the output format (S a float32 > 0, e.g. a per-tensor FP8 scale "
+    "448/amax); the value is computed exactly before its one rounding";
+inline constexpr const char* kFormatHelp =
+    "Formats (comma-separated; default fp32, fp16, bf16): a format, or IN:OUT for inputs of IN "
+    "graded in OUT (e.g. bf16:e4m3)";
+// The commands and report sections built on the derivative's landscape over the input format
+// (gradients, gradcheck) do not grade pairs yet: a UsageError naming what does.
+void refuse_pairs(const std::vector<const Format*>& formats, std::string_view what);
 const Implementation& implementation_named(const std::string& name);
 OutputKind output_kind_named(const std::string& name);
 

@@ -36,6 +36,7 @@ void WorstInputs::offer(const PointRecord& p) {
   if (capacity == 0) return;
   switch (p.outcome) {
     case Outcome::special:
+    case Outcome::convention:  // counted apart, not an error (metrics.hpp remark 7)
       return;
     case Outcome::nonfinite:
     case Outcome::nan:

@@ -30,8 +30,10 @@ int main(int argc, char** argv) {
   cli::remember_command_line(argc, argv);
   CLI::App app{
       "gelucheck: input-by-input accuracy of activation functions (GELU in its erf and tanh "
-      "forms, tanh, SiLU, Softplus, Mish, ReLU^2) and their derivatives in fp32, fp16 and bf16, "
-      "against a correctly rounded MPFR reference."};
+      "forms, tanh, SiLU, Softplus, Mish, ReLU^2) and their derivatives in fp32, fp16, bf16, "
+      "the OCP FP8 (E4M3, E5M2, FNUZ) and MX FP6/FP4 formats, and graded pairs (-t bf16:e4m3 "
+      "--scale S: a fused activation + quantization), against a correctly rounded MPFR "
+      "reference."};
   app.require_subcommand(1);
   // Options of every command (given before or after the command's name).
   bool force = false, in_process = false;

@@ -6,16 +6,62 @@
 #include <bit>
 #include <charconv>
 #include <cstdlib>
+#include <deque>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>  // fmt::format
 
 namespace gelucheck {
 
-const Format* find_format(std::string_view name) {
+namespace {
+const Format* find_plain_format(std::string_view name) {
   for (const Format* f : all_formats)
     if (f->name == name) return f;
   return nullptr;
+}
+}  // namespace
+
+const Format& format_pair(const Format& in, const Format& out, double scale) {
+  const Format& i = in.in();
+  const Format& o = out.out();
+  if (&i == &o && scale == 1) return o;
+  static std::mutex mutex;
+  static std::deque<std::pair<std::string, Format>> pairs;  // stable addresses, names owned
+  std::lock_guard lock(mutex);
+  for (const auto& [name, f] : pairs)
+    if (f.input == &i && f.output == &o && f.scale == scale) return f;
+  std::string name = fmt::format("{}:{}", i.name, o.name);
+  if (scale != 1) name += fmt::format("*{}", static_cast<float>(scale));
+  auto& [stored_name, f] = pairs.emplace_back(std::move(name), o);
+  f.name = stored_name;
+  f.summary = o.summary;
+  f.input = &i;
+  f.output = &o;
+  f.scale = scale;
+  return f;
+}
+
+const Format* find_format(std::string_view name) {
+  if (const Format* f = find_plain_format(name)) return f;
+  const auto colon = name.find(':');
+  if (colon == std::string_view::npos) return nullptr;
+  const std::string_view in_name = name.substr(0, colon);
+  std::string_view out_name = name.substr(colon + 1);
+  double scale = 1;
+  if (const auto star = out_name.find('*'); star != std::string_view::npos) {
+    const std::string s(out_name.substr(star + 1));
+    char* end = nullptr;
+    const float v = std::strtof(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || !(v > 0) || !std::isfinite(v)) return nullptr;
+    scale = v;
+    out_name = out_name.substr(0, star);
+  }
+  const Format* in = find_plain_format(in_name);
+  const Format* out = find_plain_format(out_name);
+  if (!in || !out) return nullptr;
+  return &format_pair(*in, *out, scale);
 }
 
 std::string format_names() {
@@ -25,12 +71,6 @@ std::string format_names() {
     out += f->name;
   }
   return out;
-}
-
-bool is_nan(const Format& f, uint32_t bits) {
-  uint32_t mag = bits & ~f.sign_mask();
-  if (f.specials == Specials::ieee) return mag > f.exponent_mask();
-  return mag == (f.exponent_mask() | f.fraction_mask());
 }
 
 bool is_infinite(const Format& f, uint32_t bits) {
@@ -44,11 +84,14 @@ double pow2(int k) { return std::bit_cast<double>(uint64_t(k + 1023) << 52); }  
 uint32_t encode_value(const Format& f, double v) {
   const uint64_t db = std::bit_cast<uint64_t>(v);
   const uint32_t sign = (db >> 63) ? f.sign_mask() : 0;
-  if (std::isnan(v)) return sign | f.nan_bits();
+  if (std::isnan(v)) return f.has_nan() ? sign | f.nan_bits() : f.nan_bits();
   const double a = std::fabs(v);
-  if (a == 0) return sign;
-  if (std::isinf(v) || a > to_double(f, f.max_finite_bits()))
-    return sign | (f.has_infinity() ? f.infinity_bits() : f.nan_bits());
+  if (a == 0) return f.has_negative_zero() ? sign : 0;
+  if (std::isinf(v) || a > to_double(f, f.max_finite_bits())) {
+    if (f.has_infinity()) return sign | f.infinity_bits();
+    if (f.has_nan()) return f.specials == Specials::fnuz ? f.nan_bits() : sign | f.nan_bits();
+    return sign | f.max_finite_bits();  // MX: saturation, the only convention
+  }
   const int e = int((db >> 52) & 0x7ff) - 1023;
   if (e < f.emin()) return sign | static_cast<uint32_t>(a * pow2(-f.min_subnormal_log2()));
   const auto fraction = static_cast<uint32_t>((db >> (52 - f.fraction_bits)) & f.fraction_mask());
@@ -73,9 +116,37 @@ double round_to_precision(double x, int precision, int min_quantum_log2, int sti
   return x < 0 ? -r : r;
 }
 
+double round_value_general(const Format& f, double x) {
+  if (!std::isfinite(x)) return x;
+  const double r = round_bits(x, f.precision(), f.min_subnormal_log2(), nullptr);
+  const double max = to_double(f, f.max_finite_bits());
+  if (std::fabs(r) > max) {
+    if (f.has_infinity()) return std::copysign(INFINITY, x);
+    // NaN with x's sign: E4M3's NaN keeps it (OFP8 r1.0 5.2.1; FNUZ's one NaN has none).
+    return std::copysign(f.has_nan() ? std::numeric_limits<double>::quiet_NaN() : max, x);
+  }
+  return r == 0 && !f.has_negative_zero() ? 0.0 : r;
+}
+
 uint32_t round_to_format_general(const Format& f, double x, int sticky) {
   if (sticky == 0 || !std::isfinite(x)) return encode_value(f, round_value(f, x));
   return encode_value(f, round_to_precision(x, f.precision(), f.min_subnormal_log2(), sticky));
+}
+
+uint32_t round_to_format_saturating(const Format& f, double x) {
+  if (std::isnan(x)) return round_to_format(f, x);
+  const double max = to_double(f, f.max_finite_bits());
+  // An infinity becomes NaN in FNUZ even when saturating (ONNX Cast tables; ml_dtypes
+  // ConvertFrom<kSaturate=true>); OFP8 r1.0 Table 3 saturates it to the largest value.
+  if (std::isinf(x) && f.specials == Specials::fnuz) return f.nan_bits();
+  const double r =
+      std::isinf(x) ? x : round_bits(x, f.precision(), f.min_subnormal_log2(), nullptr);
+  if (std::fabs(r) > max) return (std::signbit(x) ? f.sign_mask() : 0) | f.max_finite_bits();
+  return round_to_format(f, x);
+}
+
+const char* overflow_name(Overflow o) {
+  return o == Overflow::saturating ? "saturating" : "non-saturating";
 }
 
 std::optional<uint32_t> exact_bits(const Format& f, double x) {
@@ -113,7 +184,7 @@ OrdinalRange finite_ordinals_in(const Format& f, double lo, double hi) {
   } else {
     uint32_t b = round_to_format(f, lo);
     if (to_double(f, b) < lo) b = next_up(f, b);
-    if (is_zero(f, b)) b = f.sign_mask();  // -0 is the smallest zero
+    if (is_zero(f, b) && f.has_negative_zero()) b = f.sign_mask();  // -0 is the smallest zero
     r.first = ordinal(f, b);
   }
   if (hi >= max_finite) {
@@ -141,9 +212,14 @@ std::string to_shortest_decimal(const Format& f, uint32_t bits) {
   const double v = to_double(f, bits);
   if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
   if (f.precision() == 24 && f.exponent_bits == 8) return fmt::format("{}", static_cast<float>(v));
+  const double max = to_double(f, f.max_finite_bits());
   for (int digits = 1; digits <= 17; ++digits) {
     std::string s = fmt::format("{:.{}g}", v, digits);
-    if (round_to_format(f, std::strtod(s.c_str(), nullptr)) != bits) continue;
+    const double d = std::strtod(s.c_str(), nullptr);
+    // (a decimal beyond the largest value would read back only by saturation, in MX)
+    if (round_to_format(f, d) != bits ||
+        std::fabs(round_bits(d, f.precision(), f.min_subnormal_log2(), nullptr)) > max)
+      continue;
     // Plain notation for magnitudes people read that way (60, not 6e+01); it reads back the same.
     const double a = std::fabs(v);
     if (s.find('e') != std::string::npos && a >= 1 && a < 1e16) {
@@ -175,7 +251,11 @@ std::optional<uint32_t> parse_value(const Format& f, std::string_view text) {
   std::string_view body = std::string_view(lower).substr((negative || lower[0] == '+') ? 1 : 0);
   if (body == "inf" || body == "infinity")
     return round_to_format(f, negative ? -INFINITY : INFINITY);
-  if (body == "nan") return f.nan_bits() | (negative ? f.sign_mask() : 0);
+  if (body == "nan") {
+    if (!f.has_nan()) return std::nullopt;
+    return f.specials == Specials::fnuz ? f.nan_bits()
+                                        : f.nan_bits() | (negative ? f.sign_mask() : 0);
+  }
 
   // One rounding from the exact decimal: MPFR at precision p inside the format's exponent range,
   // then subnormalize (the CORE-MATH recipe). The global exponent range is restored afterwards.

@@ -18,9 +18,16 @@
 
 namespace gelucheck {
 
+// How a format encodes what is not a finite number. Every other property of a format (bias,
+// largest value, NaN and zero encodings, order) follows from this and the widths.
 enum class Specials {
-  ieee,      // largest exponent field: infinity (fraction 0) and NaN (fraction != 0)
-  nan_only,  // no infinity; only the all-ones exponent and fraction is NaN (OCP fp8 E4M3FN)
+  ieee,         // largest exponent field: infinity (fraction 0) and NaN (fraction != 0)
+  nan_only,     // no infinity; only the all-ones exponent and fraction is NaN, of either sign
+                // (OCP OFP8 r1.0 E4M3, "E4M3FN": Table 2, NaN S.1111.111)
+  fnuz,         // no infinity, no negative zero: the one NaN is the sign bit alone (1.000...0),
+                // the exponent bias is one more than IEEE's ("FNUZ": LLVM APFloat
+                // fltNanEncoding::NegativeZero, ml_dtypes float8_e4m3fnuz; AMD MI300, Graphcore)
+  finite_only,  // no infinity and no NaN: every pattern is a number (OCP MX v1.0 FP6, FP4)
 };
 
 struct Format {
@@ -29,10 +36,24 @@ struct Format {
   int exponent_bits;
   int fraction_bits;
   Specials specials = Specials::ieee;
+  // A graded pair (`-t bf16:e4m3`, `--scale S`; format_pair() makes them): the inputs are values
+  // of *input and the result graded is scale * f(x) rounded once to this layout, whose plain
+  // format is *output. Everything about results (bits, rounding, ulp) is this layout's; whatever
+  // concerns inputs asks in(). Null for the plain formats, which are their own input and output.
+  const Format* input = nullptr;
+  const Format* output = nullptr;
+  double scale = 1;  // a positive float32
+
+  constexpr const Format& in() const { return input ? *input : *this; }
+  constexpr const Format& out() const { return output ? *output : *this; }
+  constexpr bool is_pair() const { return input != nullptr; }
 
   constexpr int total_bits() const { return 1 + exponent_bits + fraction_bits; }
   constexpr int precision() const { return fraction_bits + 1; }  // p, hidden bit included
-  constexpr int bias() const { return (1 << (exponent_bits - 1)) - 1; }
+  // IEEE's bias 2^(w-1) - 1, one more for FNUZ (e4m3fnuz 8, e5m2fnuz 16: ml_dtypes float8.h).
+  constexpr int bias() const {
+    return (1 << (exponent_bits - 1)) - 1 + (specials == Specials::fnuz ? 1 : 0);
+  }
   constexpr int max_exponent_field() const { return (1 << exponent_bits) - 1; }
   // Unbiased exponents: the smallest normal is 2^emin, the largest finite is below 2^(emax+1).
   constexpr int emin() const { return 1 - bias(); }
@@ -54,15 +75,34 @@ struct Format {
     return total_bits() == 32 ? ~uint32_t{0} : (uint32_t{1} << total_bits()) - 1;
   }
   constexpr bool has_infinity() const { return specials == Specials::ieee; }
+  constexpr bool has_nan() const { return specials != Specials::finite_only; }
+  constexpr bool has_negative_zero() const { return specials != Specials::fnuz; }
   constexpr uint32_t infinity_bits() const { return exponent_mask(); }  // only if has_infinity()
+  // The canonical NaN (IEEE: the quiet NaN with payload 0). A format without NaN (MX) has none:
+  // its NaN results are implementation-defined (MX v1.0; ml_dtypes gives -0), and this is -0.
   constexpr uint32_t nan_bits() const {
-    return specials == Specials::ieee ? exponent_mask() | (uint32_t{1} << (fraction_bits - 1))
-                                      : exponent_mask() | fraction_mask();
+    switch (specials) {
+      case Specials::ieee:
+        return exponent_mask() | (uint32_t{1} << (fraction_bits - 1));
+      case Specials::nan_only:
+        return exponent_mask() | fraction_mask();
+      case Specials::fnuz:
+      case Specials::finite_only:
+        return sign_mask();
+    }
+    return 0;
   }
   constexpr uint32_t max_finite_bits() const {
-    return specials == Specials::ieee
-               ? exponent_mask() - (uint32_t{1} << fraction_bits) + fraction_mask()
-               : exponent_mask() | (fraction_mask() - 1);
+    switch (specials) {
+      case Specials::ieee:
+        return exponent_mask() - (uint32_t{1} << fraction_bits) + fraction_mask();
+      case Specials::nan_only:
+        return exponent_mask() | (fraction_mask() - 1);
+      case Specials::fnuz:
+      case Specials::finite_only:
+        return exponent_mask() | fraction_mask();
+    }
+    return 0;
   }
   constexpr uint32_t min_subnormal_bits() const { return 1; }
   constexpr uint32_t one_bits() const { return uint32_t(bias()) << fraction_bits; }
@@ -70,12 +110,31 @@ struct Format {
   constexpr uint64_t pattern_count() const { return uint64_t{1} << total_bits(); }
 };
 
-// The formats this tool knows. Adding one is one line here plus a test.
+// The formats this tool knows. Adding one is one line here, in all_formats, plus a test.
 inline constexpr Format fp32{"fp32", "IEEE 754 binary32 (float)", 8, 23};
 inline constexpr Format fp16{"fp16", "IEEE 754 binary16 (half)", 5, 10};
 inline constexpr Format bf16{"bf16", "bfloat16: binary32 with the fraction cut to 7 bits", 8, 7};
+// 8-bit formats: OCP OFP8 r1.0 (2023-06-20) Section 5.1, Tables 1 and 2; FNUZ as LLVM APFloat
+// semFloat8E4M3FNUZ/E5M2FNUZ and ml_dtypes define them (no OCP or IEEE document).
+inline constexpr Format e4m3{"e4m3", "OCP FP8 E4M3 (E4M3FN): no inf, NaN S.1111.111, max 448", 4, 3,
+                             Specials::nan_only};
+inline constexpr Format e5m2{"e5m2", "OCP FP8 E5M2: IEEE-like, max 57344", 5, 2};
+inline constexpr Format e4m3fnuz{"e4m3fnuz", "FP8 E4M3 FNUZ (AMD MI300, Graphcore): max 240", 4, 3,
+                                 Specials::fnuz};
+inline constexpr Format e5m2fnuz{"e5m2fnuz", "FP8 E5M2 FNUZ (AMD MI300, Graphcore): max 57344", 5,
+                                 2, Specials::fnuz};
+// OCP Microscaling (MX) v1.0 element formats (one element per byte in files, low bits).
+inline constexpr Format e2m3{"e2m3", "OCP MX FP6 E2M3: no inf, no NaN, max 7.5", 2, 3,
+                             Specials::finite_only};
+inline constexpr Format e3m2{"e3m2", "OCP MX FP6 E3M2: no inf, no NaN, max 28", 3, 2,
+                             Specials::finite_only};
+inline constexpr Format e2m1{"e2m1", "OCP MX FP4 E2M1: no inf, no NaN, max 6", 2, 1,
+                             Specials::finite_only};
 
-// The built-in formats as a compile-time list (formulas are instantiated per format) and as data.
+// The formats whose hot loops and catalogue kernels are instantiated at compile time, as a
+// compile-time list (formulas are instantiated per format). The narrower formats take the same
+// code at run time (with_constant_format; catalogue kernels through float or double): a format
+// added here multiplies the catalogue's compile time.
 template <const Format&... Fs>
 struct FormatList {
   static constexpr const Format* formats[] = {&Fs...};
@@ -88,7 +147,11 @@ struct FormatList {
   }
 };
 using BuiltinFormats = FormatList<fp32, fp16, bf16>;
-inline constexpr auto& all_formats = BuiltinFormats::formats;
+// Every format, in the order of lists (the instantiated ones first).
+inline constexpr const Format* all_formats[] = {&fp32,     &fp16,     &bf16, &e4m3, &e5m2,
+                                                &e4m3fnuz, &e5m2fnuz, &e2m3, &e3m2, &e2m1};
+// What commands take when no format is named: the wide formats (existing outputs unchanged).
+inline constexpr std::span<const Format* const> default_formats(all_formats, 3);
 
 // Calls body(f) with f, when it is a built-in format, as that compile-time constant, so that a
 // hot loop inlined into body (which must be always_inline) sees its masks and widths as
@@ -106,7 +169,8 @@ constexpr bool format_is_supported(const Format& f) {
   return f.total_bits() <= 32 && f.exponent_bits >= 2 && f.fraction_bits >= 1 &&
          // every finite value, and every value rounded to p + kUlpResolutionBits bits, fits a
          // double with room for double-double tie breaks
-         f.precision() + 10 <= 52 && f.emax() < 1023 && f.min_subnormal_log2() - 10 > -1022;
+         // (and, for graded pairs, a normal double below every value's half grid step)
+         f.precision() + 10 <= 52 && f.emax() < 1023 && f.min_subnormal_log2() - 12 > -1022;
 }
 static_assert(format_is_supported(fp32) && format_is_supported(fp16) && format_is_supported(bf16));
 static_assert((fp32.sign_mask() & fp32.exponent_mask()) == 0 &&
@@ -117,19 +181,57 @@ static_assert(fp32.mpfr_emin() == -148 && fp32.mpfr_emax() == 128);  // CORE-MAT
 static_assert(fp16.mpfr_emin() == -23 && fp16.mpfr_emax() == 16);    // CORE-MATH binary16
 static_assert(bf16.mpfr_emin() == -132 && bf16.mpfr_emax() == 128);  // CORE-MATH bfloat16
 static_assert(fp16.max_finite_bits() == 0x7bff && bf16.max_finite_bits() == 0x7f7f);
+// The narrow formats' limits as the documents state them (every encoding is checked against a
+// table derived from the specifications in tests/test_format.cpp).
+static_assert(e4m3.bias() == 7 && e4m3.emax() == 8 && e4m3.emin() == -6 &&  // OFP8 Table 1
+              e4m3.max_finite_bits() == 0x7e && e4m3.nan_bits() == 0x7f);   // OFP8 Table 2
+static_assert(e5m2.bias() == 15 && e5m2.emax() == 15 && e5m2.emin() == -14 &&
+              e5m2.max_finite_bits() == 0x7b && e5m2.infinity_bits() == 0x7c);
+static_assert(e4m3fnuz.bias() == 8 && e4m3fnuz.emax() == 7 && e4m3fnuz.emin() == -7 &&
+              e4m3fnuz.max_finite_bits() == 0x7f && e4m3fnuz.nan_bits() == 0x80);
+static_assert(e5m2fnuz.bias() == 16 && e5m2fnuz.emax() == 15 && e5m2fnuz.emin() == -15 &&
+              e5m2fnuz.max_finite_bits() == 0x7f && e5m2fnuz.nan_bits() == 0x80);
+static_assert(e2m3.bias() == 1 && e2m3.emax() == 2 && e2m3.max_finite_bits() == 0x1f);
+static_assert(e3m2.bias() == 3 && e3m2.emax() == 4 && e3m2.max_finite_bits() == 0x1f);
+static_assert(e2m1.bias() == 1 && e2m1.emax() == 2 && e2m1.max_finite_bits() == 0x7);
+static_assert(format_is_supported(e4m3) && format_is_supported(e5m2) &&
+              format_is_supported(e4m3fnuz) && format_is_supported(e5m2fnuz) &&
+              format_is_supported(e2m3) && format_is_supported(e3m2) && format_is_supported(e2m1));
 
-// Looks a format up by name; nullptr if unknown.
+// Looks a format up by name; nullptr if unknown. Besides the plain names, "IN:OUT" and
+// "IN:OUT*S" name graded pairs (format_pair).
 const Format* find_format(std::string_view name);
-std::string format_names();  // "fp32, fp16, bf16"
+std::string format_names();  // "fp32, fp16, bf16, e4m3, ..." (the plain formats)
+
+// The graded pair: inputs of `in`, results scale * f(x) rounded to `out` (both plain formats;
+// scale a positive finite float32). The plain format itself when in == out and scale == 1.
+// Pairs live until the program ends, one object per (in, out, scale): compare them by address.
+// Named "IN:OUT", with "*S" (S the shortest decimal of the float scale) when scale != 1.
+const Format& format_pair(const Format& in, const Format& out, double scale = 1);
 
 // --- classification -------------------------------------------------------------------------
-bool is_nan(const Format& f, uint32_t bits);
+[[gnu::always_inline]] inline bool is_nan(const Format& f, uint32_t bits) {
+  const uint32_t mag = bits & ~f.sign_mask();
+  switch (f.specials) {
+    case Specials::ieee:
+      return mag > f.exponent_mask();
+    case Specials::nan_only:
+      return mag == (f.exponent_mask() | f.fraction_mask());
+    case Specials::fnuz:
+      return bits == f.sign_mask();
+    case Specials::finite_only:
+      return false;
+  }
+  return false;
+}
 bool is_infinite(const Format& f, uint32_t bits);
 inline bool is_finite(const Format& f, uint32_t bits) {
   return !is_nan(f, bits) && !is_infinite(f, bits);
 }
 inline bool is_negative(const Format& f, uint32_t bits) { return (bits & f.sign_mask()) != 0; }
-inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mask()) == 0; }
+inline bool is_zero(const Format& f, uint32_t bits) {
+  return (bits & ~f.sign_mask()) == 0 && (f.has_negative_zero() || bits == 0);
+}
 
 // NaN results are reported as the format's canonical quiet NaN, nan_bits(): sign clear, quiet
 // bit set, payload 0 (0x7fc00000 fp32, 0x7e00 fp16, 0x7fc0 bf16). The sign and payload a kernel
@@ -138,15 +240,9 @@ inline bool is_zero(const Format& f, uint32_t bits) { return (bits & ~f.sign_mas
 // interpreted), so outputs printed with them would differ between builds of the same code.
 // Inputs keep their bits. Every NaN is graded alike, whatever its bits (metrics.hpp).
 inline void canonicalize_nans(const Format& f, std::span<uint32_t> y) {
-  const uint32_t magnitude = ~f.sign_mask() & f.all_bits_mask();
   const uint32_t nan = f.nan_bits();
-  const bool ieee = f.specials == Specials::ieee;
-  for (uint32_t& v : y) {
-    const uint32_t mag = v & magnitude;
-    const bool is_nan =
-        ieee ? mag > f.exponent_mask() : mag == (f.exponent_mask() | f.fraction_mask());
-    v = is_nan ? nan : v;
-  }
+  if (!f.has_nan()) return;
+  for (uint32_t& v : y) v = is_nan(f, v) ? nan : v;
 }
 
 // --- conversions ----------------------------------------------------------------------------
@@ -158,12 +254,15 @@ inline void canonicalize_nans(const Format& f, std::span<uint32_t> y) {
   const uint32_t exponent_field = (bits & f.exponent_mask()) >> f.fraction_bits;
   const uint64_t fraction = bits & f.fraction_mask();
   if (exponent_field == 0) {  // subnormal: fraction * 2^min_subnormal_log2, both exact
+    if (f.specials == Specials::fnuz && sign && fraction == 0)
+      return std::numeric_limits<double>::quiet_NaN();  // FNUZ's NaN: the negative zero pattern
     const double m = static_cast<double>(fraction) *
                      std::bit_cast<double>(uint64_t(f.min_subnormal_log2() + 1023) << 52);
     return sign ? -m : m;
   }
   if (int(exponent_field) == f.max_exponent_field() &&
-      (f.specials == Specials::ieee || fraction == f.fraction_mask())) {
+      (f.specials == Specials::ieee ||
+       (f.specials == Specials::nan_only && fraction == f.fraction_mask()))) {
     return std::bit_cast<double>(
         sign |
         (fraction || f.specials == Specials::nan_only ? 0x7ff8000000000000 : 0x7ff0000000000000));
@@ -201,10 +300,14 @@ inline void canonicalize_nans(const Format& f, std::span<uint32_t> y) {
   return std::bit_cast<double>(sign | mag);
 }
 
-// Rounds x to the nearest value of the format, ties to even, with gradual underflow; overflow
-// gives infinity (or NaN for formats without infinity). `sticky` breaks exact ties: it is the
-// sign of a quantity, far smaller than x's last bit, that was dropped from x (so x stands for
-// x + tiny*sticky). This is how a double-double is rounded exactly.
+// Rounds x to the nearest value of the format, ties to even, with gradual underflow. Overflow
+// (the rounded magnitude above the largest finite value) follows the non-saturating convention,
+// the reference's (metrics.hpp remark 6): infinity, NaN for a format without infinity (OFP8 r1.0
+// 5.2.1 "non-saturating mode": E4M3 NaN; FNUZ: its one NaN), and the largest finite value of
+// x's sign for a format with neither (MX: saturation is its only convention). A negative x that
+// rounds to zero gives -0, or +0 in a format without -0 (FNUZ). `sticky` breaks exact ties: it
+// is the sign of a quantity, far smaller than x's last bit, that was dropped from x (so x stands
+// for x + tiny*sticky). This is how a double-double is rounded exactly.
 uint32_t round_to_format_general(const Format& f, double x, int sticky);
 inline uint32_t round_to_format(const Format& f, double x, int sticky = 0) {
   if (f.exponent_bits == 8 && f.fraction_bits == 23 && sticky == 0)
@@ -212,16 +315,27 @@ inline uint32_t round_to_format(const Format& f, double x, int sticky = 0) {
   return round_to_format_general(f, x, sticky);
 }
 
+// The same rounding under the saturating convention (OFP8 r1.0 5.2.1 "saturating mode",
+// __NV_SATFINITE): a magnitude that rounds above the largest finite value, or an infinity, gives
+// the largest finite value of x's sign. For IEEE formats too (a saturating cast to fp16).
+uint32_t round_to_format_saturating(const Format& f, double x);
+
+// How a result that rounds beyond the largest finite value is written: the two conventions of
+// OFP8 r1.0 5.2.1. The reference is non-saturating (round_to_format); implementations declare
+// theirs (Implementation::overflow).
+enum class Overflow : uint8_t { nonsaturating, saturating };
+inline uint32_t round_to_format(const Format& f, double x, Overflow o) {
+  return o == Overflow::saturating ? round_to_format_saturating(f, x) : round_to_format(f, x);
+}
+const char* overflow_name(Overflow o);  // "non-saturating", "saturating"
+
 // The value round_to_format gives, as a double (+-inf on overflow, NaN for NaN). Inline, with
 // binary32 done by the hardware's conversion: Native<fp32> arithmetic rounds every operation.
+double round_value_general(const Format& f, double x);
 [[gnu::always_inline]] inline double round_value(const Format& f, double x) {
   if (f.exponent_bits == 8 && f.fraction_bits == 23 && f.specials == Specials::ieee)
     return static_cast<double>(static_cast<float>(x));  // one rounding, to nearest even
-  if (!std::isfinite(x)) return x;
-  const double r = round_bits(x, f.precision(), f.min_subnormal_log2(), nullptr);
-  if (std::fabs(r) > to_double(f, f.max_finite_bits()))
-    return f.has_infinity() ? std::copysign(INFINITY, x) : std::numeric_limits<double>::quiet_NaN();
-  return r;
+  return round_value_general(f, x);
 }
 
 // Same rounding, to `precision` significant bits with the quantum never below 2^min_quantum_log2,
@@ -233,13 +347,16 @@ std::optional<uint32_t> exact_bits(const Format& f, double x);
 
 // --- order and neighbours -------------------------------------------------------------------
 // Ordinal of a non-NaN value: strictly increasing in value, with -0 directly below +0.
-// +0 -> 0, +min_subnormal -> 1, -0 -> -1, -min_subnormal -> -2.
+// +0 -> 0, +min_subnormal -> 1, -0 -> -1, -min_subnormal -> -2. In a format without -0 (FNUZ)
+// the ordinals stay consecutive: -min_subnormal -> -1.
 inline int64_t ordinal(const Format& f, uint32_t bits) {
   const int64_t magnitude = bits & ~f.sign_mask();
-  return (bits & f.sign_mask()) ? -1 - magnitude : magnitude;
+  if (!(bits & f.sign_mask())) return magnitude;
+  return f.has_negative_zero() ? -1 - magnitude : -magnitude;
 }
 inline uint32_t from_ordinal(const Format& f, int64_t ord) {
-  return ord >= 0 ? static_cast<uint32_t>(ord) : f.sign_mask() | static_cast<uint32_t>(-1 - ord);
+  if (ord >= 0) return static_cast<uint32_t>(ord);
+  return f.sign_mask() | static_cast<uint32_t>(f.has_negative_zero() ? -1 - ord : -ord);
 }
 int64_t max_finite_ordinal(const Format& f);
 // Next value up/down (treating -0 and +0 as adjacent); saturates at +-infinity/max.

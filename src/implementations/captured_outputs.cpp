@@ -23,13 +23,21 @@
 namespace gelucheck {
 namespace {
 
-std::string accepted_dtypes(const Format& f) {
+std::string accepted_dtypes(const Format& graded) {
+  const Format& f = graded.out();
   if (&f == &fp16)
     return "float16 values, uint16 or int16 bit patterns, or float32/float64 values that are "
            "all fp16 values";
   if (&f == &bf16)
-    return "bfloat16 bit patterns as uint16 or int16 (torch: y.view(torch.int16).numpy()), or "
-           "float32/float64 values that are all bf16 values (torch: y.float().numpy())";
+    return "bfloat16 bit patterns as uint16 or int16 (torch: y.view(torch.int16).numpy(); "
+           "ml_dtypes bfloat16 saved with numpy.save, '<V2'), or float32/float64 values that are "
+           "all bf16 values (torch: y.float().numpy())";
+  if (f.total_bits() <= 8)
+    return fmt::format(
+        "uint8 or int8 bit patterns (torch: y.view(torch.uint8).numpy(); a {}-bit pattern in "
+        "the low bits of each byte), an ml_dtypes array saved with numpy.save ('<V1'{}), or "
+        "float16/32/64 values that are all {} values",
+        f.total_bits(), &f == &e5m2 ? ", or '<f1' for float8_e5m2" : "", f.name);
   return fmt::format(
       "float32 values, uint32 or int32 bit patterns, or float64 values that are "
       "all {} values",
@@ -60,18 +68,19 @@ class OutputLookup {
                std::string_view what) {
     std::vector<uint32_t> inputs(domain.size());
     domain.fill(0, inputs.size(), inputs.data());
+    const Format& in = f.in();  // inputs; outputs are of f's layout
     auto conflict = [&](uint64_t i, uint64_t j) {
       return UsageError(fmt::format(
           "{}: inputs {} and {} of the sweep are both x = {}, but their outputs differ ({} and "
           "{}); captured outputs must be a function of the input",
-          what, std::min(i, j), std::max(i, j), to_shortest_decimal(f, inputs[i]),
+          what, std::min(i, j), std::max(i, j), to_shortest_decimal(in, inputs[i]),
           to_hex_bits(f, outputs[i]), to_hex_bits(f, outputs[j])));
     };
-    if (f.total_bits() <= 16) {
+    if (in.total_bits() <= 16) {
       constexpr uint64_t kAbsent = ~uint64_t{0};
-      std::vector<uint64_t> index_of(f.pattern_count(), kAbsent);
-      by_bits_.assign(f.pattern_count(), 0);
-      present_.assign(f.pattern_count(), false);
+      std::vector<uint64_t> index_of(in.pattern_count(), kAbsent);
+      by_bits_.assign(in.pattern_count(), 0);
+      present_.assign(in.pattern_count(), false);
       for (uint64_t i = 0; i < inputs.size(); ++i) {
         const uint32_t x = inputs[i];
         if (index_of[x] != kAbsent && outputs[index_of[x]] != outputs[i])
@@ -173,13 +182,13 @@ struct CapturedFile {
 
   // The 16-bit domains a file can be paired with when no sweep says which: see the header.
   std::optional<Domain> domain_without_sweep(const Format& f) {
-    if (f.total_bits() > 16) return std::nullopt;
+    if (f.in().total_bits() > 16) return std::nullopt;
     uint64_t n;
     {
       std::lock_guard lock(mutex);
       n = outputs_for(f).size();
     }
-    if (n == f.pattern_count()) return Domain::patterns(f);
+    if (n == f.in().pattern_count()) return Domain::patterns(f);
     const Domain every_finite = Domain::exhaustive(f, -INFINITY, INFINITY);
     if (n == every_finite.size()) return every_finite;
     return std::nullopt;
@@ -202,18 +211,31 @@ std::vector<uint32_t> npy_outputs_as_bits(const NpyArray& a, const Format& f,
         "inputs' order; save numpy.ascontiguousarray(y))");
   const uint64_t n = a.count();
   std::vector<uint32_t> bits(n);
-  const bool is_bits =
-      (a.dtype.kind == 'u' || a.dtype.kind == 'i') && 8 * a.dtype.item_bytes == f.total_bits();
-  if (is_bits) {
-    for (uint64_t i = 0; i < n; ++i) bits[i] = uint32_t(a.raw_element(i)) & f.all_bits_mask();
+  // Bit patterns: integers of the format's width (one byte for the 8-bit and narrower formats),
+  // and the void items numpy writes for ml_dtypes' types ('<V1' for the float8, float6 and
+  // float4 types, '<V2' bfloat16: npy.hpp), whose bytes are the patterns.
+  const int width = f.total_bits() <= 8 ? 8 : f.total_bits();
+  const bool is_bits = (a.dtype.kind == 'u' || a.dtype.kind == 'i' || a.dtype.kind == 'V') &&
+                       8 * a.dtype.item_bytes == width;
+  // Floats that are the format itself (binary16 for fp16, binary32 for fp32, ml_dtypes'
+  // float8_e5m2 saved as '<f1' for e5m2): their bits.
+  const Format& layout = f.out();
+  const bool is_format = a.dtype.kind == 'f' && ((a.dtype.item_bytes == 1 && &layout == &e5m2) ||
+                                                 (a.dtype.item_bytes == 2 && &layout == &fp16) ||
+                                                 (a.dtype.item_bytes == 4 && &layout == &fp32));
+  if (is_bits || is_format) {
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t raw = a.raw_element(i);
+      if (raw > f.all_bits_mask())  // a 6- or 4-bit format's byte with its high bits set
+        throw UsageError(fmt::format(
+            "{}: element {} is {:#x}, not a {}-bit pattern of {} (the pattern is in the low "
+            "bits of each byte, as ml_dtypes stores it)",
+            what, i, raw, f.total_bits(), f.name));
+      bits[i] = uint32_t(raw);
+    }
     return bits;
   }
-  // Floats that are the format itself (binary16 for fp16, binary32 for fp32): their bits.
-  if (a.dtype.kind == 'f' &&
-      ((a.dtype.item_bytes == 2 && &f == &fp16) || (a.dtype.item_bytes == 4 && &f == &fp32))) {
-    for (uint64_t i = 0; i < n; ++i) bits[i] = uint32_t(a.raw_element(i));
-    return bits;
-  }
+  if (a.dtype.kind == 'V' || a.dtype.item_bytes == 1) throw refuse("");
   // Wider floats: accepted when every value is exactly a value of the format, so nothing is
   // rounded here (a rounding would hide the kernel's own).
   if (a.dtype.kind == 'f' && 8 * a.dtype.item_bytes > f.total_bits()) {
@@ -280,7 +302,7 @@ Implementation make_captured_implementation(std::string_view path_view) {
           "{}: this command does not sweep a domain, so the file's {} outputs cannot be paired "
           "with inputs (outside a sweep a file must cover all {} bit patterns or every finite {} "
           "value); grade it with sweep, table or gate",
-          file->what, file->count_for(f), f.pattern_count(), f.name);
+          file->what, file->count_for(f), f.in().pattern_count(), f.in().name);
     }
     const std::string what = file->what;
     return [lookup, unpaired_reason, what, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
@@ -289,7 +311,8 @@ Implementation make_captured_implementation(std::string_view path_view) {
         const std::optional<uint32_t> out = lookup->find(x[i]);
         if (!out)
           throw UsageError(fmt::format("{}: holds no output for input x = {} ({})", what,
-                                       to_shortest_decimal(f, x[i]), to_hex_bits(f, x[i])));
+                                       to_shortest_decimal(f.in(), x[i]),
+                                       to_hex_bits(f.in(), x[i])));
         y[i] = *out;
       }
     };

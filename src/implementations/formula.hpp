@@ -21,12 +21,18 @@ inline constexpr size_t kArithmetics = 3;
 
 using KernelPtr = void (*)(std::span<const uint32_t> x, std::span<uint32_t> y);
 using TracePtr = const char* (*)(uint32_t x);
+// The formula's results in double or float arithmetic before any rounding to a format (inputs
+// and results as doubles; a float result is exact in double).
+using ValuePtr = void (*)(std::span<const double> x, std::span<double> y);
 
 // Kernels of one formula for every arithmetic x built-in format; traces evaluate one input in
 // Checked<double>, Checked<float> or Native<F> and name the first operation that overflowed.
+// The other formats (the narrow ones, graded pairs) are computed from `value`
+// (implementations.cpp): in float or double, then rounded.
 struct FormulaKernels {
   KernelPtr kernel[kArithmetics][std::size(BuiltinFormats::formats)];
   TracePtr trace[kArithmetics][std::size(BuiltinFormats::formats)];
+  ValuePtr value[2];  // Arithmetic::float64, Arithmetic::float32
   // nullptr for a format outside the built-in list.
   KernelPtr kernel_for(Arithmetic a, const Format& f) const;
   TracePtr trace_for(Arithmetic a, const Format& f) const;
@@ -45,6 +51,11 @@ namespace detail {
 template <class T, const Format& F, class S>
 void run_formula(std::span<const uint32_t> x, std::span<uint32_t> y) {
   for (size_t i = 0; i < x.size(); ++i) y[i] = store<F>(S::eval(load<T, F>(x[i])));
+}
+
+template <class T, class S>
+void value_formula(std::span<const double> x, std::span<double> y) {
+  for (size_t i = 0; i < x.size(); ++i) y[i] = static_cast<double>(S::eval(static_cast<T>(x[i])));
 }
 
 template <class T, const Format& F, class S>
@@ -69,6 +80,8 @@ constexpr FormulaKernels formula_kernels_for(FormatList<Fs...>) {
   FormulaKernels k{};
   size_t fi = 0;
   (fill_format<S, Fs>(k, fi++), ...);
+  k.value[size_t(Arithmetic::float64)] = &value_formula<double, S>;
+  k.value[size_t(Arithmetic::float32)] = &value_formula<float, S>;
   return k;
 }
 }  // namespace detail

@@ -26,6 +26,64 @@ const CatalogueFormula* formula_for(Function fn, std::string_view set, FormulaOf
   return formula_of(other_form_of(fn), set);
 }
 
+// The conversion of a result y of format `from` to a graded format g (a pair's output), as a
+// cast kernel does it: y * scale in float (no multiplication when scale is 1), rounded once to
+// g's layout under the convention o.
+[[gnu::always_inline]] inline uint32_t cast_result(const Format& from, uint32_t y, const Format& g,
+                                                   Overflow o) {
+  float v = static_cast<float>(to_double(from, y));  // exact: every format's values are floats
+  if (g.scale != 1) v *= static_cast<float>(g.scale);
+  return round_to_format(g, static_cast<double>(v), o);
+}
+
+// Input bits of format `in` as a double (exact).
+void inputs_as_doubles(const Format& in, std::span<const uint32_t> x, std::span<double> v) {
+  for (size_t i = 0; i < x.size(); ++i) v[i] = to_double(in, x[i]);
+}
+
+// fn's formula in `arithmetic` for the format f (plain), rounded once to f: the instantiated
+// kernel for a built-in format, else the formula's value in float or double rounded to f (the
+// same computation; native arithmetic exists only for the built-in formats).
+BatchKernel plain_kernel(const FormulaKernels& k, Arithmetic arithmetic, const Format& f) {
+  if (const KernelPtr kernel = k.kernel_for(arithmetic, f)) return kernel;
+  if (arithmetic == Arithmetic::native || f.is_pair()) return {};
+  const ValuePtr value = k.value[size_t(arithmetic)];
+  return [value, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
+    std::vector<double> v(x.size());
+    inputs_as_doubles(f, x, v);
+    value(v, v);
+    for (size_t i = 0; i < x.size(); ++i) y[i] = round_to_format(f, v[i]);
+  };
+}
+
+// A graded pair (format.hpp): the entry computes as it does for its input format, then the
+// result is cast to the output (cast_result, non-saturating): the unfused pipeline of an
+// activation kernel that writes its input format followed by a quantizing cast.
+BatchKernel pair_kernel(BatchKernel in_kernel, const Format& g) {
+  if (!in_kernel) return {};
+  return
+      [in_kernel = std::move(in_kernel), &g](std::span<const uint32_t> x, std::span<uint32_t> y) {
+        in_kernel(x, y);
+        for (uint32_t& v : y) v = cast_result(g.in(), v, g, Overflow::nonsaturating);
+      };
+}
+
+BatchKernel formula_kernel(const FormulaKernels& k, Arithmetic arithmetic, const Format& f) {
+  if (!f.is_pair()) return plain_kernel(k, arithmetic, f);
+  return pair_kernel(plain_kernel(k, arithmetic, f.in()), f);
+}
+
+// The trace of one input; a format without instantiated kernels is traced in float or double
+// through fp32's (the input converted exactly), where the same operations overflow.
+std::function<const char*(uint32_t)> formula_trace(const FormulaKernels& k, Arithmetic arithmetic,
+                                                   const Format& f) {
+  const Format& in = f.in();
+  if (const TracePtr trace = k.trace_for(arithmetic, in)) return trace;
+  if (arithmetic == Arithmetic::native) return {};
+  const TracePtr trace = k.trace_for(arithmetic, fp32);
+  return [trace, &in](uint32_t x) { return trace(round_to_format(fp32, to_double(in, x))); };
+}
+
 Implementation formula_entry(std::string name, std::string summary, std::string used_in,
                              std::string_view set, Arithmetic arithmetic,
                              FormulaOf of = FormulaOf::function) {
@@ -36,16 +94,14 @@ Implementation formula_entry(std::string name, std::string summary, std::string 
   impl.kernel_for = [set, arithmetic, of](Function fn, const Format& f,
                                           const Domain*) -> BatchKernel {
     const CatalogueFormula* c = formula_for(fn, set, of);
-    const KernelPtr kernel = c ? c->kernels.kernel_for(arithmetic, f) : nullptr;
-    if (!kernel) return {};
-    return kernel;
+    if (!c) return {};
+    return formula_kernel(c->kernels, arithmetic, f);
   };
   impl.trace_for = [set, arithmetic, of](Function fn,
                                          const Format& f) -> std::function<const char*(uint32_t)> {
     const CatalogueFormula* c = formula_for(fn, set, of);
-    const TracePtr trace = c ? c->kernels.trace_for(arithmetic, f) : nullptr;
-    if (!trace) return {};
-    return trace;
+    if (!c || !formula_kernel(c->kernels, arithmetic, f)) return {};
+    return formula_trace(c->kernels, arithmetic, f);
   };
   impl.formula_set = std::string(set);
   impl.source_for = [set, of](Function fn) -> std::string_view {
@@ -206,6 +262,65 @@ std::vector<Implementation> make_catalogue() {
       "TensorFlow Addons' Mish with T = Eigen::half or bfloat16, whose arithmetic rounds every "
       "operation to T (registration for those types unverified).",
       "tfa", Arithmetic::native));
+  // Fused activation + quantization (issue 14): for 8-bit and narrower results and graded
+  // pairs only (`-t bf16:e4m3`, `--scale`), so that the wide formats' tables are unchanged.
+  const auto fused = [](std::string name, std::string summary, std::string used_in,
+                        Overflow overflow, const Format* via) {
+    Implementation impl;
+    impl.name = std::move(name);
+    impl.summary = std::move(summary);
+    impl.used_in = std::move(used_in);
+    impl.overflow = overflow;
+    impl.formula_set = "textbook";
+    impl.kernel_for = [overflow, via](Function fn, const Format& f, const Domain*) -> BatchKernel {
+      const CatalogueFormula* textbook = formula_of(fn, "textbook");
+      if (!textbook || !(f.is_pair() || f.total_bits() <= 8)) return {};
+      const ValuePtr value = textbook->kernels.value[size_t(Arithmetic::float32)];
+      return [value, overflow, via, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
+        std::vector<double> v(x.size());
+        inputs_as_doubles(f.in(), x, v);
+        value(v, v);  // float results, exact in double
+        for (size_t i = 0; i < x.size(); ++i) {
+          if (via) {  // the float result rounded to `via` first, then cast
+            y[i] = cast_result(*via, round_to_format(*via, v[i]), f, overflow);
+          } else {
+            y[i] = cast_result(fp32, round_to_format(fp32, v[i]), f, overflow);
+          }
+        }
+      };
+    };
+    impl.source_for = [](Function) { return std::string_view(); };
+    return impl;
+  };
+  constexpr const char* kScale =
+      " With --scale S the float result is multiplied by S in float before the cast.";
+  c.push_back(fused("fused_fp32",
+                    std::string("The textbook formula in float, its result rounded once to the "
+                                "output format, non-saturating (overflow gives inf, or NaN in "
+                                "E4M3 and FNUZ).") +
+                        kScale,
+                    "A fused activation + FP8 cast with PyTorch's c10 conversions "
+                    "(fp8e4m3fn_from_fp32_value: NaN from 464 on) or __NV_NOSAT.",
+                    Overflow::nonsaturating, nullptr));
+  c.push_back(fused("fused_fp32_sat",
+                    std::string("As fused_fp32, saturating: a result beyond the largest finite "
+                                "value gives +-max.") +
+                        kScale,
+                    "Transformer Engine's fused activation + cast kernels (static_cast to "
+                    "__nv_fp8_e4m3/e5m2, i.e. __NV_SATFINITE; cvt.rn.satfinite on Blackwell).",
+                    Overflow::saturating, nullptr));
+  c.push_back(fused("bf16_then_cast",
+                    std::string("The textbook formula in float rounded to bf16, then cast to the "
+                                "output format, non-saturating: two roundings.") +
+                        kScale,
+                    "An unfused pipeline: a bf16 activation kernel, then a separate quantize "
+                    "kernel (torch: gelu(x).to(torch.float8_e4m3fn)).",
+                    Overflow::nonsaturating, &bf16));
+  c.push_back(fused("bf16_then_cast_sat",
+                    std::string("As bf16_then_cast, the cast saturating.") + kScale,
+                    "An unfused pipeline with a saturating quantize kernel (Transformer Engine's "
+                    "cast of a bf16 tensor).",
+                    Overflow::saturating, &bf16));
   return c;
 }
 

@@ -24,6 +24,9 @@ struct Implementation {
   std::string summary;  // how it computes
   std::string used_in;  // where this is done in practice
   bool is_reference = false;
+  // How the implementation writes a result that rounds beyond the largest finite value
+  // (format.hpp, metrics.hpp remark 7): declared, and listed with it.
+  Overflow overflow = Overflow::nonsaturating;
   // The kernel of `fn` in `f`; an empty kernel when the entry does not implement fn for f.
   // `sweep` is the domain a sweep will evaluate the kernel on, in its order (an implementation
   // made of captured outputs pairs its outputs with those inputs); nullptr when the kernel is

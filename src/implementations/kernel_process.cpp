@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +22,7 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "implementations/plugin_implementation.hpp"
+#include "implementations/user_kernels.hpp"
 #include "io/errors.hpp"
 
 namespace gelucheck {
@@ -30,6 +33,12 @@ constexpr int kWorkerFd = 3;
 // Largest batch a worker takes (the engine's slices are 2048 inputs; finite-difference stencils
 // ask for 5 per input).
 constexpr uint32_t kMaxBatch = 1u << 20;
+
+// What a worker is asked to grade: indices of the input and output formats in all_formats and
+// the scale's float bits (format_pair makes the graded format from them).
+struct FormatRequest {
+  uint32_t in, out, scale;
+};
 
 std::atomic<bool> isolated{false};
 std::atomic<double> timeout_seconds{kDefaultKernelTimeoutSeconds};
@@ -144,20 +153,20 @@ class WorkerPool {
 
   // y = kernel(x) in format all_formats[format_index], in a worker. Throws KernelFailure naming
   // the input when the kernel crashes, exits or hangs.
-  void evaluate(uint32_t format_index, std::span<const uint32_t> x, std::span<uint32_t> y,
+  void evaluate(const FormatRequest& request, std::span<const uint32_t> x, std::span<uint32_t> y,
                 const std::string& name) {
     std::string failure;
     Worker w = take();
-    if (exchange(w, format_index, x, y, failure)) {
+    if (exchange(w, request, x, y, failure)) {
       give_back(w);
       return;
     }
-    const Format& f = *all_formats[format_index];
+    const Format& f = *all_formats[request.in];  // x is an input
     // Again one input at a time, in fresh workers, to find the input.
     for (size_t i = 0; i < x.size() && x.size() > 1; ++i) {
       Worker v = take();
       std::string one;
-      if (!exchange(v, format_index, x.subspan(i, 1), y.subspan(i, 1), one))
+      if (!exchange(v, request, x.subspan(i, 1), y.subspan(i, 1), one))
         throw KernelFailure(fmt::format("{}: the kernel {} at input x = {} ({})", name, one,
                                         to_shortest_decimal(f, x[i]), to_hex_bits(f, x[i])));
       give_back(v);
@@ -173,9 +182,9 @@ class WorkerPool {
 
  private:
   // One request; on failure the worker is ended and `failure` says how.
-  bool exchange(Worker& w, uint32_t format_index, std::span<const uint32_t> x,
+  bool exchange(Worker& w, const FormatRequest& request, std::span<const uint32_t> x,
                 std::span<uint32_t> y, std::string& failure) {
-    const uint32_t header[2] = {format_index, uint32_t(x.size())};
+    const uint32_t header[4] = {request.in, request.out, request.scale, uint32_t(x.size())};
     const bool sent =
         write_all(w.fd, header, sizeof header) && write_all(w.fd, x.data(), x.size_bytes());
     const ReadResult r =
@@ -245,6 +254,36 @@ uint32_t format_index(const Format& f) {
   throw std::logic_error("a format outside all_formats");
 }
 
+FormatRequest format_request(const Format& f) {
+  return {format_index(f.in()), format_index(f.out()),
+          std::bit_cast<uint32_t>(static_cast<float>(f.scale))};
+}
+
+// The graded format a request names; nullptr when it names none.
+const Format* requested_format(const FormatRequest& r) {
+  if (r.in >= std::size(all_formats) || r.out >= std::size(all_formats)) return nullptr;
+  const float scale = std::bit_cast<float>(r.scale);
+  if (!(scale > 0) || !std::isfinite(scale)) return nullptr;
+  return &format_pair(*all_formats[r.in], *all_formats[r.out], scale);
+}
+
+// An implementation of the plugin's kind over a kernel that is never called: it says which
+// formats the kind takes.
+Implementation shape_of(PluginKind kind) {
+  switch (kind) {
+    case PluginKind::bits16:
+      return implementation_from_bits16_kernel("", [](const uint16_t*, uint16_t*, size_t) {});
+    case PluginKind::bits8:
+      return implementation_from_bits8_kernel("", [](const uint8_t*, uint8_t*, size_t, float) {});
+    case PluginKind::bits16to8:
+      return implementation_from_bits16to8_kernel("",
+                                                  [](const uint16_t*, uint8_t*, size_t, float) {});
+    case PluginKind::float_function:
+      break;
+  }
+  return implementation_from_float_function("", [](float x) { return x; });
+}
+
 }  // namespace
 
 void isolate_plugin_kernels(double seconds) {
@@ -266,15 +305,18 @@ Implementation isolated_plugin_implementation(std::string_view argument, std::st
   impl.name = fmt::format("plugin:{}", argument);
   impl.summary = std::move(summary);
   impl.used_in = "a user's kernel plugin";
-  const bool bits16 = parsed.bits16;
   const std::string name = impl.name;
-  impl.kernel_for = [pool, bits16, name](Function, const Format& f, const Domain*) -> BatchKernel {
-    if (bits16 && f.total_bits() != 16) return {};
-    const uint32_t index = format_index(f);
-    return [pool, index, name](std::span<const uint32_t> x, std::span<uint32_t> y) {
+  // Which formats the kernel takes: the same implementation made in this process, which the
+  // worker makes too (it never calls the kernel here).
+  auto shape = std::make_shared<Implementation>(shape_of(parsed.kind));
+  impl.kernel_for = [pool, name, shape](Function fn, const Format& f,
+                                        const Domain*) -> BatchKernel {
+    if (!shape->kernel_for(fn, f, nullptr)) return {};
+    const FormatRequest request = format_request(f);
+    return [pool, request, name](std::span<const uint32_t> x, std::span<uint32_t> y) {
       for (size_t at = 0; at < x.size(); at += kMaxBatch) {
         const size_t n = std::min<size_t>(kMaxBatch, x.size() - at);
-        pool->evaluate(index, x.subspan(at, n), y.subspan(at, n), name);
+        pool->evaluate(request, x.subspan(at, n), y.subspan(at, n), name);
       }
     };
   };
@@ -297,20 +339,23 @@ int run_kernel_worker(int argc, char** argv) {
   }
   const uint32_t ready = 0;
   if (!write_all(fd, &ready, sizeof ready)) return 0;
-  std::vector<BatchKernel> kernels(std::size(all_formats));
+  std::map<const Format*, BatchKernel> kernels;
   std::vector<uint32_t> x, y;
   const Function any = all_functions().front();  // a user kernel is one function, whichever
   const unsigned alarm_seconds = unsigned(std::ceil(2 * timeout)) + 1;
   for (;;) {
-    uint32_t header[2];
+    // The graded format (input, output, scale as float bits) and the number of inputs.
+    uint32_t header[4];
     if (!read_all(fd, header, sizeof header)) _exit(0);  // gelucheck is done (or gone)
-    const uint32_t index = header[0], n = header[1];
-    if (index >= std::size(all_formats) || n > kMaxBatch) _exit(2);
+    const FormatRequest request{header[0], header[1], header[2]};
+    const uint32_t n = header[3];
+    const Format* f = requested_format(request);
+    if (!f || n > kMaxBatch) _exit(2);
     x.resize(n);
     y.assign(n, 0);
     if (!read_all(fd, x.data(), n * sizeof(uint32_t))) _exit(0);
-    BatchKernel& k = kernels[index];
-    if (!k) k = impl.kernel_for(any, *all_formats[index], nullptr);
+    BatchKernel& k = kernels[f];
+    if (!k) k = impl.kernel_for(any, *f, nullptr);
     if (!k) _exit(2);
     alarm(alarm_seconds);  // a kernel that never returns ends this process, not the machine
     k(x, y);

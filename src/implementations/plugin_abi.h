@@ -6,11 +6,21 @@
  *   KIND float  (the default)  float SYMBOL(float x);
  *     Inputs of every format are widened exactly to float. For fp16 and bf16 the float result
  *     is rounded once, to nearest even, to the format, as a kernel that computes in float and
- *     stores half or bfloat16 does.
+ *     stores half or bfloat16 does; for a pair (-t bf16:e4m3, --scale S) it is multiplied by S
+ *     in float and rounded once to the output format (non-saturating).
  *
  *   KIND bits16                void SYMBOL(const uint16_t *in, uint16_t *out, size_t n);
  *     out[i] = f(in[i]) on binary16 or bfloat16 bit patterns (the format is the one the
  *     command grades, -t fp16 or -t bf16): the kernel's own rounding is graded.
+ *
+ *   KIND bits8   void SYMBOL(const uint8_t *in, uint8_t *out, size_t n, float scale);
+ *     out[i] = q(scale * f(in[i])) on 8-bit patterns (FP8: -t e4m3, e5m2, e4m3fnuz, e5m2fnuz;
+ *     MX FP6 and FP4 in the low bits of each byte: -t e2m3, e3m2, e2m1; or a pair of them,
+ *     -t e5m2:e4m3). scale is the per-tensor scale of --scale (1 without it).
+ *
+ *   KIND bits16to8  void SYMBOL(const uint16_t *in, uint8_t *out, size_t n, float scale);
+ *     A fused activation + quantization: 16-bit inputs (fp16 or bf16) to 8-bit or narrower
+ *     results, out[i] = q(scale * f(in[i])), graded as the pair -t bf16:e4m3 (--scale S).
  *
  * The kind is not visible in a shared library, so the name must state it: a bits16 kernel
  * loaded as float is called with the wrong signature. Kernels are called from several threads
@@ -28,6 +38,8 @@ extern "C" {
 
 typedef float (*gelucheck_float_kernel)(float x);
 typedef void (*gelucheck_bits16_kernel)(const uint16_t *in, uint16_t *out, size_t n);
+typedef void (*gelucheck_bits8_kernel)(const uint8_t *in, uint8_t *out, size_t n, float scale);
+typedef void (*gelucheck_bits16to8_kernel)(const uint16_t *in, uint8_t *out, size_t n, float scale);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>  // fmt::format
 
@@ -16,18 +17,39 @@ namespace gelucheck {
 namespace {
 
 constexpr std::string_view kForms =
-    "plugin:PATH.so:SYMBOL (float SYMBOL(float)) or plugin:PATH.so:SYMBOL:bits16 (void "
-    "SYMBOL(const uint16_t*, uint16_t*, size_t))";
+    "plugin:PATH.so:SYMBOL (float SYMBOL(float)), plugin:PATH.so:SYMBOL:bits16 (void "
+    "SYMBOL(const uint16_t*, uint16_t*, size_t)), plugin:PATH.so:SYMBOL:bits8 (void "
+    "SYMBOL(const uint8_t*, uint8_t*, size_t, float scale)) or plugin:PATH.so:SYMBOL:bits16to8 "
+    "(void SYMBOL(const uint16_t*, uint8_t*, size_t, float scale))";
+
+constexpr std::pair<std::string_view, PluginKind> kKinds[] = {{"float", PluginKind::float_function},
+                                                              {"bits16", PluginKind::bits16},
+                                                              {"bits8", PluginKind::bits8},
+                                                              {"bits16to8", PluginKind::bits16to8}};
 
 std::string summary_of(const PluginName& p) {
-  return p.bits16 ? fmt::format(
-                        "{} from {}: void(const uint16_t*, uint16_t*, size_t) over fp16 "
-                        "or bf16 bit patterns",
-                        p.symbol, p.path)
-                  : fmt::format(
-                        "{} from {}: float(float); 16-bit inputs widened, the result "
-                        "rounded once to the format",
-                        p.symbol, p.path);
+  switch (p.kind) {
+    case PluginKind::bits16:
+      return fmt::format(
+          "{} from {}: void(const uint16_t*, uint16_t*, size_t) over fp16 or bf16 bit patterns",
+          p.symbol, p.path);
+    case PluginKind::bits8:
+      return fmt::format(
+          "{} from {}: void(const uint8_t*, uint8_t*, size_t, float scale) over 8-bit (FP8, "
+          "MX) bit patterns",
+          p.symbol, p.path);
+    case PluginKind::bits16to8:
+      return fmt::format(
+          "{} from {}: void(const uint16_t*, uint8_t*, size_t, float scale): 16-bit inputs to "
+          "8-bit results",
+          p.symbol, p.path);
+    case PluginKind::float_function:
+      break;
+  }
+  return fmt::format(
+      "{} from {}: float(float); 16-bit inputs widened, the result "
+      "rounded once to the format",
+      p.symbol, p.path);
 }
 
 // The plugin's file, checked before anything loads it.
@@ -43,7 +65,10 @@ void require_plugin_file(std::string_view argument, const PluginName& p) {
 }  // namespace
 
 std::string PluginName::argument() const {
-  return fmt::format("{}:{}{}", path, symbol, bits16 ? ":bits16" : "");
+  for (const auto& [name, k] : kKinds)
+    if (k == kind && k != PluginKind::float_function)
+      return fmt::format("{}:{}:{}", path, symbol, name);
+  return fmt::format("{}:{}", path, symbol);
 }
 
 PluginName parse_plugin_name(std::string_view argument) {
@@ -52,10 +77,13 @@ PluginName parse_plugin_name(std::string_view argument) {
   auto last = rest.rfind(':');
   if (last != std::string_view::npos) {
     const std::string_view tail = rest.substr(last + 1);
-    if ((tail == "float" || tail == "bits16") && rest.substr(0, last).find(':') != rest.npos) {
-      p.bits16 = tail == "bits16";
+    for (const auto& [name, kind] : kKinds) {
+      if (tail != name || rest.substr(0, last).find(':') == rest.npos) continue;
+      p.kind = kind;
+      p.bits16 = kind == PluginKind::bits16;
       rest = rest.substr(0, last);
       last = rest.rfind(':');
+      break;
     }
   }
   if (last == std::string_view::npos || last == 0 || last + 1 == rest.size())
@@ -92,12 +120,23 @@ Implementation load_plugin_in_process(std::string_view argument) {
   // The library stays loaded: the implementation lives until the program ends.
   const std::string name = fmt::format("plugin:{}", argument);
   Implementation impl;
-  if (p.bits16) {
-    const auto kernel = reinterpret_cast<gelucheck_bits16_kernel>(symbol);
-    impl = implementation_from_bits16_kernel(name, kernel);
-  } else {
-    const auto kernel = reinterpret_cast<gelucheck_float_kernel>(symbol);
-    impl = implementation_from_float_function(name, kernel);
+  switch (p.kind) {
+    case PluginKind::bits16:
+      impl = implementation_from_bits16_kernel(name,
+                                               reinterpret_cast<gelucheck_bits16_kernel>(symbol));
+      break;
+    case PluginKind::bits8:
+      impl =
+          implementation_from_bits8_kernel(name, reinterpret_cast<gelucheck_bits8_kernel>(symbol));
+      break;
+    case PluginKind::bits16to8:
+      impl = implementation_from_bits16to8_kernel(
+          name, reinterpret_cast<gelucheck_bits16to8_kernel>(symbol));
+      break;
+    case PluginKind::float_function:
+      impl = implementation_from_float_function(name,
+                                                reinterpret_cast<gelucheck_float_kernel>(symbol));
+      break;
   }
   impl.summary = summary_of(p);
   impl.used_in = "a user's kernel plugin";

@@ -1,5 +1,6 @@
 // Implementations loaded from a shared library: plugin:PATH.so:SYMBOL[:KIND], KIND float (the
-// default, float SYMBOL(float)) or bits16 (void SYMBOL(const uint16_t*, uint16_t*, size_t));
+// default, float SYMBOL(float)), bits16 (void SYMBOL(const uint16_t*, uint16_t*, size_t)), bits8
+// or bits16to8 (8-bit results, with the per-tensor scale);
 // plugin_abi.h documents the ABI. The library is loaded with dlopen when the name is resolved and
 // stays loaded until the program ends: in worker processes when plugins are isolated
 // (kernel_process.hpp, the command-line tool's default), else in this process.
@@ -12,12 +13,15 @@
 
 namespace gelucheck {
 
-// The parts of the argument after "plugin:": PATH:SYMBOL or PATH:SYMBOL:KIND (KIND float or
-// bits16), split from the right so that PATH may hold ':'. Throws UsageError if malformed.
+// The parts of the argument after "plugin:": PATH:SYMBOL or PATH:SYMBOL:KIND (KIND float,
+// bits16, bits8 or bits16to8), split from the right so that PATH may hold ':'. Throws UsageError
+// if malformed.
+enum class PluginKind { float_function, bits16, bits8, bits16to8 };
 struct PluginName {
   std::string path, symbol;
-  bool bits16 = false;
-  std::string argument() const;  // back to PATH:SYMBOL[:bits16]
+  PluginKind kind = PluginKind::float_function;
+  bool bits16 = false;           // kind == bits16
+  std::string argument() const;  // back to PATH:SYMBOL[:KIND]
 };
 PluginName parse_plugin_name(std::string_view argument);
 

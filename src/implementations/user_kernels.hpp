@@ -6,7 +6,10 @@
 //    float; for a 16-bit format the float result is rounded once, to nearest even, to the format
 //    (as a kernel that computes in float and stores half or bfloat16 does);
 //  - a batch kernel over 16-bit bit patterns, void f(const uint16_t* in, uint16_t* out, size_t n):
-//    fp16 or bf16 kernels graded on their own bits, rounding included. 16-bit formats only.
+//    fp16 or bf16 kernels graded on their own bits, rounding included. 16-bit formats only;
+//  - batch kernels with 8-bit (or narrower) results and the per-tensor scale: 8-bit inputs
+//    (void f(const uint8_t*, uint8_t*, size_t n, float scale)) or 16-bit inputs (a fused
+//    activation + quantization, void f(const uint16_t*, uint8_t*, size_t n, float scale)).
 //
 // A kernel grades whatever function it is asked for (a kernel is one function): pass the function
 // it computes. Sweeps call kernels from several threads at once, on disjoint batches; a kernel
@@ -31,6 +34,11 @@ using Bits16Kernel = std::function<void(const uint16_t* in, uint16_t* out, size_
 
 Implementation implementation_from_float_function(std::string name, ScalarFloatKernel kernel);
 Implementation implementation_from_bits16_kernel(std::string name, Bits16Kernel kernel);
+using Bits8Kernel = std::function<void(const uint8_t* in, uint8_t* out, size_t n, float scale)>;
+using Bits16To8Kernel =
+    std::function<void(const uint16_t* in, uint8_t* out, size_t n, float scale)>;
+Implementation implementation_from_bits8_kernel(std::string name, Bits8Kernel kernel);
+Implementation implementation_from_bits16to8_kernel(std::string name, Bits16To8Kernel kernel);
 
 // The statistics of one implementation of `fn` over `domain` (sweep.hpp, one implementation).
 // Throws UsageError if the implementation does not provide fn in the domain's format.

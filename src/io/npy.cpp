@@ -30,6 +30,8 @@ std::string_view kind_word(char kind) {
       return "uint";
     case 'i':
       return "int";
+    case 'V':
+      return "void";
   }
   return "?";
 }
@@ -180,8 +182,9 @@ uint32_t read_le(std::span<const uint8_t> b, size_t at, int bytes) {
 NpyDtype parse_descr(const std::string& descr, std::string_view what) {
   const auto refuse = [&](std::string_view why) {
     return UsageError(fmt::format(
-        "{}: unsupported dtype {} ({}); accepted: float16/32/64 ('<f2', '<f4', '<f8') and "
-        "unsigned or signed integers ('<u2', '<i2', '<u4', ...), either byte order",
+        "{}: unsupported dtype {} ({}); accepted: float16/32/64 ('<f2', '<f4', '<f8'), "
+        "unsigned or signed integers ('<u2', '<i2', '<u4', ...), either byte order, and "
+        "ml_dtypes' arrays ('<V1', '<V2', '<f1')",
         what, in_quotes(descr, 40), why));
   };
   if (descr.size() < 3) throw refuse("too short");
@@ -204,7 +207,10 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
       throw refuse("no byte-order character <, >, | or =");
   }
   d.kind = descr[1];
-  if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i') {
+  // 'V' of one or two bytes: what numpy writes for ml_dtypes' float8/float6/float4 ('<V1') and
+  // bfloat16 ('<V2') arrays (ml_dtypes registers them with kind 'V'); the bytes are bit patterns.
+  const bool ml_dtypes_void = d.kind == 'V' && (descr.substr(2) == "1" || descr.substr(2) == "2");
+  if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i' && !ml_dtypes_void) {
     throw refuse(d.kind == 'V'   ? "void/structured"
                  : d.kind == 'O' ? "Python objects"
                  : d.kind == 'c' ? "complex"
@@ -215,7 +221,7 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
   if (size_text != "1" && size_text != "2" && size_text != "4" && size_text != "8")
     throw refuse("item size must be 1, 2, 4 or 8 bytes");
   d.item_bytes = size_text[0] - '0';
-  if (d.kind == 'f' && d.item_bytes == 1) throw refuse("no one-byte float");
+  // A one-byte float is ml_dtypes' float8_e5m2 (registered with kind 'f': '<f1').
   if (descr[0] == '|' && d.item_bytes != 1) throw refuse("'|' is only for one-byte items");
   return d;
 }

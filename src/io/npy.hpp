@@ -22,8 +22,11 @@
 namespace gelucheck {
 
 struct NpyDtype {
-  char kind = 'f';          // 'f' float, 'u' unsigned integer, 'i' signed integer
-  int item_bytes = 4;       // 1, 2, 4 or 8 (floats: 2, 4 or 8)
+  // 'f' float, 'u' unsigned integer, 'i' signed integer, 'V' raw bytes of 1 or 2 (numpy's
+  // spelling of ml_dtypes' types: '<V1' float8/float6/float4, '<V2' bfloat16; '<f1' is
+  // float8_e5m2, the one ml_dtypes registers as a float)
+  char kind = 'f';
+  int item_bytes = 4;       // 1, 2, 4 or 8 (floats: 1 (e5m2), 2, 4 or 8)
   bool big_endian = false;  // byte order of the elements in DATA
 
   std::string descr() const;  // numpy's spelling, e.g. "<f2", ">u4", "|u1"
@@ -33,6 +36,7 @@ struct NpyDtype {
 
 inline constexpr NpyDtype kNpyFloat16{'f', 2, false};
 inline constexpr NpyDtype kNpyFloat32{'f', 4, false};
+inline constexpr NpyDtype kNpyUint8{'u', 1, false};
 inline constexpr NpyDtype kNpyUint16{'u', 2, false};
 inline constexpr NpyDtype kNpyUint32{'u', 4, false};
 

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <mpfr.h>  // mpfr_sum: scaled enclosures of graded pairs
+
 #include <fmt/format.h>  // fmt::format
 
 #include "functions/function_spec.hpp"
@@ -42,7 +44,7 @@ std::optional<RefValue> decide_with_ties(const Format& f, DD a, DD b) {
   const int sa = sign_of(a), sb = sign_of(b);
   if (sa == 0 && sb == 0) {  // r is exactly zero: a and b are the same signed zero
     if (std::signbit(a.hi) != std::signbit(b.hi)) return std::nullopt;
-    out.correctly_rounded = std::signbit(a.hi) ? f.sign_mask() : 0;
+    out.correctly_rounded = round_to_format(f, a.hi);  // -0, or +0 in a format without -0
     out.side = 0;
     out.ulp_log2 = int16_t(f.min_subnormal_log2());
     out.exact = a.hi;
@@ -58,8 +60,16 @@ std::optional<RefValue> decide_with_ties(const Format& f, DD a, DD b) {
   const uint32_t cb = round_to_format(f, b.hi, sign_of(b.lo));
   if (ca != cb) return std::nullopt;
   out.correctly_rounded = ca;
+  // Overflow is a fact too: in MX both a value that rounds to max and one beyond it give max.
+  const double max = to_double(f, f.max_finite_bits());
+  auto overflows = [&](DD v) {
+    return std::fabs(round_to_precision(v.hi, f.precision(), f.min_subnormal_log2(),
+                                        sign_of(v.lo))) > max;
+  };
+  out.overflow = overflows(a);
+  if (overflows(b) != out.overflow) return std::nullopt;
 
-  const double c = to_double(f, ca);
+  const double c = to_double(f, ca);  // +-inf or NaN after an overflow: the side is -1 or 0
   auto side = [c](DD v) { return v.hi != c ? sign_of(v.hi - c) : sign_of(v.lo); };
   if (side(a) != side(b)) return std::nullopt;
   out.side = int8_t(side(a));
@@ -181,8 +191,8 @@ RefValue tail_value(const FunctionSpec& s, const Format& f, double x) {
   const double A = t.at(x);  // 0, x or +-1: a value of the format
   if (A != 0) return anchored(f, A, t.delta_sign);
   RefValue out;
-  out.correctly_rounded = t.delta_sign < 0 ? f.sign_mask() : 0;
   out.exact = t.delta_sign < 0 ? -0.0 : 0.0;
+  out.correctly_rounded = round_to_format(f, out.exact);
   out.ulp_log2 = int16_t(f.min_subnormal_log2());
   out.side = int8_t(t.delta_sign);
   return out;
@@ -341,18 +351,18 @@ ReferencePlan compute_plan(const FunctionSpec& s, const Format& f) {
 }
 
 const ReferencePlan& reference_plan(Function fn, const Format& f) {
-  constexpr size_t kFormats = std::size(BuiltinFormats::formats);
+  constexpr size_t kFormats = std::size(all_formats);
   constexpr size_t kFunctions = 64;  // at least the registry's size (checked below)
   static std::once_flag once[kFunctions][kFormats];
   static ReferencePlan cache[kFunctions][kFormats];
   const size_t fi = fn.index();
   if (fi >= kFunctions) throw std::logic_error("reference_plan: raise kFunctions");
   for (size_t i = 0; i < kFormats; ++i) {
-    if (BuiltinFormats::formats[i] != &f) continue;
+    if (all_formats[i] != &f) continue;
     std::call_once(once[fi][i], [&] { cache[fi][i] = compute_plan(fn.spec(), f); });
     return cache[fi][i];
   }
-  thread_local ReferencePlan other;  // a format outside the built-in list: computed each time
+  thread_local ReferencePlan other;  // a format outside the list: computed each time
   other = compute_plan(fn.spec(), f);
   return other;
 }
@@ -561,10 +571,193 @@ namespace {
   }
   counters.add_to(reference_counters());
 }
+// ---------------------------------------------------------------------------------------------
+// 4. Graded pairs (format.hpp): inputs of f.in(), the value graded is g = scale * r rounded to
+// f's layout. The same tiers in the same order, each ending in the same decision procedure, on
+// enclosures of g: every interval [lo, hi] of r becomes [scale * lo, scale * hi] (scale > 0 keeps
+// the order), computed exactly or rounded outwards (`scaled`). So g is never rounded twice on its
+// way to the reference. The plans of section 2 (thresholds found once by bisection) assume that
+// the anchor is a value of the format, which scale * A need not be: a rule is tried per input
+// instead, as the interval (A, A + 2^D) (or (A - 2^D, A)) that it states, and decides wherever
+// that interval does.
+
+// Magnitudes below this round alike in every supported format, on its grid and in its binade
+// (format_is_supported: min_subnormal_log2 - 12 > -1022): an enclosure end below it is moved to
+// it, keeping its sign, so that no end underflows double.
+double tiny_for(const Format& f) {
+  return std::bit_cast<double>(uint64_t(f.min_subnormal_log2() - 12 + 1023) << 52);
+}
+
+// scale * v as a double-double below (dir < 0) or above (dir > 0) it: exact when it fits one.
+// scale * hi and scale * lo are each exact as a pair of doubles (fma), unless scale * lo
+// underflows double, when the end is moved outwards by 2^-1070; the correctly rounded sum of the
+// four (mpfr_sum) is the high part, and the remainder rounded in direction dir the low part.
+DD scaled(const Format& f, DD v, int dir) {
+  const double scale = f.scale;
+  if (v.hi == 0) return v;  // a signed zero stays one (scale > 0)
+  const double tiny = tiny_for(f);
+  if (std::fabs(v.hi) * scale <= 2 * tiny) return {std::copysign(tiny, v.hi), 0};
+  const double p1 = scale * v.hi, e1 = std::fma(scale, v.hi, -p1);
+  if (v.lo == 0) return two_sum(p1, e1);
+  const double p2 = scale * v.lo, e2 = std::fma(scale, v.lo, -p2);
+  const double widen = std::fabs(p2) < 0x1p-950 ? dir * 0x1p-1070 : 0.0;
+  mpfr_t terms[6];
+  for (mpfr_t& t : terms) mpfr_init2(t, 53);
+  mpfr_set_d(terms[0], p1, MPFR_RNDN);
+  mpfr_set_d(terms[1], e1, MPFR_RNDN);
+  mpfr_set_d(terms[2], p2, MPFR_RNDN);
+  mpfr_set_d(terms[3], e2, MPFR_RNDN);
+  mpfr_set_d(terms[4], widen, MPFR_RNDN);
+  mpfr_ptr ptrs[] = {terms[0], terms[1], terms[2], terms[3], terms[4], terms[5]};
+  mpfr_t sum;
+  mpfr_init2(sum, 53);
+  mpfr_sum(sum, ptrs, 5, MPFR_RNDN);
+  const double hi = mpfr_get_d(sum, MPFR_RNDN);
+  mpfr_set_d(terms[5], -hi, MPFR_RNDN);
+  mpfr_sum(sum, ptrs, 6, dir < 0 ? MPFR_RNDD : MPFR_RNDU);
+  const double lo = mpfr_get_d(sum, dir < 0 ? MPFR_RNDD : MPFR_RNDU);
+  mpfr_clear(sum);
+  for (mpfr_t& t : terms) mpfr_clear(t);
+  return two_sum(hi, lo);
+}
+
+std::optional<RefValue> decide_scaled(const Format& f, DD lo, DD hi) {
+  return decide(f, scaled(f, lo, -1), scaled(f, hi, +1));
+}
+
+// g where r = v exactly (a double, or +-inf).
+RefValue scaled_exact(const Format& f, double v) {
+  if (!std::isfinite(v) || v == 0) return exact_result(f, v);
+  return *decide_scaled(f, DD{v, 0}, DD{v, 0});  // a point: decided
+}
+
+// g where r = A + delta, delta of sign `sign` and |delta| < 2^log2_delta, when the interval
+// decides it. The near end is scale * A moved by a tiny amount of delta's sign when it is exact
+// (r is strictly beyond it); the far end A + sign * 2^D is widened to at least 2^-100 |A| so
+// that it is a double-double.
+std::optional<RefValue> scaled_rule(const Format& f, double A, int sign, double log2_delta) {
+  if (sign == 0) return std::nullopt;
+  DD near = scaled(f, DD{A, 0}, -sign);
+  if (near.hi == 0) {
+    near = DD{sign * tiny_for(f), 0};
+  } else if (near.lo == 0) {
+    near.lo = sign * std::fabs(near.hi) * 0x1p-100;
+  }
+  const double floor_log2 = A == 0 ? -1000.0 : std::ilogb(A) - 100.0;
+  const double width = std::exp2(std::max(log2_delta + 1, floor_log2));
+  const DD far = scaled(f, two_sum(A, sign * width), sign);
+  return sign > 0 ? decide(f, near, far) : decide(f, far, near);
+}
+
+[[gnu::always_inline]] inline std::optional<RefValue> pair_analytic(const FunctionSpec& s,
+                                                                    const Format& f, double x) {
+  if (!std::isfinite(x) || x == 0) {
+    if (x == 0 && s.specials.zero_by_tiers()) return std::nullopt;
+    const RefValue r = *special(s, f.in(), x);
+    if (std::isnan(x)) {
+      RefValue out;
+      out.correctly_rounded = f.nan_bits();
+      out.exact = r.exact;
+      out.ulp_log2 = int16_t(f.min_subnormal_log2());
+      return out;
+    }
+    return scaled_exact(f, r.exact);
+  }
+  if (const auto t = tail_bound(s, x)) {
+    if (auto r = scaled_rule(f, t->asymptote, t->delta_sign, t->log2_delta)) return r;
+  }
+  const double ax = std::fabs(x);
+  if (s.head && ax <= 0x1p-8) {
+    const Anchor& h = head_anchor(*s.head, x);
+    const int lx = std::ilogb(ax) + 1;
+    const double d = s.head->lx_factor * lx + s.head->lx_offset;
+    if (auto r = scaled_rule(f, h.at(x), h.delta_sign, d)) return r;
+  }
+  return std::nullopt;
+}
+
+// The fast tier's r = a + d, |d - d*| <= b, as g = a' + d' with the same kind of bound: a' + e =
+// scale * a exactly (fma), d' = e + scale * d with two roundings, each within u of its result,
+// which 2^-51 (|scale * d| + |d'|) covers; the bound scales with 2^-50 for its own rounding. An
+// exact value (relu2) is a point, scaled exactly.
+bool pair_fast_decision(const Format& f, const FastValue& v, RefValue& out) {
+  if (!std::isfinite(v.d) || !std::isfinite(v.b)) return false;
+  if (v.exact) {
+    const DD r = two_sum(v.a, v.d);
+    const auto e = decide_scaled(f, r, r);
+    if (e) out = *e;
+    return e.has_value();
+  }
+  const double scale = f.scale;
+  const double a = scale * v.a, e = std::fma(scale, v.a, -a);
+  const double sd = scale * v.d;
+  const double d = e + sd;
+  const double b = scale * v.b * (1 + 0x1p-50) + (std::fabs(sd) + std::fabs(d)) * 0x1p-51;
+  return fast_decision(f, FastValue{a, d, b, false}, out);
+}
+
+RefValue pair_mpfr_tier(const FunctionSpec& s, const Format& f, double x) {
+  auto& counters = reference_counters();
+  ++counters.mpfr;
+  for (size_t k = 0; k < kMpfrSteps; ++k) {
+    if (kMpfrLadder[k] == 320) ++counters.mpfr_max_bits;
+    if (const auto r = s.mpfr.at[k](x))
+      if (const auto v = decide_scaled(f, r->lo, r->hi)) return *v;
+  }
+  throw std::runtime_error(fmt::format("reference: {} * {}({:a}) in {} is not decided at 2128 bits",
+                                       f.scale, s.name, x, f.name));
+}
+
+void pair_reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
+                          std::span<RefValue> out, ReferenceMode mode) {
+  const FunctionSpec& s = fn.spec();
+  ReferenceCounters counters;
+  thread_local std::vector<uint32_t> fast_at;
+  thread_local SleefCalls calls;
+  fast_at.clear();
+  calls.clear();
+  Record record{calls};
+  auto fast_or_mpfr = [&](double x, const FastValue& v, RefValue& value) {
+    if (pair_fast_decision(f, v, value)) {
+      ++counters.fast;
+    } else {
+      value = pair_mpfr_tier(s, f, x);
+    }
+  };
+  for (size_t i = 0; i < x_bits.size(); ++i) {
+    const double x = to_double(f.in(), x_bits[i]);
+    if (const auto r = pair_analytic(s, f, x)) {
+      ++(std::isfinite(x) && x != 0 ? counters.tail : counters.special);
+      out[i] = *r;
+      continue;
+    }
+    if (mode == ReferenceMode::mpfr) {
+      out[i] = pair_mpfr_tier(s, f, x);
+      continue;
+    }
+    const size_t recorded = calls.recorded;
+    const FastValue v = s.fast.record(x, record);
+    if (calls.recorded == recorded) {
+      fast_or_mpfr(x, v, out[i]);
+    } else {
+      fast_at.push_back(uint32_t(i));
+    }
+  }
+  if (!fast_at.empty()) {
+    calls.evaluate();
+    Replay replay{calls};
+    for (const uint32_t i : fast_at) {
+      const double x = to_double(f.in(), x_bits[i]);
+      fast_or_mpfr(x, s.fast.replay(x, replay), out[i]);
+    }
+  }
+  counters.add_to(reference_counters());
+}
 }  // namespace
 
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode) {
+  if (f.is_pair()) return pair_reference_batch(fn, f, x_bits, out, mode);
   with_constant_format(
       f, [&](const Format& g)
              __attribute__((always_inline)) { reference_batch_in(fn, g, x_bits, out, mode); });

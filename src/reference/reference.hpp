@@ -31,8 +31,11 @@ inline constexpr int kUlpResolutionBits = 10;
 struct RefValue {
   uint32_t correctly_rounded = 0;  // bits of r rounded to nearest-even in the format
   int8_t side = 0;                 // sign of (r - correctly_rounded value); 0 when r is exact
-  int16_t ulp_log2 = 0;            // log2 ulp(r), ulp as metrics.hpp defines it
-  double exact = 0;                // r rounded to the grid ulp(r) * 2^-10; signed zero kept
+  // r is finite and rounds beyond the largest finite value: correctly_rounded is then the
+  // non-saturating convention's value (inf, NaN in E4M3 and FNUZ, +-max in MX; format.hpp).
+  bool overflow = false;
+  int16_t ulp_log2 = 0;  // log2 ulp(r), ulp as metrics.hpp defines it
+  double exact = 0;      // r rounded to the grid ulp(r) * 2^-10; signed zero kept
 };
 
 enum class ReferenceMode {

@@ -297,10 +297,11 @@ std::vector<std::pair<std::string, std::string>> comparison_csv(const ReportData
       if (const SaturationReport* r = saturation_of(d, fn, f))
         for (size_t a = 0; a < r->asymptotes.size(); ++a)
           if (r->reference[a].exists)
-            plateaus += fmt::format(
-                "{},{},{},{},{},{}\n", name_of(fn), f->name, r->asymptotes[a].label,
-                approach_name(r->asymptotes[a].approach),
-                to_shortest_decimal(*f, r->reference[a].x), to_hex_bits(*f, r->reference[a].x));
+            plateaus +=
+                fmt::format("{},{},{},{},{},{}\n", name_of(fn), f->name, r->asymptotes[a].label,
+                            approach_name(r->asymptotes[a].approach),
+                            to_shortest_decimal(f->in(), r->reference[a].x),
+                            to_hex_bits(f->in(), r->reference[a].x));
   std::string flow = "derivative,sigma,exact_mean_square";
   for (const Format* f : rq.formats)
     flow += fmt::format(",{}_mean_square,{}_zero_mass", f->name, f->name);
@@ -416,7 +417,7 @@ std::string when_to_use(const ReportData& d) {
         for (size_t a = 0; a < r->asymptotes.size(); ++a)
           if (std::isinf(r->asymptotes[a].value) && r->reference[a].exists)
             overflow.push_back(
-                fmt::format("{} in {}", to_shortest_decimal(*f, r->reference[a].x), f->name));
+                fmt::format("{} in {}", to_shortest_decimal(f->in(), r->reference[a].x), f->name));
     if (!overflow.empty())
       parts.push_back(fmt::format(
           "its exact value overflows from x = {}: keep pre-activations below that in that format",

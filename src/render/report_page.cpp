@@ -22,7 +22,12 @@ namespace {
 
 // --- numbers and names ------------------------------------------------------------------------
 
-std::string stem(Function fn, const Format& f) { return fmt::format("{}_{}", name_of(fn), f.name); }
+// File names: a graded pair IN:OUT*S as IN_to_OUT_xS (no ':' or '*' in a path).
+std::string stem(Function fn, const Format& f) {
+  std::string name;
+  for (const char c : f.name) name += c == ':' ? "_to_" : c == '*' ? "_x" : std::string(1, c);
+  return fmt::format("{}_{}", name_of(fn), name);
+}
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep,
                  std::string_view empty = "none") {
@@ -66,10 +71,14 @@ std::string implementation_color(const Implementation& impl, size_t fallback_ind
 }
 
 std::string format_color(const Format& f) {
-  if (&f == &fp32) return kPalette[0];
-  if (&f == &fp16) return kPalette[1];
-  if (&f == &bf16) return kPalette[4];
-  return kPalette[6];
+  // By the output format (all_formats' order), a scaled pair one slot further on.
+  constexpr size_t kSlot[] = {0, 1, 4, 2, 3, 5, 7, 8, 9, 6};
+  static_assert(std::size(kSlot) == std::size(all_formats));
+  size_t slot = 6;
+  for (size_t i = 0; i < std::size(all_formats); ++i)
+    if (all_formats[i] == &f.out()) slot = kSlot[i];
+  if (f.scale != 1) ++slot;
+  return kPalette[slot % kPaletteSize];
 }
 
 std::string embed_markdown(const std::string& markdown, int level) {

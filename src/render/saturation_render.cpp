@@ -7,7 +7,7 @@ namespace gelucheck {
 
 std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) {
   if (!p.exists) return fmt::format("never (ends at {})", to_shortest_decimal(f, p.anchor_value));
-  const std::string x = value_with_bits(f, p.x);
+  const std::string x = value_with_bits(f.in(), p.x);  // an input (of IN in a pair IN:OUT)
   switch (a.approach) {
     case Approach::positive_tail:
       return "x >= " + x;
@@ -21,7 +21,8 @@ std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) 
   return x;
 }
 
-std::string interval_text(const Format& f, uint32_t first, uint32_t last) {
+std::string interval_text(const Format& graded, uint32_t first, uint32_t last) {
+  const Format& f = graded.in();  // inputs
   const uint32_t max = f.max_finite_bits(), neg_max = f.sign_mask() | max;
   if (first == last) return "x = " + to_shortest_decimal(f, first);
   if (first == neg_max) return "x <= " + to_shortest_decimal(f, last);
@@ -55,7 +56,8 @@ std::string zone_sentence(const Format& f, const Zone& z, const SaturationReport
           where, n, z.worst);
     case ZoneKind::cancellation:
       return fmt::format("relative error above {:g}% for {} ({}; worst {:.3g}% at x = {})",
-                         100 * limit, where, n, 100 * z.worst, to_shortest_decimal(f, z.worst_x));
+                         100 * limit, where, n, 100 * z.worst,
+                         to_shortest_decimal(f.in(), z.worst_x));
     case ZoneKind::overflow_nan:
       return fmt::format("NaN for {} ({}{})", where, n, op);
     case ZoneKind::overflow_inf:
@@ -130,7 +132,7 @@ std::string saturation_summary(const SaturationReport& r, const ImplementationSa
       const char* how = is_tail(as.approach) ? (d > 0 ? "later" : "earlier")
                                              : (d > 0 ? "farther from 0" : "closer to 0");
       parts.push_back(fmt::format("{} ({}) from x = {}, {} input{} {} than the reference", as.label,
-                                  approach_name(as.approach), to_shortest_decimal(f, p.x),
+                                  approach_name(as.approach), to_shortest_decimal(f.in(), p.x),
                                   std::llabs(d), std::llabs(d) == 1 ? "" : "s", how));
     }
   }
@@ -184,8 +186,8 @@ std::string forms_sentence(const SaturationReport& r) {
   std::vector<std::string> parts;
   for (const Zone& z : fc.zones)
     parts.push_back(fmt::format("{}{} of the {} inputs in [{}, {}]", z.estimated ? "~" : "",
-                                z.inputs, z.span, value_with_bits(f, z.first),
-                                value_with_bits(f, z.last)));
+                                z.inputs, z.span, value_with_bits(f.in(), z.first),
+                                value_with_bits(f.in(), z.last)));
   return fmt::format("{} and {} round to different values at {}; identically everywhere else.",
                      name_of(r.function), name_of(fc.other), fmt::join(parts, " and "));
 }
@@ -242,10 +244,11 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
       for (const Zone& z : s.zones)
         zones += fmt::format(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.implementation->name,
-            zone_name(z.kind), value_with_bits(f, z.first), value_with_bits(f, z.last),
+            zone_name(z.kind), value_with_bits(f.in(), z.first), value_with_bits(f.in(), z.last),
             fmt::format("{}{}", z.estimated ? "~" : "", z.inputs), z.span,
             fmt::format("{}{}", z.estimated ? "~" : "", z.runs),
-            worst_applies(z.kind) ? worst_text(z) + " at " + to_shortest_decimal(f, z.worst_x) : "",
+            worst_applies(z.kind) ? worst_text(z) + " at " + to_shortest_decimal(f.in(), z.worst_x)
+                                  : "",
             z.operation.empty() ? "" : "`" + z.operation + "`");
     if (zones.empty()) {
       out += "\nZones: none in any implementation.\n";
@@ -342,8 +345,8 @@ std::string csv(const std::vector<SaturationReport>& reports) {
       c.item = std::string(a.label);
       c.approach = approach_name(a.approach);
       if (p.exists) {
-        c.x_first = to_shortest_decimal(f, p.x);
-        c.x_first_bits = to_hex_bits(f, p.x);
+        c.x_first = to_shortest_decimal(f.in(), p.x);
+        c.x_first_bits = to_hex_bits(f.in(), p.x);
         c.inputs = std::to_string(p.inputs);
       }
       c.actual = to_shortest_decimal(f, p.anchor_value);
@@ -358,18 +361,18 @@ std::string csv(const std::vector<SaturationReport>& reports) {
       c.section = "zone";
       c.item = zone_name(z.kind);
       c.approach = z.negative ? "x < 0" : "x > 0";
-      c.x_first = to_shortest_decimal(f, z.first);
-      c.x_first_bits = to_hex_bits(f, z.first);
-      c.x_last = to_shortest_decimal(f, z.last);
-      c.x_last_bits = to_hex_bits(f, z.last);
+      c.x_first = to_shortest_decimal(f.in(), z.first);
+      c.x_first_bits = to_hex_bits(f.in(), z.first);
+      c.x_last = to_shortest_decimal(f.in(), z.last);
+      c.x_last_bits = to_hex_bits(f.in(), z.last);
       c.inputs = std::to_string(z.inputs);
       c.span = std::to_string(z.span);
       c.runs = std::to_string(z.runs);
       c.text = z.estimated ? "inputs and runs estimated from the grid" : "";
       if (worst_applies(z.kind)) {
         c.worst = fmt::format("{}", z.worst);
-        c.worst_x = to_shortest_decimal(f, z.worst_x);
-        c.worst_x_bits = to_hex_bits(f, z.worst_x);
+        c.worst_x = to_shortest_decimal(f.in(), z.worst_x);
+        c.worst_x_bits = to_hex_bits(f.in(), z.worst_x);
       }
       c.operation = z.operation;
       emit(c);
@@ -389,8 +392,8 @@ std::string csv(const std::vector<SaturationReport>& reports) {
         c.implementation = name;
         c.section = "special";
         c.item = std::string(r.specials[i].name);
-        c.x_first = to_shortest_decimal(f, r.specials[i].x);
-        c.x_first_bits = to_hex_bits(f, r.specials[i].x);
+        c.x_first = to_shortest_decimal(f.in(), r.specials[i].x);
+        c.x_first_bits = to_hex_bits(f.in(), r.specials[i].x);
         c.actual = to_shortest_decimal(f, s.specials[i].actual);
         c.actual_bits = to_hex_bits(f, s.specials[i].actual);
         c.expected = to_shortest_decimal(f, r.special_expected[i]);
@@ -419,7 +422,7 @@ Json value_json(const Format& f, uint32_t bits) {
 Json plateau_json(const Format& f, const Plateau& p) {
   Json j = {{"exists", p.exists}};
   if (p.exists) {
-    j["boundary"] = value_json(f, p.x);
+    j["boundary"] = value_json(f.in(), p.x);
     j["inputs"] = p.inputs;
   }
   j["anchor_value"] = value_json(f, p.anchor_value);
@@ -429,15 +432,15 @@ Json plateau_json(const Format& f, const Plateau& p) {
 Json zone_json(const Format& f, const Zone& z) {
   Json j = {{"kind", zone_name(z.kind)},
             {"side", z.negative ? "negative" : "positive"},
-            {"first", value_json(f, z.first)},
-            {"last", value_json(f, z.last)},
+            {"first", value_json(f.in(), z.first)},
+            {"last", value_json(f.in(), z.last)},
             {"inputs", z.inputs},
             {"span", z.span},
             {"runs", z.runs},
             {"estimated", z.estimated}};
   if (worst_applies(z.kind)) {
     j["worst"] = z.worst;
-    j["worst_x"] = value_json(f, z.worst_x);
+    j["worst_x"] = value_json(f.in(), z.worst_x);
   }
   if (!z.operation.empty()) j["operation"] = z.operation;
   return j;
@@ -478,7 +481,7 @@ std::string json(const std::vector<SaturationReport>& reports) {
       Json specials = Json::array();
       for (size_t i = 0; i < r.specials.size(); ++i)
         specials.push_back({{"input", r.specials[i].name},
-                            {"x", value_json(f, r.specials[i].x)},
+                            {"x", value_json(f.in(), r.specials[i].x)},
                             {"expected", value_json(f, r.special_expected[i])},
                             {"actual", value_json(f, s.specials[i].actual)},
                             {"ok", s.specials[i].ok},

@@ -23,40 +23,54 @@ std::string value_with_bits(const Format& f, uint32_t bits) {
   return fmt::format("{} ({})", to_shortest_decimal(f, bits), to_hex_bits(f, bits));
 }
 
+bool shows_convention(const std::vector<TableRow>& rows) {
+  for (const TableRow& r : rows)
+    if (shows_convention(*r.format) || r.stats.convention) return true;
+  return false;
+}
+
 namespace {
 
 std::string markdown(const std::vector<TableRow>& rows) {
+  const bool saturated = shows_convention(rows);
   std::string out =
       "| function | format | implementation | points | max abs ULP | at x | mean abs ULP | RMS ULP "
-      "| correctly rounded | faithful | non-finite | NaN | zero sign |\n"
-      "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+      "| correctly rounded | faithful | non-finite | NaN | zero sign |";
+  out += saturated ? " saturated |\n" : "\n";
+  out += "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|";
+  out += saturated ? "---:|\n" : "\n";
   for (const TableRow& r : rows) {
     const ErrorStats& s = r.stats;
-    const Format& f = *r.format;
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                       name_of(r.function), f.name, r.implementation->name, s.points,
+    const Format& in = r.format->in();  // x is an input
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                       name_of(r.function), r.format->name, r.implementation->name, s.points,
                        s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
-                       s.max_abs_ulp.seen() ? value_with_bits(f, s.max_abs_ulp.x) : "-",
+                       s.max_abs_ulp.seen() ? value_with_bits(in, s.max_abs_ulp.x) : "-",
                        ulp_text(s.mean_abs_ulp()), ulp_text(s.rms_ulp()),
                        percent_cell(s.share(s.correctly_rounded)),
                        percent_cell(s.share(s.faithful)), s.nonfinite, s.nan, s.zero_sign);
+    out += saturated ? fmt::format(" {} |\n", s.convention) : "\n";
   }
   return out;
 }
 
 std::string csv(const std::vector<TableRow>& rows) {
+  const bool saturated = shows_convention(rows);
   std::string out =
       "function,format,implementation,points,max_abs_ulp,max_abs_ulp_x,max_abs_ulp_x_bits,"
-      "mean_abs_ulp,rms_ulp,correctly_rounded,faithful,nonfinite,nan,zero_sign\n";
+      "mean_abs_ulp,rms_ulp,correctly_rounded,faithful,nonfinite,nan,zero_sign";
+  out += saturated ? ",saturated\n" : "\n";
   for (const TableRow& r : rows) {
     const ErrorStats& s = r.stats;
-    const Format& f = *r.format;
+    const Format& in = r.format->in();
     const bool seen = s.max_abs_ulp.seen();
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", name_of(r.function), f.name,
-                       r.implementation->name, s.points, seen ? s.max_abs_ulp.value : 0.0,
-                       seen ? to_shortest_decimal(f, s.max_abs_ulp.x) : "",
-                       seen ? to_hex_bits(f, s.max_abs_ulp.x) : "", s.mean_abs_ulp(), s.rms_ulp(),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}", name_of(r.function),
+                       r.format->name, r.implementation->name, s.points,
+                       seen ? s.max_abs_ulp.value : 0.0,
+                       seen ? to_shortest_decimal(in, s.max_abs_ulp.x) : "",
+                       seen ? to_hex_bits(in, s.max_abs_ulp.x) : "", s.mean_abs_ulp(), s.rms_ulp(),
                        s.correctly_rounded, s.faithful, s.nonfinite, s.nan, s.zero_sign);
+    out += saturated ? fmt::format(",{}\n", s.convention) : "\n";
   }
   return out;
 }
@@ -84,7 +98,7 @@ double binade_mean(const BinadeStats& b) {
 nlohmann::ordered_json binades_json(const Format& f, const ErrorStats& s) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& [key, b] : s.binades) {
-    out.push_back({{"inputs", binade_range(f, key)},
+    out.push_back({{"inputs", binade_range(f, key)},  // f is the input format
                    {"points", b.points},
                    {"correctly_rounded", b.correctly_rounded},
                    {"max_abs_ulp", extreme_json(f, b.max_abs_ulp)},
@@ -96,9 +110,9 @@ nlohmann::ordered_json binades_json(const Format& f, const ErrorStats& s) {
 std::string markdown_breakdown(const std::vector<TableRow>& rows) {
   std::string out;
   for (const TableRow& r : rows) {
-    const Format& f = *r.format;
-    out += fmt::format("\n### {} / {} / {}: by input binade\n\n", name_of(r.function), f.name,
-                       r.implementation->name);
+    const Format& f = r.format->in();  // the inputs' binades
+    out += fmt::format("\n### {} / {} / {}: by input binade\n\n", name_of(r.function),
+                       r.format->name, r.implementation->name);
     out +=
         "| inputs | points | correctly rounded | max abs ULP | at x | mean abs ULP |\n"
         "|---|---:|---:|---:|---|---:|\n";
@@ -126,11 +140,12 @@ std::string markdown_breakdown(const std::vector<TableRow>& rows) {
 
 std::string json(const std::vector<TableRow>& rows) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  const bool saturated = shows_convention(rows);
   for (const TableRow& r : rows) {
     const ErrorStats& s = r.stats;
-    const Format& f = *r.format;
+    const Format& f = r.format->in();  // every x below is an input
     out.push_back({{"function", name_of(r.function)},
-                   {"format", f.name},
+                   {"format", r.format->name},
                    {"implementation", r.implementation->name},
                    {"domain", r.domain},
                    {"points", s.points},
@@ -149,6 +164,7 @@ std::string json(const std::vector<TableRow>& rows) {
                    {"zero_sign", s.zero_sign},
                    {"histogram", histogram_json(s.histogram)},
                    {"binades", binades_json(f, s)}});
+    if (saturated) out.back()["saturated"] = s.convention;
   }
   return out.dump(2) + "\n";
 }

@@ -77,9 +77,10 @@ bool parse_grid(std::string_view name, GridKind& out) {
   return false;
 }
 
-Domain Domain::exhaustive(const Format& f, double lo, double hi) {
+Domain Domain::exhaustive(const Format& graded, double lo, double hi) {
+  const Format& f = graded.in();
   Domain d;
-  d.format_ = &f;
+  d.format_ = &graded;
   d.kind_ = GridKind::exhaustive;
   d.lo_ = lo;
   d.hi_ = hi;
@@ -88,9 +89,10 @@ Domain Domain::exhaustive(const Format& f, double lo, double hi) {
   return d;
 }
 
-Domain Domain::patterns(const Format& f) {
+Domain Domain::patterns(const Format& graded) {
+  const Format& f = graded.in();
   Domain d;
-  d.format_ = &f;
+  d.format_ = &graded;
   d.kind_ = GridKind::patterns;
   d.lo_ = -INFINITY;
   d.hi_ = INFINITY;
@@ -98,12 +100,13 @@ Domain Domain::patterns(const Format& f) {
   return d;
 }
 
-Domain Domain::grid(const Format& f, GridKind kind, double lo, double hi, uint64_t points,
+Domain Domain::grid(const Format& graded, GridKind kind, double lo, double hi, uint64_t points,
                     uint64_t seed) {
-  if (kind == GridKind::exhaustive) return exhaustive(f, lo, hi);
-  if (kind == GridKind::patterns) return patterns(f);
+  if (kind == GridKind::exhaustive) return exhaustive(graded, lo, hi);
+  if (kind == GridKind::patterns) return patterns(graded);
+  const Format& f = graded.in();
   Domain d;
-  d.format_ = &f;
+  d.format_ = &graded;
   d.kind_ = kind;
   d.lo_ = lo;
   d.hi_ = hi;
@@ -157,9 +160,9 @@ Domain Domain::grid(const Format& f, GridKind kind, double lo, double hi, uint64
   return d;
 }
 
-Domain Domain::listed(const Format& f, std::vector<uint32_t> inputs) {
+Domain Domain::listed(const Format& graded, std::vector<uint32_t> inputs) {
   Domain d;
-  d.format_ = &f;
+  d.format_ = &graded;
   d.kind_ = GridKind::listed;
   d.lo_ = -INFINITY;
   d.hi_ = INFINITY;
@@ -169,7 +172,7 @@ Domain Domain::listed(const Format& f, std::vector<uint32_t> inputs) {
 }
 
 void Domain::fill(uint64_t first, size_t count, uint32_t* out) const {
-  const Format& f = *format_;
+  const Format& f = format_->in();
   switch (kind_) {
     case GridKind::exhaustive:
       for (size_t i = 0; i < count; ++i)
@@ -206,7 +209,7 @@ void Domain::fill(uint64_t first, size_t count, uint32_t* out) const {
 }
 
 std::string Domain::describe() const {
-  const Format& f = *format_;
+  const Format& f = format_->in();
   auto bound = [&](int64_t ord) { return to_shortest_decimal(f, from_ordinal(f, ord)); };
   if (kind_ == GridKind::patterns)
     return fmt::format("every {} bit pattern: {} inputs", f.name, size_);

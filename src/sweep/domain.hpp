@@ -33,6 +33,8 @@ class Domain {
                      uint64_t seed);
   static Domain listed(const Format& f, std::vector<uint32_t> inputs);
 
+  // The graded format: the inputs are values of format().in() (a graded pair's input format,
+  // format.hpp), the results are rounded to format().
   const Format& format() const { return *format_; }
   GridKind kind() const { return kind_; }
   uint64_t size() const { return size_; }

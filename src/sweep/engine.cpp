@@ -63,7 +63,7 @@ void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_
 
 const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode,
                                 unsigned threads) {
-  if (f.total_bits() > 16) return nullptr;
+  if (f.in().total_bits() > 16) return nullptr;
   static std::mutex mutex;
   static std::map<std::tuple<Function, const Format*, ReferenceMode>,
                   std::unique_ptr<std::vector<RefValue>>>
@@ -71,10 +71,11 @@ const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode
   std::lock_guard lock(mutex);
   auto& slot = tables[{fn, &f, mode}];
   if (!slot) {
-    auto table = std::make_unique<std::vector<RefValue>>(f.pattern_count());
-    const uint64_t chunks = (f.pattern_count() + 1023) / 1024;
+    const uint64_t patterns = f.in().pattern_count();
+    auto table = std::make_unique<std::vector<RefValue>>(patterns);
+    const uint64_t chunks = (patterns + 1023) / 1024;
     parallel_for(chunks, threads, [&](uint64_t c) {
-      const uint64_t end = std::min<uint64_t>((c + 1) * 1024, f.pattern_count());
+      const uint64_t end = std::min<uint64_t>((c + 1) * 1024, patterns);
       for (uint64_t b = c * 1024; b < end; ++b)
         (*table)[b] = reference(fn, f, static_cast<uint32_t>(b), mode);
     });

@@ -113,8 +113,8 @@ std::vector<ErrorStats> run_sweep(Function fn, const Domain& domain,
                                   std::span<const Implementation* const> implementations,
                                   const SweepOptions& options, const RecordSink& sink = {});
 
-// The reference of every bit pattern of a 16-bit (or smaller) format, computed once per process
-// and shared; nullptr for wider formats.
+// The reference of every bit pattern of a 16-bit (or smaller) input format (f.in()), computed
+// once per process and shared; nullptr for wider inputs.
 const RefValue* reference_table(Function fn, const Format& f, ReferenceMode mode, unsigned threads);
 
 // Runs body(i) for i in [0, n) on `threads` threads (0: one per core).

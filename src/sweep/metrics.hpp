@@ -19,6 +19,19 @@
 //  6. An r beyond the format's range (relu2 at x >= 256 in fp16: 65536 > 65504 + 16) rounds to
 //     +-inf, and is treated as that infinity: y equal to it is the correct result (no error),
 //     any other y is counted with the non-finite outcomes, as y = inf is where r is in range.
+//     The reference states this convention, the non-saturating one (OFP8 r1.0 5.2.1): r rounds
+//     to +-inf, or to NaN in a format without infinity (E4M3's S.1111.111, FNUZ's 0x80), and y
+//     equal to that is correct. A format with neither (MX FP6, FP4) saturates: r rounds to +-max,
+//     and y = +-max is correct there.
+//  7. Overflow conventions. Where r overflows, y = +-max of r's sign is what the saturating
+//     convention gives (__NV_SATFINITE, Transformer Engine's casts): it differs from the
+//     reference by convention only, and is counted as Outcome::convention, in its own column,
+//     neither correct nor an error (not a huge ULP error). Implementations declare the convention
+//     they follow (Implementation::overflow).
+//  8. Graded pairs (`-t bf16:e4m3`, `--scale S`; format.hpp): r is scale * f(x), computed exactly,
+//     and everything above is in the units of the output format, whose layout f is.
+//  9. A NaN r in a format without NaN (MX) is implementation-defined (MX v1.0): every y is
+//     accepted (Outcome::special).
 //
 // Absolute error y - r and relative error (y - r)/|r| use the same r.
 #pragma once
@@ -32,10 +45,11 @@
 namespace gelucheck {
 
 enum class Outcome : uint8_t {
-  finite,     // y and r both finite: ulp_error is defined
-  special,    // r is +-inf or NaN (special input) and y is the same: no error
-  nonfinite,  // y is +-inf where r is finite, or r is +-inf and y is not that infinity
-  nan,        // y is NaN where r is not, or r is NaN and y is not
+  finite,      // y and r both finite: ulp_error is defined
+  special,     // r is +-inf or NaN (special input) and y is the same: no error
+  nonfinite,   // y is +-inf where r is finite, or r is +-inf and y is not that infinity
+  nan,         // y is NaN where r is not, or r is NaN and y is not
+  convention,  // r overflows and y is +-max: the saturating convention's result (remark 7)
 };
 
 struct PointRecord {
@@ -60,10 +74,11 @@ Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);
 // value or its neighbour on r's side.
 bool is_faithful(const Format& f, double yv, const RefValue& ref);
 
-// compare()'s outcome is finite: y, r and the correctly rounded r are all finite (remarks 5, 6).
+// compare()'s outcome is finite: y, r and the correctly rounded r are all finite and r is within
+// range (remarks 5 to 7; an MX overflow can be finite too, compare() decides it).
 [[gnu::always_inline]] inline bool finite_outcome(const Format& f, uint32_t y,
                                                   const RefValue& ref) {
-  return std::isfinite(to_double(f, y)) && std::isfinite(ref.exact) &&
+  return std::isfinite(to_double(f, y)) && std::isfinite(ref.exact) && !ref.overflow &&
          std::isfinite(to_double(f, ref.correctly_rounded));
 }
 
@@ -71,7 +86,7 @@ bool is_faithful(const Format& f, double yv, const RefValue& ref);
 // statistics count without compare().
 [[gnu::always_inline]] inline bool finite_and_correctly_rounded(const Format& f, uint32_t y,
                                                                 const RefValue& ref) {
-  return y == ref.correctly_rounded && std::isfinite(ref.exact) &&
+  return y == ref.correctly_rounded && std::isfinite(ref.exact) && !ref.overflow &&
          std::isfinite(to_double(f, ref.correctly_rounded));
 }
 

@@ -149,7 +149,7 @@ void verify_row(const PartialRow& r, const DomainText& d) {
   require(
       s.points == swept,
       fmt::format("\"points\" {} is not the {} inputs of the completed chunks", s.points, swept));
-  require(s.finite + s.nonfinite + s.nan <= s.points,
+  require(s.finite + s.nonfinite + s.nan + s.convention <= s.points,
           "finite, non-finite and NaN results outnumber the points");
   require(s.correctly_rounded <= s.points, "more correctly rounded results than points");
   require(s.faithful <= s.points, "more faithful results than points");
@@ -223,22 +223,24 @@ Json stats_to_json(const ErrorStats& s) {
                                     {"max_abs_ulp", extreme_to_json(b.max_abs_ulp)},
                                     {"sum_abs_ulp", sum_to_json(b.sum_abs_ulp)}};
   }
-  return {{"points", s.points},
-          {"finite", s.finite},
-          {"correctly_rounded", s.correctly_rounded},
-          {"faithful", s.faithful},
-          {"nonfinite", s.nonfinite},
-          {"nan", s.nan},
-          {"zero_sign", s.zero_sign},
-          {"sum_abs_ulp", sum_to_json(s.sum_abs_ulp)},
-          {"sum_sq_ulp", sum_to_json(s.sum_sq_ulp)},
-          {"max_abs_ulp", extreme_to_json(s.max_abs_ulp)},
-          {"max_ulp", extreme_to_json(s.max_ulp)},
-          {"max_neg_ulp", extreme_to_json(s.max_neg_ulp)},
-          {"max_abs_error", extreme_to_json(s.max_abs_error)},
-          {"max_rel_error", extreme_to_json(s.max_rel_error)},
-          {"histogram", hist},
-          {"binades", binades}};
+  Json out = {{"points", s.points},
+              {"finite", s.finite},
+              {"correctly_rounded", s.correctly_rounded},
+              {"faithful", s.faithful},
+              {"nonfinite", s.nonfinite},
+              {"nan", s.nan},
+              {"zero_sign", s.zero_sign},
+              {"sum_abs_ulp", sum_to_json(s.sum_abs_ulp)},
+              {"sum_sq_ulp", sum_to_json(s.sum_sq_ulp)},
+              {"max_abs_ulp", extreme_to_json(s.max_abs_ulp)},
+              {"max_ulp", extreme_to_json(s.max_ulp)},
+              {"max_neg_ulp", extreme_to_json(s.max_neg_ulp)},
+              {"max_abs_error", extreme_to_json(s.max_abs_error)},
+              {"max_rel_error", extreme_to_json(s.max_rel_error)},
+              {"histogram", hist},
+              {"binades", binades}};
+  if (s.convention) out["convention"] = s.convention;  // only where it happens: older files
+  return out;
 }
 
 ErrorStats stats_from_json(const Json& j) {
@@ -251,6 +253,7 @@ ErrorStats stats_from_json(const Json& j) {
   s.nonfinite = count_at(j, "nonfinite");
   s.nan = count_at(j, "nan");
   s.zero_sign = count_at(j, "zero_sign");
+  s.convention = j.contains("convention") ? count_at(j, "convention") : 0;
   s.sum_abs_ulp = sum_from_json(j.at("sum_abs_ulp"));
   s.sum_sq_ulp = sum_from_json(j.at("sum_sq_ulp"));
   s.max_abs_ulp = extreme_from_json(j.at("max_abs_ulp"));

@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kAccepted =
     "expected FIELD OP NUMBER (FIELD: ulp, abs_ulp, abs_error, rel_error, x; OP: > >= < <= == "
     "!=), e.g. 'abs_ulp>1', or one of not_cr, not_faithful, nonfinite, nan, zero_sign, "
-    "any_failure";
+    "convention, any_failure";
 
 bool error_defined(const PointRecord& p) { return p.outcome == Outcome::finite; }
 
@@ -35,10 +35,14 @@ RecordPredicate parse_record_filter(const Format& f, const std::string& expressi
   if (e == "not_faithful") return [](const PointRecord& p) { return !p.faithful; };
   if (e == "nonfinite") return [](const PointRecord& p) { return p.outcome == Outcome::nonfinite; };
   if (e == "nan") return [](const PointRecord& p) { return p.outcome == Outcome::nan; };
+  if (e == "convention")
+    return [](const PointRecord& p) { return p.outcome == Outcome::convention; };
   if (e == "zero_sign") return [](const PointRecord& p) { return p.zero_sign; };
   if (e == "any_failure")
     return [](const PointRecord& p) {
-      return (!p.correctly_rounded && p.outcome != Outcome::special) || category(p) > 0;
+      return (!p.correctly_rounded && p.outcome != Outcome::special &&
+              p.outcome != Outcome::convention) ||
+             category(p) > 0;
     };
 
   const size_t op_at = e.find_first_of("<>=!");
@@ -64,7 +68,7 @@ RecordPredicate parse_record_filter(const Format& f, const std::string& expressi
   else if (field == "rel_error")
     value = [](const PointRecord& p) { return std::fabs(p.rel_error); };
   else if (field == "x") {
-    value = [&f](const PointRecord& p) { return to_double(f, p.x); };
+    value = [&f](const PointRecord& p) { return to_double(f.in(), p.x); };
     needs_error = false;
   } else {
     throw UsageError(
@@ -95,7 +99,7 @@ bool WorstRecords::more_severe(const PointRecord& a, const PointRecord& b) const
   const double ua = error_defined(a) ? std::fabs(a.ulp_error) : 0;
   const double ub = error_defined(b) ? std::fabs(b.ulp_error) : 0;
   if (ua != ub) return ua > ub;
-  return ordinal(*format_, a.x) < ordinal(*format_, b.x);
+  return ordinal(format_->in(), a.x) < ordinal(format_->in(), b.x);
 }
 
 void WorstRecords::add(const PointRecord& p) {

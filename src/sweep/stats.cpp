@@ -63,12 +63,13 @@ void BinadeStats::merge(const BinadeStats& o) {
   sum_abs_ulp.add(o.sum_abs_ulp);
 }
 
-std::string binade_range(const Format& f, int key) {
+std::string binade_range(const Format& pair, int key) {
+  const Format& f = pair.in();
   const char* sign = key < 0 ? "-" : "";
   const int field = std::abs(key) - 1;
   if (field == 0)
     return key < 0 ? fmt::format("(-2^{}, -0]", f.emin()) : fmt::format("[0, 2^{})", f.emin());
-  if (field == f.max_exponent_field()) return fmt::format("{}inf/nan", sign);
+  if (field == f.max_exponent_field() && f.has_infinity()) return fmt::format("{}inf/nan", sign);
   const int e = field - f.bias();
   return key < 0 ? fmt::format("(-2^{}, -2^{}]", e + 1, e) : fmt::format("[2^{}, 2^{})", e, e + 1);
 }
@@ -98,7 +99,7 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
     ++b.finite;
     const double a = std::fabs(p.ulp_error);
     b.pending_abs += a;
-    if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, p.x, ordinal(f, p.x));
+    if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, p.x, ordinal(f.in(), p.x));
   }
   switch (p.outcome) {
     case Outcome::nonfinite:
@@ -106,6 +107,9 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
       return;
     case Outcome::nan:
       ++nan;
+      return;
+    case Outcome::convention:
+      ++convention;
       return;
     case Outcome::special:
       return;
@@ -118,7 +122,7 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
   pending_abs_ += a;
   pending_sq_ += a * a;
   ++pending_count_;
-  const int64_t ord = ordinal(f, p.x);
+  const int64_t ord = ordinal(f.in(), p.x);
   max_abs_ulp.offer(a, p.x, ord);
   if (p.ulp_error > 0) max_ulp.offer(p.ulp_error, p.x, ord);
   if (p.ulp_error < 0) max_neg_ulp.offer(-p.ulp_error, p.x, ord);
@@ -147,7 +151,7 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   histogram.add(a);
   const double abs_abs = std::fabs(abs_error);
   const double abs_exact = std::fabs(ref.exact);
-  const int64_t ord = ordinal(f, x);
+  const int64_t ord = ordinal(f.in(), x);
   max_abs_ulp.offer(a, x, ord);
   if (e > 0) max_ulp.offer(e, x, ord);
   if (e < 0) max_neg_ulp.offer(-e, x, ord);
@@ -183,7 +187,7 @@ template <class BitsOf>
     hi = std::max(hi, bits_of(j));
   }
   const uint32_t first = key > 0 ? lo : hi;
-  const int64_t ord = ordinal(f, first);
+  const int64_t ord = ordinal(f.in(), first);
   for (Extreme* e : extremes)
     if (e->value <= 0) e->offer(0, first, ord);
 }
@@ -273,7 +277,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       ++b.points;
       ++b.finite;
       b.pending_abs += a;
-      if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x[i], ordinal(f, x[i]));
+      if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x[i], ordinal(f.in(), x[i]));
     }
     points += n_cr;
     correctly_rounded += n_cr;
@@ -326,7 +330,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
         uint32_t best_x = 0;
         for (size_t i = j; i < run_end; ++i) {
           if (std::fabs(err[cr_pos[i]]) != best) continue;
-          const int64_t ord = ordinal(f, x[at[cr_pos[i]]]);
+          const int64_t ord = ordinal(f.in(), x[at[cr_pos[i]]]);
           if (ord < best_ord) best_ord = ord, best_x = x[at[cr_pos[i]]];
         }
         b.max_abs_ulp.offer(best, best_x, best_ord);
@@ -349,7 +353,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       uint32_t best_x = 0;
       for (size_t j = 0; j < m; ++j) {
         if (value_of(j) != best) continue;
-        const int64_t ord = ordinal(f, x[at[j]]);
+        const int64_t ord = ordinal(f.in(), x[at[j]]);
         if (ord < best_ord) best_ord = ord, best_x = x[at[j]];
       }
       ext.offer(best, best_x, best_ord);
@@ -382,6 +386,7 @@ void ErrorStats::merge(const ErrorStats& o) {
   nonfinite += o.nonfinite;
   nan += o.nan;
   zero_sign += o.zero_sign;
+  convention += o.convention;
   sum_abs_ulp.add(o.sum_abs_ulp);
   sum_sq_ulp.add(o.sum_sq_ulp);
   max_abs_ulp.merge(o.max_abs_ulp);

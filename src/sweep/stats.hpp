@@ -85,12 +85,14 @@ struct BinadeStats {
   double pending_abs = 0;  // plain sum since the last flush
   void merge(const BinadeStats& o);
 };
+// (x is an input: of f.in() in a graded pair.)
 inline int binade_key(const Format& f, uint32_t x) {
-  const int field = int((x & f.exponent_mask()) >> f.fraction_bits);
+  const Format& g = f.in();
+  const int field = int((x & g.exponent_mask()) >> g.fraction_bits);
   const int key = field == 0 ? 1 : field + 1;
-  return is_negative(f, x) ? -key : key;
+  return is_negative(g, x) ? -key : key;
 }
-// The inputs' range of a binade key, e.g. "[1, 2)" or "(-2^-126, -0]".
+// The inputs' range of a binade key, e.g. "[1, 2)" or "(-2^-126, -0]" (of f.in()).
 std::string binade_range(const Format& f, int key);
 
 struct ErrorStats {
@@ -101,6 +103,7 @@ struct ErrorStats {
   uint64_t nonfinite = 0;
   uint64_t nan = 0;
   uint64_t zero_sign = 0;
+  uint64_t convention = 0;  // +-max where r overflows: the saturating convention (metrics.hpp)
   ExactSum sum_abs_ulp, sum_sq_ulp;
   Extreme max_abs_ulp;           // largest |ULP error|
   Extreme max_ulp, max_neg_ulp;  // largest positive error, and largest negative (as -value)
