@@ -206,6 +206,31 @@ std::vector<Implementation> make_catalogue() {
       "TensorFlow Addons' Mish with T = Eigen::half or bfloat16, whose arithmetic rounds every "
       "operation to T (registration for those types unverified).",
       "tfa", Arithmetic::native));
+  // Kernels compiled with flush-to-zero (fp/arithmetic.hpp, FtzFloat), declared as such: graded
+  // in their mode by default (sweep/metrics.hpp, remarks 7-9), in IEEE mode with
+  // --subnormals ieee.
+  Implementation ftz = formula_entry(
+      "fp32_ftz",
+      std::string("The textbook formula in float with flush-to-zero and denormals-are-zero: "
+                  "subnormal float operands read as zero, subnormal float results of every "
+                  "operation and libm function flushed to a zero of their sign. Declared "
+                  "subnormal mode ftz+daz.") +
+          kWiden,
+      "GPU kernels compiled with -ftz=true (nvcc --use_fast_math, XLA's GPU default for f32, "
+      "Triton's libdevice ftz variants); CPU threads with MXCSR FTZ|DAZ (-ffast-math).",
+      "textbook", Arithmetic::float32_ftz);
+  ftz.subnormals = SubnormalMode::ftz_daz;
+  c.push_back(std::move(ftz));
+  Implementation erfc_ftz = formula_entry(
+      "erfc_form_ftz",
+      std::string("erfc_form in float with flush-to-zero and denormals-are-zero, as fp32_ftz. "
+                  "Declared subnormal mode ftz+daz.") +
+          kWiden,
+      "The stable rewrite in a kernel compiled with -ftz=true: erfc's subnormal intermediate "
+      "in the left tail is flushed before the product that would have made it normal.",
+      "erfc_form", Arithmetic::float32_ftz);
+  erfc_ftz.subnormals = SubnormalMode::ftz_daz;
+  c.push_back(std::move(erfc_ftz));
   return c;
 }
 

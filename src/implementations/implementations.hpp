@@ -11,6 +11,7 @@
 
 #include "fp/format.hpp"
 #include "functions/function.hpp"
+#include "sweep/metrics.hpp"
 
 namespace gelucheck {
 
@@ -24,6 +25,11 @@ struct Implementation {
   std::string summary;  // how it computes
   std::string used_in;  // where this is done in practice
   bool is_reference = false;
+  // The floating-point environment the kernel is declared to run in (sweep/metrics.hpp, remarks
+  // 7-9): grading accepts its flushed inputs and results. --subnormals overrides it.
+  SubnormalMode subnormals = SubnormalMode::ieee;
+  // Outputs computed elsewhere (file:): the engine cannot hand such a kernel flushed inputs.
+  bool captured = false;
   // The kernel of `fn` in `f`; an empty kernel when the entry does not implement fn for f.
   // `sweep` is the domain a sweep will evaluate the kernel on, in its order (an implementation
   // made of captured outputs pairs its outputs with those inputs); nullptr when the kernel is

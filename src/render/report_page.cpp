@@ -254,7 +254,8 @@ std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layo
   std::vector<svg::Series> series;
   for (size_t k = 0; k < part.rows.size(); ++k) {
     const ErrorStats& s = part.rows[k].stats;
-    std::string detail = s.max_abs_ulp.seen() ? "max " + ulp_text(s.max_abs_ulp.value) : "";
+    std::string detail =
+        s.max_abs_ulp.seen() ? "max " + ulp_error_text(*part.format, s.max_abs_ulp.value) : "";
     if (!nonfinite_text(s).empty()) detail += "; " + nonfinite_text(s);
     series.push_back(binned_series(
         implementation_series(*part.rows[k].implementation, k, std::move(detail)), v, v.series[k]));
@@ -534,7 +535,9 @@ std::string sweep_summary(const std::vector<SweepPart>& parts) {
       else
         others.push_back({s.max_abs_ulp.seen() ? s.max_abs_ulp.value : INFINITY,
                           fmt::format("{} {}", name,
-                                      s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-")});
+                                      s.max_abs_ulp.seen()
+                                          ? ulp_error_text(*p.format, s.max_abs_ulp.value)
+                                          : "-")});
     }
     std::stable_sort(others.begin(), others.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -557,7 +560,7 @@ std::string forms_summary(const std::vector<FormsPart>& parts) {
         "x = {}.\n",
         name_of(other_form_of(p.exact)), name_of(p.exact), f.name, s.points - s.correctly_rounded,
         s.points, percent_prose(s.share(s.points - s.correctly_rounded)),
-        s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
+        s.max_abs_ulp.seen() ? ulp_error_text(f, s.max_abs_ulp.value) : "-",
         s.max_abs_ulp.seen() ? value_with_bits(f, s.max_abs_ulp.x) : "-");
   }
   return out;

@@ -87,10 +87,41 @@ double UlpHistogram::upper_edge(int bin) {
   return bin == 0 ? 0x1p-11 : bin == kBins - 1 ? INFINITY : lower_edge(bin + 1);
 }
 
+void TopPoints::offer(const PointExample& e) {
+  if (items.size() == kCapacity && !before(e, items.back())) return;
+  items.insert(std::upper_bound(items.begin(), items.end(), e, before), e);
+  if (items.size() > kCapacity) items.pop_back();
+}
+
+void TopPoints::offer(const Format& f, const PointRecord& p, double key) {
+  PointExample e;
+  e.key = key;
+  e.x = p.x;
+  e.y = p.y;
+  e.correctly_rounded = p.ref.correctly_rounded;
+  e.x_ordinal = ordinal(f, p.x);
+  e.exact = p.ref.exact;
+  e.ulp_log2 = p.ref.ulp_log2;
+  e.ulp_error = p.ulp_error;
+  e.tolerance_ratio = p.tolerance_ratio;
+  offer(e);
+}
+
 void ErrorStats::add(const Format& f, const PointRecord& p) {
   ++points;
   if (p.correctly_rounded) ++correctly_rounded;
   if (p.faithful) ++faithful;
+  if (p.flushed) ++flushed;
+  if (p.assert_close) {
+    ++assert_close;
+    if (!p.faithful) {
+      ++assert_close_unfaithful;
+      passes_unfaithful.offer(f, p, std::fabs(p.ulp_error));
+    }
+  } else if (p.faithful) {
+    ++assert_close_faithful_fail;
+    fails_faithful.offer(f, p, p.tolerance_ratio);
+  }
   BinadeStats& b = binade(f, p.x);
   ++b.points;
   if (p.correctly_rounded) ++b.correctly_rounded;
@@ -108,12 +139,17 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
       ++nan;
       return;
     case Outcome::special:
+    case Outcome::flushed:
       return;
     case Outcome::finite:
       break;
   }
   ++finite;
   if (p.zero_sign) ++zero_sign;
+  if (p.distance) {
+    pending_distance_ += double(p.distance);
+    pending_bits_ += bits_of_error(p.distance);
+  }
   const double a = std::fabs(p.ulp_error);
   pending_abs_ += a;
   pending_sq_ += a * a;
@@ -124,20 +160,25 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
   if (p.ulp_error < 0) max_neg_ulp.offer(-p.ulp_error, p.x, ord);
   max_abs_error.offer(std::fabs(p.abs_error), p.x, ord);
   max_rel_error.offer(std::fabs(p.rel_error), p.x, ord);
+  max_distance.offer(double(p.distance), p.x, ord);
   histogram.add(a);
 }
 
-void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
+void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
+                     const Grading& g) {
   if (!finite_and_correctly_rounded(f, y, ref)) {
-    add(f, compare(f, x, y, ref));
+    add(f, compare(f, x, y, ref, g));
     return;
   }
-  // Correctly rounded and finite: faithful, no zero-sign mismatch; the error is what compare()
-  // computes, and the ordinal is needed only when an extreme might change.
+  // Correctly rounded and finite: faithful, no zero-sign mismatch, distance 0, passes
+  // assert_close (y == c), untouched by the subnormal modes (which apply only where y is not c);
+  // the error is what compare() computes, and the ordinal is needed only when an extreme might
+  // change.
   ++points;
   ++correctly_rounded;
   ++faithful;
   ++finite;
+  ++assert_close;
   const double abs_error = to_double(f, y) - ref.exact;
   const double e = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
   const double a = std::fabs(e);
@@ -154,6 +195,7 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   max_abs_error.offer(abs_abs, x, ord);
   const double rel = abs_exact != 0 ? abs_abs / abs_exact : (abs_error == 0 ? 0.0 : INFINITY);
   max_rel_error.offer(rel, x, ord);
+  if (max_distance.value <= 0) max_distance.offer(0, x, ord);
 }
 
 // n points of binade `key` with error exactly 0; bits_of(j), j < n, are their inputs. An error
@@ -167,13 +209,15 @@ template <class BitsOf>
   correctly_rounded += n;
   faithful += n;
   finite += n;
+  assert_close += n;
   pending_count_ += uint32_t(n);
   histogram.counts[0] += n;
   BinadeStats& b = binade(f, bits_of(0));
   b.points += n;
   b.correctly_rounded += n;
   b.finite += n;
-  Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &b.max_abs_ulp};
+  Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &max_distance,
+                               &b.max_abs_ulp};
   if (std::none_of(std::begin(extremes), std::end(extremes),
                    [](const Extreme* e) { return e->value <= 0; }))
     return;
@@ -201,15 +245,18 @@ template <class BitsOf>
 }
 
 void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
-                           std::span<const uint32_t> y, std::span<const RefValue> ref) {
+                           std::span<const uint32_t> y, std::span<const RefValue> ref,
+                           const Grading& g) {
   with_constant_format(
-      f, [&](const Format& g) __attribute__((always_inline)) { add_batch_in(g, x, y, ref); });
+      f, [&](const Format& constant_f)
+             __attribute__((always_inline)) { add_batch_in(constant_f, x, y, ref, g); });
 }
 
 [[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,
                                                             std::span<const uint32_t> x,
                                                             std::span<const uint32_t> y,
-                                                            std::span<const RefValue> ref) {
+                                                            std::span<const RefValue> ref,
+                                                            const Grading& g) {
   constexpr size_t kBlock = 256;
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
   uint32_t at[kBlock], zero_at[kBlock];
@@ -234,7 +281,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     for (size_t i = start; i < end; ++i) {
       const RefValue& r = ref[i];
       if (!finite_and_correctly_rounded(f, y[i], r)) {
-        add(f, compare(f, x[i], y[i], r));
+        add(f, compare(f, x[i], y[i], r, g));
         continue;
       }
       const double e = to_double(f, y[i]) - r.exact;
@@ -253,6 +300,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     correctly_rounded += m;
     faithful += m;
     finite += m;
+    assert_close += m;
     pending_count_ += uint32_t(m);
     add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
     if (m == 0) continue;
@@ -334,6 +382,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
     offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
     offer(max_rel_error, best_rel, rel_of);
+    offer(max_distance, 0.0, [](size_t) { return 0.0; });  // correctly rounded: distance 0
   }
 }
 
@@ -344,7 +393,9 @@ void ErrorStats::flush() {
   }
   sum_abs_ulp.add(pending_abs_);
   sum_sq_ulp.add(pending_sq_);
-  pending_abs_ = pending_sq_ = 0;
+  sum_distance.add(pending_distance_);
+  sum_bits.add(pending_bits_);
+  pending_abs_ = pending_sq_ = pending_distance_ = pending_bits_ = 0;
   pending_count_ = 0;
 }
 
@@ -357,6 +408,15 @@ void ErrorStats::merge(const ErrorStats& o) {
   nonfinite += o.nonfinite;
   nan += o.nan;
   zero_sign += o.zero_sign;
+  flushed += o.flushed;
+  assert_close += o.assert_close;
+  assert_close_unfaithful += o.assert_close_unfaithful;
+  assert_close_faithful_fail += o.assert_close_faithful_fail;
+  passes_unfaithful.merge(o.passes_unfaithful);
+  fails_faithful.merge(o.fails_faithful);
+  max_distance.merge(o.max_distance);
+  sum_distance.add(o.sum_distance);
+  sum_bits.add(o.sum_bits);
   sum_abs_ulp.add(o.sum_abs_ulp);
   sum_sq_ulp.add(o.sum_sq_ulp);
   max_abs_ulp.merge(o.max_abs_ulp);
@@ -374,6 +434,16 @@ double ErrorStats::mean_abs_ulp() const {
 
 double ErrorStats::rms_ulp() const {
   return finite ? std::sqrt(sum_sq_ulp.value() / double(finite)) : 0.0;
+}
+
+double ErrorStats::mean_distance() const {
+  return finite ? sum_distance.value() / double(finite) : 0.0;
+}
+
+double ErrorStats::mean_bits() const { return finite ? sum_bits.value() / double(finite) : 0.0; }
+
+double ErrorStats::max_bits() const {
+  return max_distance.seen() ? bits_of_error(uint64_t(max_distance.value)) : 0.0;
 }
 
 }  // namespace gelucheck
