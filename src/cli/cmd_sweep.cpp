@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "io/output_file.hpp"
 #include "progress.hpp"
+#include "render/text.hpp"
 #include "sweep/record_filter.hpp"
 
 namespace gelucheck::cli {

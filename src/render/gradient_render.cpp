@@ -7,6 +7,7 @@
 
 #include "functions/function.hpp"
 #include "reference/reference.hpp"
+#include "render/text.hpp"
 
 namespace gelucheck {
 namespace {

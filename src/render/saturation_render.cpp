@@ -3,6 +3,8 @@
 #include <fmt/format.h>       // fmt::format, fmt::join
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "render/text.hpp"
+
 namespace gelucheck {
 
 std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) {
