@@ -16,9 +16,7 @@ precisions give the same rounded facts; otherwise precision is raised.
 Output, one line per input:
   function format x_bits correctly_rounded_bits side ulp_log2 grid_value_hex
 where side = sign(r - correctly rounded value), ulp_log2 = max(floor(log2|r|), emin) - p + 1 and
-grid_value is r rounded to nearest-even on the grid ulp(r) * 2^-g, as a Python float.hex(), with
-g the grid's resolution gelucheck documents (reference.hpp): 20 bits for 16-bit formats, 14 for
-fp32.
+grid_value is r rounded to nearest-even on the grid ulp(r) * 2^-10, as a Python float.hex().
 """
 import argparse
 import os
@@ -30,8 +28,7 @@ from mpmath import mp, mpf
 # Format widths, transcribed from IEEE 754-2008 (binary32, binary16) and the bfloat16 definition
 # (binary32 with 7 fraction bits): (exponent bits, fraction bits).
 FORMATS = {"fp32": (8, 23), "fp16": (5, 10), "bf16": (8, 7)}
-# The reference grid's resolution in bits below ulp(r), per format (gelucheck's stated choice).
-GRID_BITS = {"fp32": 14, "fp16": 20, "bf16": 20}
+GRID_BITS = 10
 FUNCTIONS = ["gelu_erf", "gelu_tanh", "gelu_erf_grad", "gelu_tanh_grad", "tanh", "tanh_grad"]
 ACTIVATIONS = ["silu", "silu_grad", "softplus", "softplus_grad", "mish", "mish_grad", "relu2",
                "relu2_grad"]
@@ -132,8 +129,7 @@ def facts(fmt, r):
     side = 0 if r == cr_value else (1 if r > cr_value else -1)
     _, man, exp = exact_parts(r)
     ulp_log2 = max(floor_log2(man, exp), fmt.emin) - fmt.p + 1
-    g = GRID_BITS[fmt.name]
-    gsign, gm, gq = round_to_precision(r, fmt.p + g, fmt.emin - fmt.f - g)
+    gsign, gm, gq = round_to_precision(r, fmt.p + GRID_BITS, fmt.emin - fmt.f - GRID_BITS)
     grid = float(gsign * mp.ldexp(mpf(gm), gq)) if gm else (-0.0 if gsign < 0 else 0.0)
     return cr, side, ulp_log2, grid
 

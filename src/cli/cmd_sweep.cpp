@@ -77,7 +77,7 @@ Runner add_sweep(CLI::App& app) {
       "Columns: " +
           std::string(kSweepCsvHeader).substr(0, std::string(kSweepCsvHeader).size() - 1) +
           "\nx, reference and value read back to the same bits; exact and the errors carry only "
-          "their certain digits (r is known to 2^-21 ULP in fp16/bf16, 2^-15 in fp32).");
+          "their certain digits (r is known to within 2^-11 ULP).");
   o->one.add_to(*cmd);
   cmd->add_option("-i,--implementation", o->implementation, "Implementation (see `gelucheck list`)")
       ->required();

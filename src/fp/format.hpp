@@ -103,10 +103,9 @@ void with_constant_format(const Format& f, Body&& body) {
 // Checks that a descriptor is one this program can handle exactly.
 constexpr bool format_is_supported(const Format& f) {
   return f.total_bits() <= 32 && f.exponent_bits >= 2 && f.fraction_bits >= 1 &&
-         // every finite value, and every value rounded to p + g bits (the reference's grid, at
-         // most 20 bits finer than the format: reference.hpp), fits a double with room for
-         // double-double tie breaks
-         f.precision() + 20 <= 52 && f.emax() < 1023 && f.min_subnormal_log2() - 20 > -1022;
+         // every finite value, and every value rounded to p + kUlpResolutionBits bits, fits a
+         // double with room for double-double tie breaks
+         f.precision() + 10 <= 52 && f.emax() < 1023 && f.min_subnormal_log2() - 10 > -1022;
 }
 static_assert(format_is_supported(fp32) && format_is_supported(fp16) && format_is_supported(bf16));
 static_assert((fp32.sign_mask() & fp32.exponent_mask()) == 0 &&

@@ -29,10 +29,16 @@ struct TableRow {
 enum class OutputKind { markdown, csv, json };
 bool parse_output_kind(std::string_view name, OutputKind& out);
 
+// Which columns Markdown and CSV carry (JSON always has everything): `grading` adds the integer
+// distance and bits of error, assert_close and the subnormal mode's counts (issue 16; the
+// `table` and `merge` commands); `accuracy` is the ULP columns alone, as the report pages show
+// them.
+enum class TableColumns { accuracy, grading };
+
 // `breakdown` adds, per row, the per-binade statistics and the histogram of |ULP error|
 // (Markdown sections; JSON always has them; CSV never, one row per sweep).
 std::string render_table(const std::vector<TableRow>& rows, OutputKind kind,
-                         bool breakdown = false);
+                         bool breakdown = false, TableColumns columns = TableColumns::grading);
 
 // Shared by every renderer: a value of a format as "decimal (0xbits)".
 std::string value_with_bits(const Format& f, uint32_t bits);

@@ -11,11 +11,12 @@
 //  2. Below 2^emin the spacing is constant: ulp(r) is the smallest subnormal, also for r = 0.
 //  3. y correctly rounded implies |ulp_error| <= 0.5; faithful (either neighbour of r) implies
 //     |ulp_error| < 1.
-//  4. r is known on a grid of ulp(r) * 2^-g, g = ulp_resolution_bits(format) (reference.hpp:
-//     20 for 16-bit formats, 14 for fp32), so ulp errors are exact to within 2^-(g+1) ULP
-//     (4.8e-7 ULP, 3.1e-5 ULP in fp32), and so are their means and RMS; every output prints
-//     only the digits that bound leaves certain (render/text.hpp). "Correctly rounded" and
-//     "faithful" are decided exactly, from bits.
+//  4. r is known on a grid of ulp(r) * 2^-g, g = ulp_resolution_bits(format) = 10
+//     (reference.hpp), so ulp errors are exact to within 2^-(g+1) = 2^-11 ULP (4.9e-4 ULP), and
+//     so are their means and RMS. Every output (Markdown, CSV, JSON) prints only the digits that
+//     bound leaves certain (render/text.hpp): glibc tanhf's worst fp32 error, 2.18855... ULP,
+//     is 2.1884765625 on the grid and prints as 2.19. "Correctly rounded" and "faithful" are
+//     decided exactly, from bits.
 //  5. The ULP error is defined only when y and r are both finite. Infinite or NaN results, and
 //     zeros of the wrong sign, are counted in categories of their own (Outcome, zero_sign), never
 //     folded into means as huge numbers. A wrong-signed zero still has its (tiny) ULP error.

@@ -159,7 +159,7 @@ struct ErrorStats {
   double share(uint64_t count) const { return points ? double(count) / double(points) : 0.0; }
 
  private:
-  double pending_abs_ = 0, pending_sq_ = 0, pending_distance_ = 0, pending_bits_ = 0;
+  double pending_abs_ = 0, pending_sq_ = 0, pending_distance_ = 0;
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
