@@ -69,11 +69,12 @@ const char* closer_name(Closer c) {
 
 int DiffStats::bin_of(const DiffPoint& p) {
   if (!p.both_finite) return kBins - 1;
-  return std::min(int(std::bit_width(p.distance)) - 1, kBins - 2);  // distance >= 1
+  return std::min(int(std::bit_width(p.distance)), kBins - 2);  // 0 only for +0 against -0
 }
 
 std::pair<uint64_t, uint64_t> DiffStats::bin_range(int bin) {
-  return {uint64_t{1} << bin, (uint64_t{2} << bin) - 1};
+  if (bin == 0) return {0, 0};
+  return {uint64_t{1} << (bin - 1), (uint64_t{1} << bin) - 1};
 }
 
 void DiffStats::add(const DiffPoint& p) {

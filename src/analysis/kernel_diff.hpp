@@ -45,7 +45,9 @@ struct DiffPoint {
 };
 
 struct DiffStats {
-  static constexpr int kBins = 34;  // distance in [2^k, 2^(k+1)), k = 0..32, and not both finite
+  // Bin 0: distance 0 (+0 against -0); bin k = 1..33: distance in [2^(k-1), 2^k); the last: not
+  // both finite.
+  static constexpr int kBins = 35;
   uint64_t points = 0;
   uint64_t differing = 0;
   uint64_t a_closer = 0, b_closer = 0, ties = 0;

@@ -10,6 +10,7 @@ namespace gelucheck {
 std::string diff_bin_label(int bin) {
   if (bin == DiffStats::kBins - 1) return "inf or NaN in one of them";
   const auto [lo, hi] = DiffStats::bin_range(bin);
+  if (bin == 0) return "0 (+0 against -0)";
   return lo == hi ? fmt::format("{}", lo) : fmt::format("{}-{}", lo, hi);
 }
 

@@ -18,7 +18,8 @@ struct DiffRequest {
 
 std::string render_diff(const DiffRequest& rq, const DiffStats& d, OutputKind kind);
 
-// The distance bins of the histogram as text: "1", "2", "3-4", ..., "inf/NaN in one of them".
+// The distance bins of the histogram as text: "0 (+0 against -0)", "1", "2-3", "4-7", ...,
+// "inf or NaN in one of them".
 std::string diff_bin_label(int bin);
 
 }  // namespace gelucheck
