@@ -70,8 +70,7 @@ TEST_CASE("FTZ: a subnormal result returned as the zero of its sign is accepted"
   CHECK(!normal.faithful);
 }
 
-TEST_CASE("DAZ: a subnormal input read as zero is graded against f(+-0)",
-          "[grading][subnormals]") {
+TEST_CASE("DAZ: a subnormal input read as zero is graded against f(+-0)", "[grading][subnormals]") {
   const Function tanh_fn = function_named("tanh");
   // x = 2^-149, the smallest fp32 subnormal: tanh(x) = x - x^3/3 + ... rounds to x, just below
   // it, so a DAZ kernel's tanh(+0) = +0 is (0 - r)/2^-149 = -(1 - 2^-298/3) ULP off in IEEE
@@ -96,9 +95,10 @@ TEST_CASE("DAZ: a subnormal input read as zero is graded against f(+-0)",
   CHECK(!wrong.correctly_rounded);
 }
 
-TEST_CASE("The FTZ catalogue entry has no subnormal-result failures under ftz, and the expected "
-          "ones under ieee",
-          "[grading][subnormals]") {
+TEST_CASE(
+    "The FTZ catalogue entry has no subnormal-result failures under ftz, and the expected "
+    "ones under ieee",
+    "[grading][subnormals]") {
   // On [-14.5, -13.5] gelu_erf is subnormal in fp32 (mpmath: -8.8e-47 to -1.06e-40), and
   // erfc(-x/sqrt 2) <= erfc(9.54) = 3.5e-41 is subnormal too: erfc_form_ftz flushes it and
   // returns -0 everywhere. In IEEE mode the failures are exactly the inputs whose correctly
@@ -226,9 +226,9 @@ TEST_CASE("diff: the correctly rounded kernel is closer wherever another differs
     for (const Format* f : {&fp16, &bf16}) {
       const Domain d = Domain::patterns(*f);
       SweepOptions options;
-      const DiffStats s = diff_implementations(fn, d, *find_implementation(other),
-                                               *find_implementation("correctly_rounded"),
-                                               options, 5);
+      const DiffStats s =
+          diff_implementations(fn, d, *find_implementation(other),
+                               *find_implementation("correctly_rounded"), options, 5);
       INFO(fn_name << " " << f->name);
       CHECK(s.differing > 0);
       CHECK(s.a_closer == 0);

@@ -99,13 +99,13 @@ TEST_CASE("printed ULP errors are the exact errors rounded to the digits shown",
     // the printed error is within 0.05 of the exact one (trailing zeros dropped or not).
     const double magnitude = std::fabs(std::strtod(c.error.c_str(), nullptr));
     const long double printed = std::strtold(csv.c_str(), nullptr);
-    const bool enough = magnitude >= 1e4 ||
-                        std::fabs(printed - std::strtold(c.error.c_str(), nullptr)) <= 0.05L;
+    const bool enough =
+        magnitude >= 1e4 || std::fabs(printed - std::strtold(c.error.c_str(), nullptr)) <= 0.05L;
     if (!ok || !enough) {
       if (++(ok ? short_of_digits : wrong) <= 10)
-        UNSCOPED_INFO(fmt::format("{} {} x = {} y = {}: exact {}, printed {} and {}",
-                                  name_of(c.fn), f.name, to_hex_bits(f, c.x), to_hex_bits(f, c.y),
-                                  c.error, csv, md));
+        UNSCOPED_INFO(fmt::format("{} {} x = {} y = {}: exact {}, printed {} and {}", name_of(c.fn),
+                                  f.name, to_hex_bits(f, c.x), to_hex_bits(f, c.y), c.error, csv,
+                                  md));
     }
   }
   CHECK(wrong == 0);

@@ -365,9 +365,9 @@ ReportData run_report(const ReportRequest& rq) {
       for (Function fn : rq.functions)
         for (size_t fi = 0; fi < rq.formats.size(); ++fi)
           if (a->supports(fn, *rq.formats[fi]) && b->supports(fn, *rq.formats[fi]))
-            data.diffs.push_back({fn, rq.formats[fi], a, b,
-                                  diff_implementations(fn, rq.domains[fi], *a, *b, rq.options,
-                                                       kReportDiffWorst)});
+            data.diffs.push_back(
+                {fn, rq.formats[fi], a, b,
+                 diff_implementations(fn, rq.domains[fi], *a, *b, rq.options, kReportDiffWorst)});
     if (data.diffs.empty())
       throw UsageError(
           "section 'diffs': no pair of 'diffs' provides any of the analysis's functions in its "

@@ -37,8 +37,8 @@ enum class ReportSection {
   diffs,       // pairs of implementations compared input by input (analysis/kernel_diff.hpp)
 };
 inline constexpr ReportSection kAllReportSections[] = {
-    ReportSection::table,     ReportSection::ulp_plots, ReportSection::histograms,
-    ReportSection::forms,     ReportSection::landscape, ReportSection::saturation,
+    ReportSection::table,     ReportSection::ulp_plots,  ReportSection::histograms,
+    ReportSection::forms,     ReportSection::landscape,  ReportSection::saturation,
     ReportSection::gradients, ReportSection::comparison, ReportSection::diffs};
 const char* report_section_name(ReportSection s);
 bool parse_report_section(std::string_view name, ReportSection& out);

@@ -123,8 +123,7 @@ DiffPoint diff_point(Function fn, const Format& f, uint32_t x, uint32_t ya, uint
 }
 
 DiffStats diff_implementations(Function fn, const Domain& domain, const Implementation& a,
-                               const Implementation& b, const SweepOptions& options,
-                               size_t worst) {
+                               const Implementation& b, const SweepOptions& options, size_t worst) {
   const Format& f = domain.format();
   const Implementation* impls[] = {&a, &b};
   const SubnormalMode modes[] = {subnormals_of(a, options), subnormals_of(b, options)};

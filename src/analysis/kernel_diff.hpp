@@ -53,9 +53,9 @@ struct DiffStats {
   uint64_t a_closer = 0, b_closer = 0, ties = 0;
   std::array<uint64_t, kBins> histogram{};  // bin kBins - 1: not both finite
   uint64_t max_distance = 0;
-  size_t capacity = 10;            // how many worst disagreements are kept
-  std::vector<DiffPoint> worst;    // largest distance first (not both finite above all), ties
-                                   // to the earlier input
+  size_t capacity = 10;          // how many worst disagreements are kept
+  std::vector<DiffPoint> worst;  // largest distance first (not both finite above all), ties
+                                 // to the earlier input
   uint64_t not_both_finite() const { return histogram[kBins - 1]; }
   // Differing inputs where `a` is not strictly closer than `b` (b closer, or a tie).
   uint64_t differing_not_a_closer() const { return b_closer + ties; }

@@ -208,13 +208,15 @@ class Reader : TomlFile {
   // diffs = [["A", "B"], ...]: pairs of catalogue names (a = the first).
   std::vector<std::pair<const Implementation*, const Implementation*>> diff_pairs(
       const toml::node& n) const {
-    const char* expected = "'diffs' must be an array of pairs of implementations, e.g. "
-                           "[[\"fp32\", \"erfc_form\"]]";
+    const char* expected =
+        "'diffs' must be an array of pairs of implementations, e.g. "
+        "[[\"fp32\", \"erfc_form\"]]";
     const toml::array* a = n.as_array();
     if (!a || a->empty()) fail(n, expected);
     std::vector<std::pair<const Implementation*, const Implementation*>> out;
     for (const toml::node& e : *a) {
-      const std::vector<std::string> pair = e.is_array() ? strings(e, "diffs") : std::vector<std::string>{};
+      const std::vector<std::string> pair =
+          e.is_array() ? strings(e, "diffs") : std::vector<std::string>{};
       if (pair.size() != 2) fail(e, expected);
       const Implementation* x = nullptr;
       const Implementation* y = nullptr;

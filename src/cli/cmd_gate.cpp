@@ -19,7 +19,7 @@ namespace {
 struct PreparedCheck {
   const GateCheck* check;
   const Implementation* implementation;
-  const Implementation* backward = nullptr;  // when the check gates the backward
+  const Implementation* backward = nullptr;      // when the check gates the backward
   const Implementation* diff_against = nullptr;  // when the check gates max_differing
   Domain domain;
   const BaselineEntry* baseline = nullptr;
@@ -163,8 +163,8 @@ void measure(const PreparedCheck& p, const SweepOptions& engine_options, CheckRe
   if (p.diff_against) {
     r.diff_against = p.diff_against->name;
     r.diff = at_location(c.location, [&] {
-      return diff_implementations(c.function, p.domain, *p.implementation, *p.diff_against,
-                                  options, r.worst.capacity);
+      return diff_implementations(c.function, p.domain, *p.implementation, *p.diff_against, options,
+                                  r.worst.capacity);
     });
   }
   if (std::any_of(c.limits.begin(), c.limits.end(),

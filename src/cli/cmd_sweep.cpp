@@ -42,18 +42,18 @@ void append_csv_row(fmt::memory_buffer& out, const Format& f, const PointRecord&
   const double r = std::fabs(p.ref.exact);
   const double rel_e = r > e ? e * (1 + std::fabs(p.rel_error)) / (r - e) : INFINITY;
   const bool defined = std::isfinite(p.ulp_error);
-  fmt::format_to(
-      std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-      to_shortest_decimal(f, p.x), to_hex_bits(f, p.x),
-      to_shortest_decimal(f, p.ref.correctly_rounded), to_hex_bits(f, p.ref.correctly_rounded),
-      exact_text(f, p.ref.exact, p.ref.ulp_log2), to_shortest_decimal(f, p.y), to_hex_bits(f, p.y),
-      defined ? ulp_error_csv(f, p.ulp_error) : "nan",
-      defined ? known_digits(p.abs_error, e, kMachineDigits) : "nan",
-      !defined                     ? "nan"
-      : std::isinf(p.rel_error)    ? fmt::format("{}", p.rel_error)
-      : std::isfinite(rel_e)       ? known_digits(p.rel_error, rel_e, kMachineDigits)
-                                   : fmt::format("{:.1e}", p.rel_error),
-      outcome_name(p.outcome), p.distance, p.assert_close ? 1 : 0);
+  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                 to_shortest_decimal(f, p.x), to_hex_bits(f, p.x),
+                 to_shortest_decimal(f, p.ref.correctly_rounded),
+                 to_hex_bits(f, p.ref.correctly_rounded),
+                 exact_text(f, p.ref.exact, p.ref.ulp_log2), to_shortest_decimal(f, p.y),
+                 to_hex_bits(f, p.y), defined ? ulp_error_csv(f, p.ulp_error) : "nan",
+                 defined ? known_digits(p.abs_error, e, kMachineDigits) : "nan",
+                 !defined                  ? "nan"
+                 : std::isinf(p.rel_error) ? fmt::format("{}", p.rel_error)
+                 : std::isfinite(rel_e)    ? known_digits(p.rel_error, rel_e, kMachineDigits)
+                                           : fmt::format("{:.1e}", p.rel_error),
+                 outcome_name(p.outcome), p.distance, p.assert_close ? 1 : 0);
 }
 
 // Above this many inputs a CSV of every row needs --all-rows (4e9 rows would be ~500 GB).

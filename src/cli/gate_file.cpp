@@ -310,17 +310,19 @@ class GateFileReader : TomlFile {
            "'rtol' and 'atol' go together (as in torch.testing.assert_close): set both or "
            "neither");
     if (rtol) c.tolerance = Tolerance{*rtol, *atol};
-    const bool gates_diff = std::any_of(c.limits.begin(), c.limits.end(),
-                                        [](const GateLimit& l) { return is_diff_metric(l.metric); });
+    const bool gates_diff = std::any_of(c.limits.begin(), c.limits.end(), [](const GateLimit& l) {
+      return is_diff_metric(l.metric);
+    });
     if (gates_diff && c.diff_against.empty())
       throw UsageError(fmt::format(
           "{}: max_differing and max_differing_not_closer compare with another implementation: "
           "set diff_against (e.g. diff_against = \"fp32\")",
           c.location));
     if (!gates_diff && !c.diff_against.empty())
-      throw UsageError(fmt::format("{}: diff_against is set but no max_differing or "
-                                   "max_differing_not_closer limit is",
-                                   c.diff_against_location));
+      throw UsageError(
+          fmt::format("{}: diff_against is set but no max_differing or "
+                      "max_differing_not_closer limit is",
+                      c.diff_against_location));
     if (!limits_metric(GateMetric::max_nonfinite))
       c.limits.push_back({GateMetric::max_nonfinite, 0, true, c.location});
     // Reports list limits in the order of gate_metrics(), whatever the file's order.

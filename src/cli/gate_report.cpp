@@ -277,7 +277,8 @@ std::string worst_line(const Format& f, const PointRecord& p) {
 }
 
 std::string assert_close_line(const Format& f, const PointRecord& p) {
-  return worst_line(f, p) + fmt::format(", |y - c| / (atol + |rtol c|) = {:.4g}", p.tolerance_ratio);
+  return worst_line(f, p) +
+         fmt::format(", |y - c| / (atol + |rtol c|) = {:.4g}", p.tolerance_ratio);
 }
 
 std::string example_line(const Format& f, const PointExample& e) {
@@ -291,16 +292,18 @@ std::string example_line(const Format& f, const PointExample& e) {
 
 std::string diff_line(const Format& f, const DiffPoint& p) {
   auto err = [&](const PointRecord& q) {
-    return q.outcome == Outcome::finite ? known_digits(q.ulp_error, ulp_error_bound(f), 4)
+    return q.outcome == Outcome::finite    ? known_digits(q.ulp_error, ulp_error_bound(f), 4)
            : q.outcome == Outcome::special ? std::string("exact")
                                            : std::string("non-finite");
   };
-  return fmt::format(
-      "x = {}: this {} ({} ULP), other {} ({} ULP), exact {}, {} apart, closer: {}",
-      input_text(f, p.a.x), value_with_bits(f, p.a.y), err(p.a), value_with_bits(f, p.b.y),
-      err(p.b), exact_text(f, p.a.ref.exact, p.a.ref.ulp_log2),
-      p.both_finite ? fmt::format("{} values", p.distance) : std::string("inf/NaN"),
-      p.closer == Closer::a ? "this" : p.closer == Closer::b ? "other" : "tie");
+  return fmt::format("x = {}: this {} ({} ULP), other {} ({} ULP), exact {}, {} apart, closer: {}",
+                     input_text(f, p.a.x), value_with_bits(f, p.a.y), err(p.a),
+                     value_with_bits(f, p.b.y), err(p.b),
+                     exact_text(f, p.a.ref.exact, p.a.ref.ulp_log2),
+                     p.both_finite ? fmt::format("{} values", p.distance) : std::string("inf/NaN"),
+                     p.closer == Closer::a   ? "this"
+                     : p.closer == Closer::b ? "other"
+                                             : "tie");
 }
 
 // Which lists of worst inputs explain the failed criteria of a check.
@@ -381,14 +384,15 @@ std::string failure_text(const CheckResult& r, const std::string& indent) {
                        l.records == &r.worst.assert_close_fail ? assert_close_line(*c.format, p)
                                                                : worst_line(*c.format, p));
   }
-  const bool diff_failed =
-      std::any_of(r.criteria.begin(), r.criteria.end(),
-                  [](const CriterionResult& cr) { return !cr.passed && is_diff_metric(cr.metric); });
+  const bool diff_failed = std::any_of(
+      r.criteria.begin(), r.criteria.end(),
+      [](const CriterionResult& cr) { return !cr.passed && is_diff_metric(cr.metric); });
   if (diff_failed && r.diff) {
-    s += fmt::format("{}differs from {} at {} inputs ({} closer to exact, {} farther, {} ties); "
-                     "worst disagreements:\n",
-                     indent, r.diff_against, r.diff->differing, r.diff->a_closer,
-                     r.diff->b_closer, r.diff->ties);
+    s += fmt::format(
+        "{}differs from {} at {} inputs ({} closer to exact, {} farther, {} ties); "
+        "worst disagreements:\n",
+        indent, r.diff_against, r.diff->differing, r.diff->a_closer, r.diff->b_closer,
+        r.diff->ties);
     for (const DiffPoint& p : r.diff->worst)
       s += fmt::format("{}  {}\n", indent, diff_line(*c.format, p));
   }
@@ -465,10 +469,9 @@ std::string render_gate_table(const GateFile& gate, const std::vector<CheckResul
     if (!r.kernel_failure.empty()) row("kernel", "runs to the end", "failed", false);
   }
   for (const CheckResult& r : results) {
-    const bool limits_assert_close =
-        std::any_of(r.criteria.begin(), r.criteria.end(), [](const CriterionResult& cr) {
-          return cr.metric == GateMetric::min_assert_close;
-        });
+    const bool limits_assert_close = std::any_of(
+        r.criteria.begin(), r.criteria.end(),
+        [](const CriterionResult& cr) { return cr.metric == GateMetric::min_assert_close; });
     if (r.passed() && limits_assert_close)
       out += fmt::format("\n{}\n{}", check_heading(r), assert_close_text(r, "  "));
     if (r.passed()) continue;

@@ -52,7 +52,8 @@ struct CheckResult {
   Tolerance tolerance;
   // The comparison with diff_against, when the check gates it.
   std::optional<DiffStats> diff;
-  std::string diff_against;  // the resolved name  // e.g. "tanh(x) = 1 (x -> +inf): reference from 9.01 (0x...), ..."
+  std::string diff_against;  // the resolved name  // e.g. "tanh(x) = 1 (x -> +inf): reference
+                             // from 9.01 (0x...), ..."
   std::vector<CriterionResult> criteria;
   std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
   // Set when the kernel crashed, exited or hung (kernel_process.hpp): the check fails with it.

@@ -570,8 +570,7 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
              __attribute__((always_inline)) { reference_batch_in(fn, g, x_bits, out, mode); });
 }
 
-int sign_of_difference(Function fn, const Format& f, uint32_t x_bits, double t_hi,
-                       double t_lo) {
+int sign_of_difference(Function fn, const Format& f, uint32_t x_bits, double t_hi, double t_lo) {
   const FunctionSpec& s = fn.spec();
   const double x = to_double(f, x_bits);
   const DD t = two_sum(t_hi, t_lo);

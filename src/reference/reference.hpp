@@ -55,8 +55,7 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
 // tail rules and the MPFR ladder; 0 when f(x) == t (exact values, relu2's ties) or when not
 // even 2128 bits separate them. For questions the grid cannot answer, such as which of two
 // results is nearer f(x) when f(x) is within half a grid step of their midpoint.
-int sign_of_difference(Function fn, const Format& f, uint32_t x_bits, double t_hi,
-                       double t_lo = 0);
+int sign_of_difference(Function fn, const Format& f, uint32_t x_bits, double t_hi, double t_lo = 0);
 
 // How each value was decided, counted per thread since the last reset (for benchmarks).
 struct ReferenceCounters {

@@ -408,10 +408,10 @@ std::string when_to_use(const ReportData& d) {
           "format");
     } else {
       parts.push_back(fmt::format("the best kernel is within {}", fmt::join(best, ", ")));
-      parts.push_back(fmt::format(
-          "the worst reaches {} ULP (`{}`, {}{})",
-          ulp_text(worst->stats->max_abs_ulp.value, ulp_error_bound(*worst_format)),
-          worst->implementation->name, worst_format->name, bad_text(*worst->stats)));
+      parts.push_back(
+          fmt::format("the worst reaches {} ULP (`{}`, {}{})",
+                      ulp_text(worst->stats->max_abs_ulp.value, ulp_error_bound(*worst_format)),
+                      worst->implementation->name, worst_format->name, bad_text(*worst->stats)));
     }
     // Where the exact value itself leaves the format.
     std::vector<std::string> overflow;

@@ -46,14 +46,13 @@ std::string markdown(const DiffRequest& rq, const DiffStats& d) {
                                 f.name, rq.a, rq.b, rq.domain);
   out += "| | inputs | share |\n|---|---:|---:|\n";
   out += fmt::format("| compared | {} | 100% |\n", d.points);
-  out += fmt::format("| differ bitwise | {} | {} |\n", d.differing,
-                     percent_prose(share(d.differing)));
+  out +=
+      fmt::format("| differ bitwise | {} | {} |\n", d.differing, percent_prose(share(d.differing)));
   out += fmt::format("| a closer to exact | {} | {} of those |\n", d.a_closer,
                      of_differing(d.a_closer));
   out += fmt::format("| b closer to exact | {} | {} of those |\n", d.b_closer,
                      of_differing(d.b_closer));
-  out += fmt::format("| equally close (tie) | {} | {} of those |\n", d.ties,
-                     of_differing(d.ties));
+  out += fmt::format("| equally close (tie) | {} | {} of those |\n", d.ties, of_differing(d.ties));
   if (d.differing == 0) return out + "\nThe two agree bit for bit at every input.\n";
   out += "\nDistance between a and b where they differ, in values of the format:\n\n";
   out += "| distance | inputs |\n|---|---:|\n";
@@ -71,8 +70,7 @@ std::string markdown(const DiffRequest& rq, const DiffStats& d) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", value_with_bits(f, p.a.x),
                        value_with_bits(f, p.a.y), value_with_bits(f, p.b.y), exact_of(f, p),
                        error_text(f, p.a, 4), error_text(f, p.b, 4),
-                       p.both_finite ? fmt::format("{}", p.distance) : "-",
-                       closer_name(p.closer));
+                       p.both_finite ? fmt::format("{}", p.distance) : "-", closer_name(p.closer));
   return out;
 }
 
@@ -84,10 +82,9 @@ std::string csv(const DiffRequest& rq, const DiffStats& d) {
   std::string out = kCsvHeader;
   for (const DiffPoint& p : d.worst)
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", to_shortest_decimal(f, p.a.x),
-                       to_hex_bits(f, p.a.x), to_shortest_decimal(f, p.a.y),
-                       to_hex_bits(f, p.a.y), to_shortest_decimal(f, p.b.y),
-                       to_hex_bits(f, p.b.y), exact_of(f, p), error_text(f, p.a, kMachineDigits),
-                       error_text(f, p.b, kMachineDigits),
+                       to_hex_bits(f, p.a.x), to_shortest_decimal(f, p.a.y), to_hex_bits(f, p.a.y),
+                       to_shortest_decimal(f, p.b.y), to_hex_bits(f, p.b.y), exact_of(f, p),
+                       error_text(f, p.a, kMachineDigits), error_text(f, p.b, kMachineDigits),
                        p.both_finite ? fmt::format("{}", p.distance) : "", closer_name(p.closer));
   return out;
 }
@@ -120,12 +117,13 @@ std::string json(const DiffRequest& rq, const DiffStats& d) {
   }
   nlohmann::ordered_json worst = nlohmann::ordered_json::array();
   for (const DiffPoint& p : d.worst) {
-    nlohmann::ordered_json w = {{"x", to_shortest_decimal(f, p.a.x)},
-                                {"x_bits", to_hex_bits(f, p.a.x)},
-                                {"exact", exact_value(f, p.a.ref.exact, p.a.ref.ulp_log2)},
-                                {"correctly_rounded", to_shortest_decimal(f, p.a.ref.correctly_rounded)},
-                                {"a", result_json(f, p.a)},
-                                {"b", result_json(f, p.b)}};
+    nlohmann::ordered_json w = {
+        {"x", to_shortest_decimal(f, p.a.x)},
+        {"x_bits", to_hex_bits(f, p.a.x)},
+        {"exact", exact_value(f, p.a.ref.exact, p.a.ref.ulp_log2)},
+        {"correctly_rounded", to_shortest_decimal(f, p.a.ref.correctly_rounded)},
+        {"a", result_json(f, p.a)},
+        {"b", result_json(f, p.b)}};
     w["distance"] = p.both_finite ? nlohmann::ordered_json(p.distance) : nullptr;
     w["closer"] = closer_name(p.closer);
     worst.push_back(w);

@@ -172,9 +172,8 @@ std::string accuracy_markdown_table(const std::vector<BackwardAccuracy>& rows) {
         name_of(a.derivative), f.name, a.implementation->name, s.points,
         s.max_abs_ulp.seen() ? ulp_error_text(f, s.max_abs_ulp.value) : "-",
         extreme_at(f, s.max_abs_ulp), ulp_error_text(f, s.mean_abs_ulp()),
-        s.max_abs_error.seen() ? num(s.max_abs_error.value) : "-",
-        extreme_at(f, s.max_abs_error), e.above,
-        e.worst_ratio.seen() ? num(e.worst_ratio.value) : "-",
+        s.max_abs_error.seen() ? num(s.max_abs_error.value) : "-", extreme_at(f, s.max_abs_error),
+        e.above, e.worst_ratio.seen() ? num(e.worst_ratio.value) : "-",
         e.worst_ratio.seen()
             ? fmt::format("{} ({})", value_text(f, e.worst_ratio.x), num(e.kappa_at_worst))
             : "-",
@@ -479,8 +478,8 @@ Json point_json(const Format& f, const GradcheckPoint& p, GradcheckAgainst again
             {"backward_bits", to_hex_bits(f, p.backward)},
             {"expected", p.expected},
             {"abs_error", p.abs_error},
-            {"ulp_error", against == GradcheckAgainst::exact ? ulp_error_value(f, p.ulp_error)
-                                                             : p.ulp_error},
+            {"ulp_error",
+             against == GradcheckAgainst::exact ? ulp_error_value(f, p.ulp_error) : p.ulp_error},
             {"allowed", p.allowed},
             {"ratio", std::isinf(p.ratio) ? Json("inf") : Json(p.ratio)}};
   if (against == GradcheckAgainst::exact)

@@ -533,11 +533,11 @@ std::string sweep_summary(const std::vector<SweepPart>& parts) {
       else if (s.faithful == s.points)
         faithful.push_back(name);
       else
-        others.push_back({s.max_abs_ulp.seen() ? s.max_abs_ulp.value : INFINITY,
-                          fmt::format("{} {}", name,
-                                      s.max_abs_ulp.seen()
-                                          ? ulp_error_text(*p.format, s.max_abs_ulp.value)
-                                          : "-")});
+        others.push_back(
+            {s.max_abs_ulp.seen() ? s.max_abs_ulp.value : INFINITY,
+             fmt::format(
+                 "{} {}", name,
+                 s.max_abs_ulp.seen() ? ulp_error_text(*p.format, s.max_abs_ulp.value) : "-")});
     }
     std::stable_sort(others.begin(), others.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -704,9 +704,9 @@ void table_section(Page& page, const ReportData& data) {
   std::vector<TableRow> rows;
   for (const SweepPart& p : data.sweeps) rows.insert(rows.end(), p.rows.begin(), p.rows.end());
   page.body += render_table(rows, OutputKind::markdown, false, TableColumns::accuracy);
-  page.body += "\nData: " +
-               page.data("table", render_table(rows, OutputKind::csv, false, TableColumns::accuracy)) +
-               "\n";
+  page.body +=
+      "\nData: " +
+      page.data("table", render_table(rows, OutputKind::csv, false, TableColumns::accuracy)) + "\n";
 }
 
 // Max |ULP error| per x-bin, per function x format x view, and the binned CSV.
@@ -783,8 +783,10 @@ void forms_section(Page& page, const ReportData& data) {
         binned_csv_rows(csv, *p->format, v, v.series[0],
                         fmt::format("{}:{}", name_of(e), p->format->name));
   }
-  page.body += "\nData: " + page.data("forms_table", render_table(rows, OutputKind::csv, false, TableColumns::accuracy)) + ", " +
-               page.data("forms_gap", std::move(csv)) + "\n";
+  page.body +=
+      "\nData: " +
+      page.data("forms_table", render_table(rows, OutputKind::csv, false, TableColumns::accuracy)) +
+      ", " + page.data("forms_gap", std::move(csv)) + "\n";
 }
 
 // |f'| correctly rounded per x-bin, one line per format.
@@ -850,7 +852,8 @@ void gradients_section(Page& page, const ReportData& data) {
 
 // Pairs of implementations compared input by input (analysis/kernel_diff.hpp), and the CSV.
 void diffs_section(Page& page, const ReportData& data) {
-  page.section("Implementations compared input by input", "implementations-compared-input-by-input");
+  page.section("Implementations compared input by input",
+               "implementations-compared-input-by-input");
   page.body +=
       "Each pair (a, b) run over the same inputs: where their results differ bitwise, how far "
       "apart they are there in values of the format, and at each such input which one is "
@@ -872,11 +875,11 @@ void diffs_section(Page& page, const ReportData& data) {
                           value_with_bits(f, w.a.y), value_with_bits(f, w.b.y),
                           exact_text(f, w.a.ref.exact, w.a.ref.ulp_log2), closer_name(w.closer));
     }
-    page.body += fmt::format("| {} | {} | `{}` | `{}` | {} | {} ({}) | {} | {} | {} | {} | {} |\n",
-                             name_of(p.function), f.name, p.a->name, p.b->name, d.points,
-                             d.differing, percent_prose(d.points ? double(d.differing) / double(d.points) : 0),
-                             d.a_closer, d.b_closer, d.ties,
-                             d.differing ? fmt::format("{}", d.max_distance) : "-", worst);
+    page.body += fmt::format(
+        "| {} | {} | `{}` | `{}` | {} | {} ({}) | {} | {} | {} | {} | {} |\n", name_of(p.function),
+        f.name, p.a->name, p.b->name, d.points, d.differing,
+        percent_prose(d.points ? double(d.differing) / double(d.points) : 0), d.a_closer,
+        d.b_closer, d.ties, d.differing ? fmt::format("{}", d.max_distance) : "-", worst);
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", name_of(p.function), f.name, p.a->name,
                        p.b->name, d.points, d.differing, d.a_closer, d.b_closer, d.ties,
                        d.max_distance, d.not_both_finite());
@@ -884,8 +887,8 @@ void diffs_section(Page& page, const ReportData& data) {
       csv += ",,,,,,\n";
     } else {
       const DiffPoint& w = d.worst.front();
-      csv += fmt::format(",{},{},{},{},{},{}\n", to_shortest_decimal(f, w.a.x), to_hex_bits(f, w.a.x),
-                         to_hex_bits(f, w.a.y), to_hex_bits(f, w.b.y),
+      csv += fmt::format(",{},{},{},{},{},{}\n", to_shortest_decimal(f, w.a.x),
+                         to_hex_bits(f, w.a.x), to_hex_bits(f, w.a.y), to_hex_bits(f, w.b.y),
                          exact_text(f, w.a.ref.exact, w.a.ref.ulp_log2), closer_name(w.closer));
     }
   }

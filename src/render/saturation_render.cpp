@@ -110,9 +110,8 @@ std::string saturation_summary(const SaturationReport& r, const ImplementationSa
       if (is_failure(kind)) {
         std::vector<std::string> better;
         for (const Zone::Alternative& a : z.alternatives)
-          better.push_back(
-              fmt::format("{} (max {} ULP)", a.implementation->name,
-                          known_digits(a.max_abs_ulp, ulp_error_bound(f), 3)));
+          better.push_back(fmt::format("{} (max {} ULP)", a.implementation->name,
+                                       known_digits(a.max_abs_ulp, ulp_error_bound(f), 3)));
         if (!better.empty())
           sentence += fmt::format(" - no failure zone there in {}", fmt::join(better, ", "));
       }
@@ -248,7 +247,8 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
             zone_name(z.kind), value_with_bits(f, z.first), value_with_bits(f, z.last),
             fmt::format("{}{}", z.estimated ? "~" : "", z.inputs), z.span,
             fmt::format("{}{}", z.estimated ? "~" : "", z.runs),
-            worst_applies(z.kind) ? worst_text(f, z) + " at " + to_shortest_decimal(f, z.worst_x) : "",
+            worst_applies(z.kind) ? worst_text(f, z) + " at " + to_shortest_decimal(f, z.worst_x)
+                                  : "",
             z.operation.empty() ? "" : "`" + z.operation + "`");
     if (zones.empty()) {
       out += "\nZones: none in any implementation.\n";

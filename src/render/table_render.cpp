@@ -76,10 +76,11 @@ std::string markdown(const std::vector<TableRow>& rows, TableColumns columns) {
     const Format& f = *r.format;
     const double h = ulp_error_bound(f);
     const bool seen = s.max_abs_ulp.seen();
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} ", name_of(r.function), f.name,
-                       implementation_cell(r), s.points, seen ? ulp_text(s.max_abs_ulp.value, h) : "-",
-                       seen ? value_with_bits(f, s.max_abs_ulp.x) : "-",
-                       ulp_text(s.mean_abs_ulp(), h), ulp_text(s.rms_ulp(), h));
+    out +=
+        fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} ", name_of(r.function), f.name,
+                    implementation_cell(r), s.points, seen ? ulp_text(s.max_abs_ulp.value, h) : "-",
+                    seen ? value_with_bits(f, s.max_abs_ulp.x) : "-", ulp_text(s.mean_abs_ulp(), h),
+                    ulp_text(s.rms_ulp(), h));
     if (grading)
       out += fmt::format("| {} | {} | {} | {} ",
                          seen ? fmt::format("{}", uint64_t(s.max_distance.value)) : "-",
@@ -122,10 +123,11 @@ std::string csv(const std::vector<TableRow>& rows, TableColumns columns) {
                        s.faithful, s.nonfinite, s.nan, s.zero_sign);
     if (grading) {
       const Tolerance t = r.tolerance_or_default();
-      out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{}", seen ? uint64_t(s.max_distance.value) : 0,
-                         s.mean_distance(), bits_value(s.max_bits()), bits_value(s.mean_bits()),
-                         s.assert_close, s.assert_close_unfaithful, s.assert_close_faithful_fail,
-                         t.rtol, t.atol, subnormal_mode_name(r.subnormals), s.flushed);
+      out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{}",
+                         seen ? uint64_t(s.max_distance.value) : 0, s.mean_distance(),
+                         bits_value(s.max_bits()), bits_value(s.mean_bits()), s.assert_close,
+                         s.assert_close_unfaithful, s.assert_close_faithful_fail, t.rtol, t.atol,
+                         subnormal_mode_name(r.subnormals), s.flushed);
     }
     out += "\n";
   }

@@ -37,8 +37,8 @@ enum class TableColumns { accuracy, grading };
 
 // `breakdown` adds, per row, the per-binade statistics and the histogram of |ULP error|
 // (Markdown sections; JSON always has them; CSV never, one row per sweep).
-std::string render_table(const std::vector<TableRow>& rows, OutputKind kind,
-                         bool breakdown = false, TableColumns columns = TableColumns::grading);
+std::string render_table(const std::vector<TableRow>& rows, OutputKind kind, bool breakdown = false,
+                         TableColumns columns = TableColumns::grading);
 
 // Shared by every renderer: a value of a format as "decimal (0xbits)".
 std::string value_with_bits(const Format& f, uint32_t bits);
