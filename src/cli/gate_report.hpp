@@ -46,14 +46,14 @@ struct CheckResult {
   WorstInputs backward_worst;
   // The saturation thresholds, when the check gates them: the largest distance and where.
   std::optional<double> saturation_distance;
+  // e.g. "tanh(x) = 1 (x -> +inf): reference from 9.01 (0x...), ..."
   std::string saturation_worst;
   // The grading the forward sweep used (for the report).
   SubnormalMode subnormals = SubnormalMode::ieee;
   Tolerance tolerance;
   // The comparison with diff_against, when the check gates it.
   std::optional<DiffStats> diff;
-  std::string diff_against;  // the resolved name  // e.g. "tanh(x) = 1 (x -> +inf): reference
-                             // from 9.01 (0x...), ..."
+  std::string diff_against;  // the resolved name
   std::vector<CriterionResult> criteria;
   std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
   // Set when the kernel crashed, exited or hung (kernel_process.hpp): the check fails with it.
