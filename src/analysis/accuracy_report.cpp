@@ -31,6 +31,8 @@ const char* report_section_name(ReportSection s) {
       return "gradients";
     case ReportSection::comparison:
       return "comparison";
+    case ReportSection::diffs:
+      return "diffs";
   }
   return "?";
 }
@@ -429,6 +431,19 @@ ReportData run_report(const ReportRequest& rq) {
     g.sigmas = rq.sigmas;
     g.options = rq.options;
     data.gradients = make_gradient_report(g);
+  }
+  if (rq.has(ReportSection::diffs)) {
+    for (const auto& [a, b] : rq.diff_pairs)
+      for (Function fn : rq.functions)
+        for (size_t fi = 0; fi < rq.formats.size(); ++fi)
+          if (a->supports(fn, *rq.formats[fi]) && b->supports(fn, *rq.formats[fi]))
+            data.diffs.push_back(
+                {fn, rq.formats[fi], a, b,
+                 diff_implementations(fn, rq.domains[fi], *a, *b, rq.options, kReportDiffWorst)});
+    if (data.diffs.empty())
+      throw UsageError(
+          "section 'diffs': no pair of 'diffs' provides any of the analysis's functions in its "
+          "formats");
   }
   return data;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/gradients.hpp"
+#include "analysis/kernel_diff.hpp"
 #include "analysis/saturation.hpp"
 #include "functions/function.hpp"
 #include "implementations/implementations.hpp"
@@ -33,11 +34,12 @@ enum class ReportSection {
   saturation,  // saturation.hpp's report, with a zone chart per function x format
   gradients,   // gradients.hpp's report
   comparison,  // the functions side by side, from the table, saturation and gradient flow
+  diffs,       // pairs of implementations compared input by input (analysis/kernel_diff.hpp)
 };
 inline constexpr ReportSection kAllReportSections[] = {
-    ReportSection::table,     ReportSection::ulp_plots, ReportSection::histograms,
-    ReportSection::forms,     ReportSection::landscape, ReportSection::saturation,
-    ReportSection::gradients, ReportSection::comparison};
+    ReportSection::table,     ReportSection::ulp_plots,  ReportSection::histograms,
+    ReportSection::forms,     ReportSection::landscape,  ReportSection::saturation,
+    ReportSection::gradients, ReportSection::comparison, ReportSection::diffs};
 const char* report_section_name(ReportSection s);
 bool parse_report_section(std::string_view name, ReportSection& out);
 std::string report_section_names();  // "table, ulp_plots, ..."
@@ -78,6 +80,8 @@ struct ReportRequest {
                                                     std::end(kAllGradientSections)};
   std::vector<Threshold> thresholds = default_thresholds();
   std::vector<double> sigmas = {std::begin(kDefaultSigmas), std::end(kDefaultSigmas)};
+  // The pairs (a, b) the diffs section compares, in every function and format both provide.
+  std::vector<std::pair<const Implementation*, const Implementation*>> diff_pairs;
   bool has(ReportSection s) const;
 };
 
@@ -125,6 +129,16 @@ struct LandscapePart {
   uint64_t zeros = 0, inputs = 0;  // inputs where f' rounds to +-0
 };
 
+// One pair of implementations compared over one function x format's domain, with its
+// kReportDiffWorst worst disagreements.
+inline constexpr size_t kReportDiffWorst = 3;
+struct DiffPart {
+  Function function;
+  const Format* format;
+  const Implementation *a, *b;
+  DiffStats stats;
+};
+
 struct ReportData {
   const ReportRequest* request = nullptr;
   std::vector<SweepPart> sweeps;  // functions outer, formats inner
@@ -132,6 +146,7 @@ struct ReportData {
   std::vector<LandscapePart> landscapes;
   std::vector<SaturationReport> saturation;
   std::optional<GradientReport> gradients;
+  std::vector<DiffPart> diffs;  // pairs outer, functions, formats inner
 };
 
 // Throws UsageError if a section cannot be made from the request (forms without a GELU function,

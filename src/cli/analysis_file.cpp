@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view kTopKeys =
     "title, question, functions, formats, implementations, range, grid, points, seed, sections, "
-    "plot_views, plot_bins, plot_layout, ci, [saturation], [gradients]";
+    "plot_views, plot_bins, plot_layout, ci, diffs, [saturation], [gradients]";
 constexpr std::string_view kSaturationKeys =
     "cancellation_percent, fp32_bits, fp32_dense_bits, fp32_dense_range";
 constexpr std::string_view kGradientKeys = "sections, thresholds, sigmas";
@@ -61,6 +61,7 @@ class Reader : TomlFile {
     const toml::node* domain_node = &root;
     sections_node_ = views_node_ = &root;
     bool have_title = false, have_question = false;
+    const toml::node* diffs_node = nullptr;
     for (auto&& [key, node] : root) {
       const std::string k(key.str());
       if (k == "title") {
@@ -107,6 +108,8 @@ class Reader : TomlFile {
         const auto* b = node.as_boolean();
         if (!b) fail(node, fmt::format("'ci' must be true or false, got {}", toml_type_name(node)));
         out.ci = b->get();
+      } else if (k == "diffs") {
+        diffs_node = &node;
       } else if (k == "saturation") {
         saturation(node, rq.saturation);
       } else if (k == "gradients") {
@@ -186,6 +189,12 @@ class Reader : TomlFile {
       rq.views.push_back(view);
     }
     if (rq.views.empty()) fail(*views_node_, "'plot_views' is empty; e.g. [\"all\", \"-8:8\"]");
+    if (diffs_node) rq.diff_pairs = diff_pairs(*diffs_node);
+    if (rq.has(ReportSection::diffs) && rq.diff_pairs.empty())
+      fail(*sections_node_,
+           "section 'diffs' compares pairs of implementations: set diffs = [[\"A\", \"B\"], ...]");
+    if (!rq.has(ReportSection::diffs) && diffs_node)
+      fail(*diffs_node, "'diffs' is set but 'sections' has no 'diffs'");
     return out;
   }
 
@@ -201,6 +210,30 @@ class Reader : TomlFile {
       fail(n, fmt::format("'{}' must be an array of strings, got {}", key, toml_type_name(n)));
     std::vector<std::string> out;
     for (const toml::node& e : *a) out.push_back(string_value(e, key));
+    return out;
+  }
+
+  // diffs = [["A", "B"], ...]: pairs of catalogue names (a = the first).
+  std::vector<std::pair<const Implementation*, const Implementation*>> diff_pairs(
+      const toml::node& n) const {
+    const char* expected =
+        "'diffs' must be an array of pairs of implementations, e.g. "
+        "[[\"fp32\", \"erfc_form\"]]";
+    const toml::array* a = n.as_array();
+    if (!a || a->empty()) fail(n, expected);
+    std::vector<std::pair<const Implementation*, const Implementation*>> out;
+    for (const toml::node& e : *a) {
+      const std::vector<std::string> pair =
+          e.is_array() ? strings(e, "diffs") : std::vector<std::string>{};
+      if (pair.size() != 2) fail(e, expected);
+      const Implementation* x = nullptr;
+      const Implementation* y = nullptr;
+      with_location(e, [&] {
+        x = &implementation_named(pair[0]);
+        y = &implementation_named(pair[1]);
+      });
+      out.push_back({x, y});
+    }
     return out;
   }
 

@@ -66,7 +66,7 @@ Runner add_eval(CLI::App& app) {
       k(std::span<const uint32_t>(&x, 1), std::span<uint32_t>(&y, 1));
       canonicalize_nans(f, std::span<uint32_t>(&y, 1));
       const PointRecord p = compare(f, x, y, ref);
-      std::string err = p.outcome == Outcome::finite       ? fmt::format("{:.4g}", p.ulp_error)
+      std::string err = p.outcome == Outcome::finite       ? ulp_error_text(f, p.ulp_error)
                         : p.outcome == Outcome::special    ? "exact"
                         : p.outcome == Outcome::nan        ? "NaN mismatch"
                         : p.outcome == Outcome::convention ? "saturated"

@@ -19,7 +19,8 @@ namespace {
 struct PreparedCheck {
   const GateCheck* check;
   const Implementation* implementation;
-  const Implementation* backward = nullptr;  // when the check gates the backward
+  const Implementation* backward = nullptr;      // when the check gates the backward
+  const Implementation* diff_against = nullptr;  // when the check gates max_differing
   Domain domain;
   const BaselineEntry* baseline = nullptr;
 };
@@ -34,7 +35,7 @@ decltype(auto) at_location(const std::string& location, F&& f) {
 }
 
 PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_baseline) {
-  PreparedCheck p{&c, nullptr, nullptr,
+  PreparedCheck p{&c, nullptr, nullptr, nullptr,
                   at_location(c.domain_location, [&] { return c.domain.build(*c.format); })};
   auto ready = [&](const std::string& name, Function fn) -> const Implementation& {
     const Implementation& impl = resolve_implementation(name);
@@ -52,6 +53,10 @@ PreparedCheck prepare(const GateCheck& c, const Baseline* baseline, bool write_b
   if (c.has_backward())
     p.backward = &at_location(c.gradient_implementation_location, [&]() -> const Implementation& {
       return ready(c.gradient_implementation_path, *backward_of(c.function));
+    });
+  if (!c.diff_against.empty())
+    p.diff_against = &at_location(c.diff_against_location, [&]() -> const Implementation& {
+      return ready(c.diff_against_path, c.function);
     });
   if (baseline && !write_baseline) {
     if (const auto it = baseline->checks.find(c.name); it != baseline->checks.end()) {
@@ -132,8 +137,13 @@ CheckResult run_check(const PreparedCheck& p, const SweepOptions& options, size_
 }
 
 // The sweeps of a check (and its saturation thresholds), into r.
-void measure(const PreparedCheck& p, const SweepOptions& options, CheckResult& r) {
+void measure(const PreparedCheck& p, const SweepOptions& engine_options, CheckResult& r) {
   const GateCheck& c = *p.check;
+  SweepOptions options = engine_options;
+  if (c.subnormals) options.subnormals = c.subnormals;
+  if (c.tolerance) options.tolerance = c.tolerance;
+  r.subnormals = subnormals_of(*p.implementation, options);
+  r.tolerance = tolerance_of(*c.format, options);
   auto sweep = [&](Function fn, const Implementation* impl, WorstInputs& worst) {
     const Implementation* impls[] = {impl};
     return std::move(at_location(c.location, [&] {
@@ -149,6 +159,13 @@ void measure(const PreparedCheck& p, const SweepOptions& options, CheckResult& r
     r.backward_implementation = p.backward->name;
     r.backward_worst.capacity = r.worst.capacity;
     r.backward_stats = sweep(*r.backward_function, p.backward, r.backward_worst);
+  }
+  if (p.diff_against) {
+    r.diff_against = p.diff_against->name;
+    r.diff = at_location(c.location, [&] {
+      return diff_implementations(c.function, p.domain, *p.implementation, *p.diff_against, options,
+                                  r.worst.capacity);
+    });
   }
   if (std::any_of(c.limits.begin(), c.limits.end(),
                   [](const GateLimit& l) { return is_saturation_metric(l.metric); })) {
@@ -182,9 +199,11 @@ Runner add_gate(CLI::App& app) {
       "Each [[check]] has function, format, implementation (built-in, plugin:PATH.so:SYMBOL"
       "[:bits16] or file:CAPTURED.npy; paths relative to the gate file), optional range/grid/"
       "points/seed, and limits: max_ulp, mean_ulp, min_correctly_rounded, min_faithful, "
-      "max_nonfinite (default 0), max_zero_sign, max_abs_error, and for the backward (the "
-      "derivative, by gradient_implementation or the same implementation) gradient_max_ulp, "
-      "gradient_max_nonfinite (default 0). See docs/gating.md.");
+      "max_nonfinite (default 0), max_zero_sign, max_abs_error, min_assert_close (with optional "
+      "rtol/atol), max_distance, max_differing and max_differing_not_closer (against "
+      "diff_against), and for the backward (the derivative, by gradient_implementation or the "
+      "same implementation) gradient_max_ulp, gradient_max_nonfinite (default 0); subnormals = "
+      "ieee|ftz|daz|ftz+daz grades the check in that mode. See docs/gating.md.");
   cmd->add_option("GATE_FILE", o->gate_file, "The gate file (TOML)")->required();
   cmd->add_option("--junit", o->junit, "Also write JUnit XML (one testcase per check) to FILE");
   cmd->add_option("--json", o->json, "Also write the full results as JSON to FILE");

@@ -90,7 +90,8 @@ Runner add_merge(CLI::App& app) {
     std::vector<TableRow> rows;
     for (PartialRow& r : merged.rows) {
       named.push_back(Implementation{.name = r.implementation});
-      rows.push_back({r.function, r.format, &named.back(), r.domain, std::move(r.stats)});
+      rows.push_back({r.function, r.format, &named.back(), r.domain, std::move(r.stats),
+                      r.subnormals, r.tolerance});
     }
     out->write(render_table(rows, kind, o->breakdown));
     out->commit();

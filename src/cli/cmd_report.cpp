@@ -115,7 +115,8 @@ Runner add_report(CLI::App& app) {
       "seed, sections (" +
           report_section_names() +
           "), plot_views (\"all\" or \"LO:HI\"), plot_bins, plot_layout (auto, overlay, panels), "
-          "ci, [saturation], [gradients]; see src/cli/analysis_file.hpp and reports/README.md.");
+          "ci, diffs ([[\"A\", \"B\"], ...] for the diffs section), [saturation], [gradients]; see "
+          "src/cli/analysis_file.hpp and reports/README.md.");
   cmd->add_option("spec", o->specs, "Analysis specs (default: every ANALYSES/*.toml)");
   cmd->add_option("--analyses", o->analyses,
                   "Folder of the specs; the index lists every spec in it")

@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "io/output_file.hpp"
 #include "progress.hpp"
+#include "render/text.hpp"
 #include "sweep/record_filter.hpp"
 
 namespace gelucheck::cli {
@@ -21,24 +22,40 @@ const char* outcome_name(Outcome o) {
       return "nan";
     case Outcome::convention:
       return "convention";
+    case Outcome::flushed:
+      return "flushed";
   }
   return "?";
 }
 }  // namespace
 
 // x, reference (correctly rounded) and value are shortest round-trip decimals in the format;
-// exact is r on the grid ulp(r)*2^-10 as a shortest round-trip double; bits in hex.
+// exact, ulp_error, abs_error and rel_error carry only the digits the reference's grid leaves
+// certain (sweep/metrics.hpp, remark 4; render/text.hpp); bits in hex; distance in values of
+// the format; assert_close 1 or 0.
 constexpr const char* kSweepCsvHeader =
     "x,x_bits,reference,reference_bits,exact,value,value_bits,ulp_error,abs_error,rel_error,"
-    "outcome\n";
+    "outcome,distance,assert_close\n";
 
 void append_csv_row(fmt::memory_buffer& out, const Format& f, const PointRecord& p) {
-  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{}\n",
+  // r is known to within e = h ulp(r); so is y - r, and (y - r)/|r| to within
+  // e (1 + |rel|) / (|r| - e).
+  const double e = std::ldexp(ulp_error_bound(f), p.ref.ulp_log2);
+  const double r = std::fabs(p.ref.exact);
+  const double rel_e = r > e ? e * (1 + std::fabs(p.rel_error)) / (r - e) : INFINITY;
+  const bool defined = std::isfinite(p.ulp_error);
+  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                  to_shortest_decimal(f.in(), p.x), to_hex_bits(f.in(), p.x),
                  to_shortest_decimal(f, p.ref.correctly_rounded),
-                 to_hex_bits(f, p.ref.correctly_rounded), p.ref.exact, to_shortest_decimal(f, p.y),
-                 to_hex_bits(f, p.y), p.ulp_error, p.abs_error, p.rel_error,
-                 outcome_name(p.outcome));
+                 to_hex_bits(f, p.ref.correctly_rounded),
+                 exact_text(f, p.ref.exact, p.ref.ulp_log2), to_shortest_decimal(f, p.y),
+                 to_hex_bits(f, p.y), defined ? ulp_error_csv(f, p.ulp_error) : "nan",
+                 defined ? known_digits(p.abs_error, e, kMachineDigits) : "nan",
+                 !defined                  ? "nan"
+                 : std::isinf(p.rel_error) ? fmt::format("{}", p.rel_error)
+                 : std::isfinite(rel_e)    ? known_digits(p.rel_error, rel_e, kMachineDigits)
+                                           : fmt::format("{:.1e}", p.rel_error),
+                 outcome_name(p.outcome), p.distance, p.assert_close ? 1 : 0);
 }
 
 // Above this many inputs a CSV of every row needs --all-rows (4e9 rows would be ~500 GB).
@@ -53,6 +70,7 @@ Runner add_sweep(CLI::App& app) {
     bool all_rows = false, no_progress = false;
     DomainOptions domain;
     EngineOptions engine;
+    GradingOptions grading;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -60,15 +78,17 @@ Runner add_sweep(CLI::App& app) {
       "One CSV row per input: x, reference, value, ULP/absolute/relative error.\n"
       "Columns: " +
           std::string(kSweepCsvHeader).substr(0, std::string(kSweepCsvHeader).size() - 1) +
-          "\nx, reference and value read back to the same bits; exact is r rounded to 2^-10 ULP.");
+          "\nx, reference and value read back to the same bits; exact and the errors carry only "
+          "their certain digits (r is known to within 2^-11 ULP).");
   o->one.add_to(*cmd);
   cmd->add_option("-i,--implementation", o->implementation, "Implementation (see `gelucheck list`)")
       ->required();
   cmd->add_option("-o,--output", o->output, "CSV file (default: standard output)");
   cmd->add_option("--where", o->where,
                   "Keep rows matching EXPR (repeat: all must match): FIELD OP NUMBER with FIELD "
-                  "ulp, abs_ulp, abs_error, rel_error or x and OP > >= < <= == !=, e.g. "
-                  "'abs_ulp>1'; or not_cr, not_faithful, nonfinite, nan, zero_sign, any_failure")
+                  "ulp, abs_ulp, abs_error, rel_error, distance or x and OP > >= < <= == !=, e.g. "
+                  "'abs_ulp>1'; or not_cr, not_faithful, nonfinite, nan, zero_sign, any_failure, "
+                  "not_close (fails assert_close), flushed")
       ->type_name("EXPR");
   cmd->add_option("--worst", o->worst,
                   "Keep only the N most severe rows (NaN/non-finite, then wrong-signed zeros, "
@@ -79,6 +99,7 @@ Runner add_sweep(CLI::App& app) {
   cmd->add_flag("--no-progress", o->no_progress, "No progress line on stderr");
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
+  o->grading.add_to(*cmd);
   return [o]() {
     const Function fn = o->one.named_function();
     const Format& f = o->one.named_format();
@@ -88,6 +109,7 @@ Runner add_sweep(CLI::App& app) {
                                    name_of(fn), f.name));
     const Domain domain = o->domain.build(f);
     SweepOptions options = o->engine.sweep_options();
+    o->grading.apply(options);
     const uint64_t worst_count =
         o->worst.empty() ? 0
                          : parse_count(o->worst, "--worst", 1, kMaxWorstRows,

@@ -64,12 +64,14 @@ uint64_t inputs_in(const Domain& d, const ChunkSet& chunks) {
 }
 
 // The row of one implementation of `g`, with nothing swept yet.
-PartialRow empty_row(const SweepGroup& g, const Implementation& impl) {
+PartialRow empty_row(const SweepGroup& g, const Implementation& impl, const SweepOptions& options) {
   PartialRow row;
   row.function = g.function;
   row.format = g.format;
   row.implementation = impl.name;
   row.domain = g.domain.describe();
+  row.subnormals = subnormals_of(impl, options);
+  row.tolerance = tolerance_of(*g.format, options);
   row.inputs = g.domain.size();
   row.chunks = chunk_count(g.domain);
   return row;
@@ -77,9 +79,10 @@ PartialRow empty_row(const SweepGroup& g, const Implementation& impl) {
 
 // Takes the checkpoint's rows of `g` out of `resumed`; their completed chunks become g.done.
 // A checkpoint holds all implementations of a sweep or none, over the same chunks.
-void claim_resumed_rows(SweepGroup& g, PartialResult& resumed, const std::string& path) {
+void claim_resumed_rows(SweepGroup& g, PartialResult& resumed, const std::string& path,
+                        const SweepOptions& options) {
   for (const Implementation* impl : g.implementations) {
-    const PartialRow key = empty_row(g, *impl);
+    const PartialRow key = empty_row(g, *impl, options);
     auto it = std::find_if(resumed.rows.begin(), resumed.rows.end(),
                            [&](const PartialRow& r) { return r.same_sweep(key); });
     if (it == resumed.rows.end()) continue;
@@ -116,6 +119,12 @@ Runner add_table(CLI::App& app) {
     uint64_t stop_after_chunks = 0;
     DomainOptions domain;
     EngineOptions engine;
+    GradingOptions grading;
+    SweepOptions sweep_options() const {
+      SweepOptions options = engine.sweep_options();
+      grading.apply(options);
+      return options;
+    }
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -153,7 +162,9 @@ Runner add_table(CLI::App& app) {
   cmd->add_option("--stop-after-chunks", o->stop_after_chunks)->group("");
   o->domain.add_to(*cmd);
   o->engine.add_to(*cmd);
+  o->grading.add_to(*cmd);
   return [o]() {
+    const SweepOptions base_options = o->sweep_options();
     const auto functions = functions_or_all(o->selection.functions);
     const auto formats = o->selection.selected_formats();
     const auto impls = implementations_or_all(o->selection.implementations);
@@ -190,7 +201,7 @@ Runner add_table(CLI::App& app) {
         const uint64_t chunks = chunk_count(g.domain);
         g.slice = shard ? shard_chunks(chunks, shard->first, shard->second)
                         : ChunkSet::Interval{0, chunks};
-        claim_resumed_rows(g, resumed, o->resume);
+        claim_resumed_rows(g, resumed, o->resume, base_options);
         groups.push_back(std::move(g));
       }
     }
@@ -216,7 +227,7 @@ Runner add_table(CLI::App& app) {
 
     PartialResult result;
     for (SweepGroup& g : groups) {
-      SweepOptions options = o->engine.sweep_options();
+      SweepOptions options = base_options;
       options.first_chunk = g.slice.first;
       options.end_chunk = g.slice.second;
       options.done = &g.done;
@@ -232,7 +243,7 @@ Runner add_table(CLI::App& app) {
       SweepResult swept;
       if (!stop) swept = sweep_chunks(g.function, g.domain, g.implementations, options);
       for (size_t k = 0; k < g.implementations.size(); ++k) {
-        PartialRow row = empty_row(g, *g.implementations[k]);
+        PartialRow row = empty_row(g, *g.implementations[k], base_options);
         if (!swept.stats.empty()) {
           row.completed = swept.completed;
           row.stats = std::move(swept.stats[k]);
@@ -267,9 +278,11 @@ Runner add_table(CLI::App& app) {
       std::vector<TableRow> rows;
       size_t r = 0;
       for (const SweepGroup& g : groups)
-        for (const Implementation* impl : g.implementations)
-          rows.push_back(
-              {g.function, g.format, impl, g.domain.describe(), std::move(result.rows[r++].stats)});
+        for (const Implementation* impl : g.implementations) {
+          PartialRow& done = result.rows[r++];
+          rows.push_back({g.function, g.format, impl, g.domain.describe(), std::move(done.stats),
+                          done.subnormals, done.tolerance});
+        }
       out.write(render_table(rows, kind, o->breakdown));
     }
     out.commit();

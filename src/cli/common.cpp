@@ -232,6 +232,51 @@ void OutputOptions::add_to(CLI::App& app, std::string kinds) {
 
 OutputKind OutputOptions::output_kind() const { return output_kind_named(kind); }
 
+SubnormalMode subnormal_mode_named(const std::string& name) {
+  SubnormalMode m;
+  if (!parse_subnormal_mode(name, m))
+    throw UsageError(
+        fmt::format("unknown subnormal mode {}; valid: ieee, ftz, daz, ftz+daz", in_quotes(name)));
+  return m;
+}
+
+void GradingOptions::add_to(CLI::App& app) {
+  app.add_option("--subnormals", subnormals,
+                 "Grade as if every kernel ran in this mode: ieee, ftz (a subnormal result may be "
+                 "returned as a zero of its sign), daz (subnormal inputs read as zero), ftz+daz "
+                 "(default: each implementation's declared mode, ieee unless it says)")
+      ->type_name("MODE");
+  app.add_option("--rtol", rtol,
+                 "assert_close's relative tolerance (with --atol; default PyTorch's for the "
+                 "format: fp32 1.3e-6, fp16 1e-3, bf16 1.6e-2)")
+      ->type_name("R");
+  app.add_option("--atol", atol,
+                 "assert_close's absolute tolerance (with --rtol; default PyTorch's: 1e-5)")
+      ->type_name("A");
+}
+
+namespace {
+double tolerance_value(const std::string& text, std::string_view option) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(begin, &end);
+  if (text.empty() || end != begin + text.size() || !std::isfinite(v) || v < 0)
+    throw UsageError(fmt::format("bad {} {}: expected a finite number >= 0, e.g. 1e-3", option,
+                                 in_quotes(text, 40)));
+  return v;
+}
+}  // namespace
+
+void GradingOptions::apply(SweepOptions& options) const {
+  if (!subnormals.empty()) options.subnormals = subnormal_mode_named(subnormals);
+  if (rtol.empty() != atol.empty())
+    throw UsageError(
+        "--rtol and --atol go together (as in torch.testing.assert_close): give both or "
+        "neither");
+  if (!rtol.empty())
+    options.tolerance = Tolerance{tolerance_value(rtol, "--rtol"), tolerance_value(atol, "--atol")};
+}
+
 void EngineOptions::add_to(CLI::App& app) {
   app.add_option("--threads", threads, "Worker threads, 1 to 1024 (default: one per core)")
       ->type_name("N");

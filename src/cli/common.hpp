@@ -57,6 +57,16 @@ struct OutputOptions {
   OutputKind output_kind() const;
 };
 
+// --subnormals, --rtol and --atol: how results are graded (sweep/metrics.hpp).
+struct GradingOptions {
+  std::string subnormals;  // empty: each implementation's declared mode
+  std::string rtol, atol;  // empty: PyTorch's defaults for the format
+  void add_to(CLI::App& app);
+  // Sets options.subnormals and options.tolerance; throws UsageError on bad values.
+  void apply(SweepOptions& options) const;
+};
+SubnormalMode subnormal_mode_named(const std::string& name);
+
 // --threads and --reference.
 struct EngineOptions {
   std::string threads;  // empty: one per core
@@ -126,5 +136,6 @@ Runner add_gradients(CLI::App& app);
 Runner add_gradcheck(CLI::App& app);
 Runner add_report(CLI::App& app);
 Runner add_merge(CLI::App& app);
+Runner add_diff(CLI::App& app);
 
 }  // namespace gelucheck::cli

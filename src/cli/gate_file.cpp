@@ -37,11 +37,26 @@ const std::vector<GateMetricInfo>& gate_metrics() {
        "largest distance, in inputs of the format, between a plateau threshold (tanh -> 1, "
        "gelu(x) = x, softplus -> 0, relu2 -> inf, ...) and the correctly rounded one, over every "
        "finite input"},
+      {GateMetric::min_assert_close, "min_assert_close", true, false, false,
+       "share of inputs (0..1) whose result passes torch.testing.assert_close against the "
+       "correctly rounded value (rtol/atol of the check, else PyTorch's defaults for the "
+       "format)"},
+      {GateMetric::max_distance, "max_distance", false, true, false,
+       "largest distance, in values of the format, from the correctly rounded result (finite "
+       "results)"},
+      {GateMetric::max_differing, "max_differing", false, true, false,
+       "inputs where the result differs bitwise from diff_against's"},
+      {GateMetric::max_differing_not_closer, "max_differing_not_closer", false, true, false,
+       "inputs where the result differs from diff_against's and is not strictly closer to the "
+       "exact value"},
   };
   return metrics;
 }
 
 bool is_saturation_metric(GateMetric m) { return m == GateMetric::saturation_threshold_tolerance; }
+bool is_diff_metric(GateMetric m) {
+  return m == GateMetric::max_differing || m == GateMetric::max_differing_not_closer;
+}
 
 const GateMetricInfo& info_of(GateMetric m) {
   for (const GateMetricInfo& i : gate_metrics())
@@ -71,7 +86,7 @@ std::string metric_keys() {
 
 constexpr std::string_view kCheckKeys =
     "name, function, format, implementation, gradient_implementation, range, grid, points, "
-    "seed, baseline_tolerance";
+    "seed, subnormals, rtol, atol, diff_against, baseline_tolerance";
 
 // Reads one gate file; every error is "FILE:LINE: what is wrong".
 class GateFileReader : TomlFile {
@@ -182,6 +197,8 @@ class GateFileReader : TomlFile {
       fail(*defaults->get("name"), "'name' cannot be a default: each check has its own");
 
     std::string range, grid;
+    std::optional<double> rtol, atol;
+    const toml::node* tolerance_node = nullptr;
     c.baseline_tolerance = file_tolerance;
     for (const auto& [key, node] : keys) {
       const toml::node& n = *node;
@@ -215,6 +232,20 @@ class GateFileReader : TomlFile {
         c.domain.points = uint64_t(integer_value(n, key, 1));
       } else if (key == "seed") {
         c.domain.seed = uint64_t(integer_value(n, key, 0));
+      } else if (key == "subnormals") {
+        const std::string mode = string_value(n, key);
+        c.subnormals = with_location(n, [&] { return subnormal_mode_named(mode); });
+      } else if (key == "rtol" || key == "atol") {
+        const double v = number_value(n, key);
+        if (!(v >= 0) || !std::isfinite(v))
+          fail(n, fmt::format("'{}' must be a finite number >= 0, got {}", key, v));
+        (key == "rtol" ? rtol : atol) = v;
+        tolerance_node = &n;
+      } else if (key == "diff_against") {
+        c.diff_against = string_value(n, key);
+        c.diff_against_location = at(n);
+        c.diff_against_path =
+            with_location(n, [&] { return with_paths_from_gate_file(c.diff_against); });
       } else if (key == "baseline_tolerance") {
         for (const auto& [metric, value] : tolerance(n)) {
           std::erase_if(c.baseline_tolerance, [m = metric](const auto& e) { return e.first == m; });
@@ -274,6 +305,24 @@ class GateFileReader : TomlFile {
       if (!limits_metric(GateMetric::gradient_max_nonfinite))
         c.limits.push_back({GateMetric::gradient_max_nonfinite, 0, true, c.location});
     }
+    if (rtol.has_value() != atol.has_value())
+      fail(*tolerance_node,
+           "'rtol' and 'atol' go together (as in torch.testing.assert_close): set both or "
+           "neither");
+    if (rtol) c.tolerance = Tolerance{*rtol, *atol};
+    const bool gates_diff = std::any_of(c.limits.begin(), c.limits.end(), [](const GateLimit& l) {
+      return is_diff_metric(l.metric);
+    });
+    if (gates_diff && c.diff_against.empty())
+      throw UsageError(fmt::format(
+          "{}: max_differing and max_differing_not_closer compare with another implementation: "
+          "set diff_against (e.g. diff_against = \"fp32\")",
+          c.location));
+    if (!gates_diff && !c.diff_against.empty())
+      throw UsageError(
+          fmt::format("{}: diff_against is set but no max_differing or "
+                      "max_differing_not_closer limit is",
+                      c.diff_against_location));
     if (!limits_metric(GateMetric::max_nonfinite))
       c.limits.push_back({GateMetric::max_nonfinite, 0, true, c.location});
     // Reports list limits in the order of gate_metrics(), whatever the file's order.

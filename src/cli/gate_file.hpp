@@ -45,7 +45,18 @@ enum class GateMetric {
   // implementation and the correctly rounded one, over the function's asymptotes; a plateau
   // that one side has and the other lacks counts as all the inputs on it.
   saturation_threshold_tolerance,
+  // assert_close (sweep/metrics.hpp): the share of inputs whose result passes
+  // torch.testing.assert_close against the correctly rounded value (tolerances: the check's rtol
+  // and atol, else PyTorch's defaults for the format).
+  min_assert_close,
+  max_distance,  // largest distance in values of the format from the correctly rounded result
+  // Against diff_against (analysis/kernel_diff.hpp), over the same inputs: inputs where the two
+  // results differ bitwise, and those where this implementation is not strictly closer to the
+  // exact value ("must match eager bit for bit except where it is closer to exact").
+  max_differing,
+  max_differing_not_closer,
 };
+bool is_diff_metric(GateMetric m);
 bool is_saturation_metric(GateMetric m);
 
 struct GateMetricInfo {
@@ -83,6 +94,12 @@ struct GateCheck {
   std::string gradient_implementation_location;
   DomainOptions domain;
   std::string domain_location;
+  // Grading: the subnormal mode (empty: the implementation's declared one) and assert_close's
+  // tolerance (unset: PyTorch's defaults for the format).
+  std::optional<SubnormalMode> subnormals;
+  std::optional<Tolerance> tolerance;
+  // The implementation the max_differing limits compare with (as written / paths resolved).
+  std::string diff_against, diff_against_path, diff_against_location;
   std::vector<GateLimit> limits;
   std::vector<std::pair<GateMetric, double>> baseline_tolerance;  // merged with the file's
 

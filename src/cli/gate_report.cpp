@@ -11,6 +11,7 @@
 
 #include "io/input_file.hpp"
 #include "io/xml_escape.hpp"
+#include "render/text.hpp"
 
 namespace gelucheck::cli {
 
@@ -34,9 +35,13 @@ void offer_sorted(std::vector<PointRecord>& v, size_t capacity, const PointRecor
 
 void WorstInputs::offer(const PointRecord& p) {
   if (capacity == 0) return;
+  if (!p.assert_close)
+    offer_sorted(assert_close_fail, capacity, p,
+                 [](const PointRecord& q) { return q.tolerance_ratio; });
   switch (p.outcome) {
     case Outcome::special:
     case Outcome::convention:  // counted apart, not an error (metrics.hpp remark 7)
+    case Outcome::flushed:
       return;
     case Outcome::nonfinite:
     case Outcome::nan:
@@ -79,6 +84,15 @@ std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
       return s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0;
     case GateMetric::gradient_max_nonfinite:
       return double(s.nonfinite + s.nan);
+    case GateMetric::min_assert_close:
+      return s.share(s.assert_close);
+    case GateMetric::max_distance:
+      return s.max_distance.seen() ? s.max_distance.value : 0.0;
+    case GateMetric::max_differing:
+      return r.diff ? std::optional<double>(double(r.diff->differing)) : std::nullopt;
+    case GateMetric::max_differing_not_closer:
+      return r.diff ? std::optional<double>(double(r.diff->differing_not_a_closer()))
+                    : std::nullopt;
     case GateMetric::saturation_threshold_tolerance:
       break;  // above
   }
@@ -252,12 +266,45 @@ std::string input_text(const Format& f, uint32_t x) {
 std::string worst_line(const Format& f, const PointRecord& p) {
   std::string s = fmt::format("x = {}: got {}, correctly rounded {}", input_text(f, p.x),
                               value_with_bits(f, p.y), value_with_bits(f, p.ref.correctly_rounded));
-  if (p.outcome == Outcome::finite)
-    s += fmt::format(", ULP error {:.4g}, abs error {:.4g}", p.ulp_error, p.abs_error);
+  if (p.outcome == Outcome::finite || p.outcome == Outcome::flushed)
+    s += fmt::format(", ULP error {}, abs error {}",
+                     known_digits(p.ulp_error, ulp_error_bound(f), 4),
+                     known_digits(p.abs_error, std::ldexp(ulp_error_bound(f), p.ref.ulp_log2), 4));
   else
     s += p.outcome == Outcome::nan ? " (NaN mismatch)" : " (non-finite)";
+  if (p.outcome == Outcome::flushed) s += " (flushed: allowed by the subnormal mode)";
   if (p.zero_sign) s += " (zero of the wrong sign)";
   return s;
+}
+
+std::string assert_close_line(const Format& f, const PointRecord& p) {
+  return worst_line(f, p) +
+         fmt::format(", |y - c| / (atol + |rtol c|) = {:.4g}", p.tolerance_ratio);
+}
+
+std::string example_line(const Format& f, const PointExample& e) {
+  return fmt::format(
+      "x = {}: got {}, correctly rounded {}, exact {}, ULP error {}, |y - c| / (atol + |rtol c|) "
+      "= {:.4g}",
+      input_text(f, e.x), value_with_bits(f, e.y), value_with_bits(f, e.correctly_rounded),
+      exact_text(f, e.exact, e.ulp_log2), known_digits(e.ulp_error, ulp_error_bound(f), 4),
+      e.tolerance_ratio);
+}
+
+std::string diff_line(const Format& f, const DiffPoint& p) {
+  auto err = [&](const PointRecord& q) {
+    return q.outcome == Outcome::finite    ? known_digits(q.ulp_error, ulp_error_bound(f), 4)
+           : q.outcome == Outcome::special ? std::string("exact")
+                                           : std::string("non-finite");
+  };
+  return fmt::format("x = {}: this {} ({} ULP), other {} ({} ULP), exact {}, {} apart, closer: {}",
+                     input_text(f, p.a.x), value_with_bits(f, p.a.y), err(p.a),
+                     value_with_bits(f, p.b.y), err(p.b),
+                     exact_text(f, p.a.ref.exact, p.a.ref.ulp_log2),
+                     p.both_finite ? fmt::format("{} values", p.distance) : std::string("inf/NaN"),
+                     p.closer == Closer::a   ? "this"
+                     : p.closer == Closer::b ? "other"
+                                             : "tie");
 }
 
 // Which lists of worst inputs explain the failed criteria of a check.
@@ -267,10 +314,16 @@ struct WorstList {
 };
 std::vector<WorstList> lists_for_failures(const CheckResult& r) {
   bool ulp = false, abs = false, nonfinite = false, zero = false, grad_ulp = false,
-       grad_nonfinite = false;
+       grad_nonfinite = false, close = false;
   for (const CriterionResult& c : r.criteria) {
     if (c.passed) continue;
     switch (c.metric) {
+      case GateMetric::min_assert_close:
+        close = true;
+        break;
+      case GateMetric::max_differing:
+      case GateMetric::max_differing_not_closer:
+        break;  // failure_text lists the disagreements
       case GateMetric::max_nonfinite:
         nonfinite = true;
         break;
@@ -298,6 +351,9 @@ std::vector<WorstList> lists_for_failures(const CheckResult& r) {
   if (ulp) out.push_back({"worst inputs by |ULP error|", &r.worst.by_ulp});
   if (abs) out.push_back({"worst inputs by |absolute error|", &r.worst.by_abs_error});
   if (zero) out.push_back({"first zeros of the wrong sign", &r.worst.zero_sign});
+  if (close)
+    out.push_back({"worst inputs failing assert_close (by |y - c| / (atol + |rtol c|))",
+                   &r.worst.assert_close_fail});
   const std::string backward =
       r.backward_function ? fmt::format("the backward ({} by {})", name_of(*r.backward_function),
                                         r.backward_implementation)
@@ -325,9 +381,46 @@ std::string failure_text(const CheckResult& r, const std::string& indent) {
   for (const WorstList& l : lists_for_failures(r)) {
     s += fmt::format("{}{}:\n", indent, l.title);
     for (const PointRecord& p : *l.records)
-      s += fmt::format("{}  {}\n", indent, worst_line(*c.format, p));
+      s += fmt::format("{}  {}\n", indent,
+                       l.records == &r.worst.assert_close_fail ? assert_close_line(*c.format, p)
+                                                               : worst_line(*c.format, p));
+  }
+  const bool diff_failed = std::any_of(
+      r.criteria.begin(), r.criteria.end(),
+      [](const CriterionResult& cr) { return !cr.passed && is_diff_metric(cr.metric); });
+  if (diff_failed && r.diff) {
+    s += fmt::format(
+        "{}differs from {} at {} inputs ({} closer to exact, {} farther, {} ties); "
+        "worst disagreements:\n",
+        indent, r.diff_against, r.diff->differing, r.diff->a_closer, r.diff->b_closer,
+        r.diff->ties);
+    for (const DiffPoint& p : r.diff->worst)
+      s += fmt::format("{}  {}\n", indent, diff_line(*c.format, p));
   }
   return s;
+}
+
+// The assert_close view of a check that limits it: the share and both disagreements.
+std::string assert_close_text(const CheckResult& r, const std::string& indent) {
+  const Format& f = *r.check->format;
+  const ErrorStats& s = r.stats;
+  std::string out = fmt::format(
+      "{}assert_close (rtol {}, atol {}): {} of {} inputs pass ({}); {} pass while more than 1 "
+      "ULP off, {} fail while faithful\n",
+      indent, r.tolerance.rtol, r.tolerance.atol, s.assert_close, s.points,
+      percent_prose(s.share(s.assert_close)), s.assert_close_unfaithful,
+      s.assert_close_faithful_fail);
+  if (!s.passes_unfaithful.items.empty()) {
+    out += fmt::format("{}  passing while unfaithful, largest |ULP error| first:\n", indent);
+    for (const PointExample& e : s.passes_unfaithful.items)
+      out += fmt::format("{}    {}\n", indent, example_line(f, e));
+  }
+  if (!s.fails_faithful.items.empty()) {
+    out += fmt::format("{}  failing while faithful, largest tolerance ratio first:\n", indent);
+    for (const PointExample& e : s.fails_faithful.items)
+      out += fmt::format("{}    {}\n", indent, example_line(f, e));
+  }
+  return out;
 }
 
 std::string check_heading(const CheckResult& r) {
@@ -377,9 +470,15 @@ std::string render_gate_table(const GateFile& gate, const std::vector<CheckResul
     if (!r.kernel_failure.empty()) row("kernel", "runs to the end", "failed", false);
   }
   for (const CheckResult& r : results) {
+    const bool limits_assert_close = std::any_of(
+        r.criteria.begin(), r.criteria.end(),
+        [](const CriterionResult& cr) { return cr.metric == GateMetric::min_assert_close; });
+    if (r.passed() && limits_assert_close)
+      out += fmt::format("\n{}\n{}", check_heading(r), assert_close_text(r, "  "));
     if (r.passed()) continue;
     out += fmt::format("\nFAIL {}\n", check_heading(r));
     out += failure_text(r, "  ");
+    if (limits_assert_close && r.kernel_failure.empty()) out += assert_close_text(r, "  ");
   }
   return out;
 }
@@ -489,6 +588,52 @@ std::string render_gate_json(const GateFile& gate, const std::vector<CheckResult
                         {"by_abs_error", records(r.worst.by_abs_error)},
                         {"nonfinite", records(r.worst.nonfinite)},
                         {"zero_sign", records(r.worst.zero_sign)}}}});
+    auto examples = [&](const TopPoints& t) {
+      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      for (const PointExample& e : t.items)
+        a.push_back({{"x", to_shortest_decimal(f, e.x)},
+                     {"x_bits", to_hex_bits(f, e.x)},
+                     {"value", to_shortest_decimal(f, e.y)},
+                     {"value_bits", to_hex_bits(f, e.y)},
+                     {"expected", to_shortest_decimal(f, e.correctly_rounded)},
+                     {"expected_bits", to_hex_bits(f, e.correctly_rounded)},
+                     {"exact", exact_value(f, e.exact, e.ulp_log2)},
+                     {"ulp_error", known_value(e.ulp_error, ulp_error_bound(f), kMachineDigits)},
+                     {"tolerance_ratio", e.tolerance_ratio}});
+      return a;
+    };
+    checks.back()["subnormals"] = subnormal_mode_name(r.subnormals);
+    checks.back()["flushed"] = r.stats.flushed;
+    checks.back()["assert_close"] = {
+        {"rtol", r.tolerance.rtol},
+        {"atol", r.tolerance.atol},
+        {"passed", r.stats.assert_close},
+        {"share", r.stats.share(r.stats.assert_close)},
+        {"passes_while_unfaithful", r.stats.assert_close_unfaithful},
+        {"fails_while_faithful", r.stats.assert_close_faithful_fail},
+        {"worst_passing_unfaithful", examples(r.stats.passes_unfaithful)},
+        {"worst_failing_faithful", examples(r.stats.fails_faithful)}};
+    if (r.diff) {
+      nlohmann::ordered_json worst = nlohmann::ordered_json::array();
+      for (const DiffPoint& p : r.diff->worst)
+        worst.push_back({{"x", to_shortest_decimal(f, p.a.x)},
+                         {"x_bits", to_hex_bits(f, p.a.x)},
+                         {"value", to_shortest_decimal(f, p.a.y)},
+                         {"other", to_shortest_decimal(f, p.b.y)},
+                         {"exact", exact_value(f, p.a.ref.exact, p.a.ref.ulp_log2)},
+                         {"distance", p.both_finite ? nlohmann::ordered_json(p.distance)
+                                                    : nlohmann::ordered_json(nullptr)},
+                         {"closer", p.closer == Closer::a   ? "this"
+                                    : p.closer == Closer::b ? "other"
+                                                            : "tie"}});
+      checks.back()["diff"] = {{"against", c.diff_against},
+                               {"against_resolved", r.diff_against},
+                               {"differing", r.diff->differing},
+                               {"closer", r.diff->a_closer},
+                               {"farther", r.diff->b_closer},
+                               {"ties", r.diff->ties},
+                               {"worst", worst}};
+    }
     if (r.backward_function)
       checks.back()["backward"] = {{"function", name_of(*r.backward_function)},
                                    {"implementation", c.gradient_implementation},

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "analysis/kernel_diff.hpp"
 #include "gate_file.hpp"
 
 namespace gelucheck::cli {
@@ -19,6 +20,7 @@ namespace gelucheck::cli {
 struct WorstInputs {
   size_t capacity = 5;
   std::vector<PointRecord> by_ulp, by_abs_error, nonfinite, zero_sign;
+  std::vector<PointRecord> assert_close_fail;  // failing assert_close, by tolerance ratio
   void offer(const PointRecord& p);
 };
 
@@ -44,7 +46,14 @@ struct CheckResult {
   WorstInputs backward_worst;
   // The saturation thresholds, when the check gates them: the largest distance and where.
   std::optional<double> saturation_distance;
-  std::string saturation_worst;  // e.g. "tanh(x) = 1 (x -> +inf): reference from 9.01 (0x...), ..."
+  // e.g. "tanh(x) = 1 (x -> +inf): reference from 9.01 (0x...), ..."
+  std::string saturation_worst;
+  // The grading the forward sweep used (for the report).
+  SubnormalMode subnormals = SubnormalMode::ieee;
+  Tolerance tolerance;
+  // The comparison with diff_against, when the check gates it.
+  std::optional<DiffStats> diff;
+  std::string diff_against;  // the resolved name
   std::vector<CriterionResult> criteria;
   std::string baseline_note;  // e.g. "no baseline entry" when --baseline has none for the check
   // Set when the kernel crashed, exited or hung (kernel_process.hpp): the check fails with it.

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
       {"gradcheck", cli::add_gradcheck(app)},
       {"report", cli::add_report(app)},
       {"merge", cli::add_merge(app)},
+      {"diff", cli::add_diff(app)},
   };
   try {
     app.parse(argc, argv);

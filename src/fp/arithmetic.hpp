@@ -132,6 +132,59 @@ struct Checked {
   friend bool operator>=(Checked a, Checked b) { return a.v >= b.v; }
 };
 
+// float arithmetic with flush-to-zero and denormals-are-zero, as in a GPU kernel compiled with
+// -ftz=true (nvcc --use_fast_math, XLA's GPU default for f32, Triton's libdevice *_ftz
+// functions) or an x86 thread with MXCSR's FTZ and DAZ bits set: a subnormal float operand is
+// read as the zero of its sign, and a subnormal float result of any operation or elementary
+// function is replaced by the zero of its sign. Elementary functions are libm's float ones on
+// the flushed argument, their result flushed (what happens inside them is not emulated). The
+// value is never subnormal, so operands need no flushing of their own. Like Checked<T>, it
+// records the first overflow (it is its own trace).
+struct FtzFloat {
+  float v = 0;
+  FtzFloat() = default;
+  FtzFloat(double c) : v(flush(static_cast<float>(c))) {}  // NOLINT: implicit, like float's
+  explicit operator double() const { return v; }
+  static float flush(float a) {
+    return std::fpclassify(a) == FP_SUBNORMAL ? std::copysign(0.0f, a) : a;
+  }
+  static FtzFloat op_result(float r, bool operands_finite, const char* op) {
+    if (operands_finite && !std::isfinite(r)) overflow_trace().note(op);
+    FtzFloat f;
+    f.v = flush(r);
+    return f;
+  }
+#define GELUCHECK_FTZ_OP(sym, name)                                                \
+  friend FtzFloat operator sym(FtzFloat a, FtzFloat b) {                           \
+    return op_result(a.v sym b.v, std::isfinite(a.v) && std::isfinite(b.v), name); \
+  }
+  GELUCHECK_FTZ_OP(+, "+")
+  GELUCHECK_FTZ_OP(-, "-")
+  GELUCHECK_FTZ_OP(*, "*")
+  GELUCHECK_FTZ_OP(/, "/")
+#undef GELUCHECK_FTZ_OP
+#define GELUCHECK_FTZ_FUNCTION(name) \
+  friend FtzFloat name(FtzFloat a) { return op_result(std::name(a.v), std::isfinite(a.v), #name); }
+  GELUCHECK_FTZ_FUNCTION(erf)
+  GELUCHECK_FTZ_FUNCTION(erfc)
+  GELUCHECK_FTZ_FUNCTION(exp)
+  GELUCHECK_FTZ_FUNCTION(tanh)
+  GELUCHECK_FTZ_FUNCTION(sqrt)
+  GELUCHECK_FTZ_FUNCTION(log)
+  GELUCHECK_FTZ_FUNCTION(log1p)
+  GELUCHECK_FTZ_FUNCTION(expm1)
+#undef GELUCHECK_FTZ_FUNCTION
+  friend FtzFloat operator-(FtzFloat a) { return op_result(-a.v, true, "neg"); }
+  friend FtzFloat fabs(FtzFloat a) { return op_result(std::fabs(a.v), true, "fabs"); }
+  friend FtzFloat copysign(FtzFloat a, FtzFloat b) {
+    return op_result(std::copysign(a.v, b.v), true, "copysign");
+  }
+  friend bool operator<(FtzFloat a, FtzFloat b) { return a.v < b.v; }
+  friend bool operator>(FtzFloat a, FtzFloat b) { return a.v > b.v; }
+  friend bool operator<=(FtzFloat a, FtzFloat b) { return a.v <= b.v; }
+  friend bool operator>=(FtzFloat a, FtzFloat b) { return a.v >= b.v; }
+};
+
 // The machine epsilon of a number type, 2^(1 - p) (Eigen::NumTraits<T>::epsilon(), which some
 // kernels derive their thresholds from).
 template <class T>
@@ -144,6 +197,8 @@ struct NumberTraits<Native<F>> {
 };
 template <class T>
 struct NumberTraits<Checked<T>> : NumberTraits<T> {};
+template <>
+struct NumberTraits<FtzFloat> : NumberTraits<float> {};
 
 // Reads an input of format F into number type T, and writes T's result back to F (one rounding).
 template <class T, const Format& F>
@@ -154,7 +209,7 @@ T load(uint32_t bits) {
   } else if constexpr (std::is_same_v<T, Checked<float>>) {
     return T(static_cast<float>(x));
   } else {
-    return static_cast<T>(x);  // exact: float holds every fp16/bf16/fp32 value
+    return static_cast<T>(x);  // exact: float holds every fp16/bf16/fp32 value (FtzFloat: DAZ)
   }
 }
 

@@ -289,6 +289,7 @@ Implementation make_captured_implementation(std::string_view path_view) {
       file->path,
       file->npy ? describe_file_values(*file->npy) : fmt::format("{} raw bytes", file->raw.size()));
   impl.used_in = "outputs of a framework or GPU run, written with numpy.save or fwrite";
+  impl.captured = true;
   impl.kernel_for = [file](Function, const Format& f, const Domain* sweep) -> BatchKernel {
     std::shared_ptr<const OutputLookup> lookup;
     std::string unpaired_reason;

@@ -1,6 +1,7 @@
 // A formula of the catalogue, instantiated as kernels: the same formula evaluated in double
-// (then rounded once to the format), in float (16-bit inputs widened, rounded once), or in
-// Native<F> arithmetic (every operation rounded to the format). A family file writes each formula
+// (then rounded once to the format), in float (16-bit inputs widened, rounded once), in
+// Native<F> arithmetic (every operation rounded to the format), or in float with flush-to-zero
+// (FtzFloat: subnormal float operands and results flushed). A family file writes each formula
 // once, as `struct S { template <class T> static T eval(T x); }`, and lists it under the name of
 // its formula set ("textbook", "erfc_form", ...); the catalogue (implementations.cpp) names the
 // set and the arithmetic of each entry.
@@ -16,8 +17,9 @@
 
 namespace gelucheck {
 
-enum class Arithmetic : uint8_t { float64, float32, native };
-inline constexpr size_t kArithmetics = 3;
+// float32_ftz: float with flush-to-zero and denormals-are-zero (FtzFloat, fp/arithmetic.hpp).
+enum class Arithmetic : uint8_t { float64, float32, native, float32_ftz };
+inline constexpr size_t kArithmetics = 4;
 
 using KernelPtr = void (*)(std::span<const uint32_t> x, std::span<uint32_t> y);
 using TracePtr = const char* (*)(uint32_t x);
@@ -73,6 +75,8 @@ constexpr void fill_format(FormulaKernels& k, size_t fi) {
   k.trace[size_t(Arithmetic::float64)][fi] = &trace_formula<Checked<double>, F, S>;
   k.trace[size_t(Arithmetic::float32)][fi] = &trace_formula<Checked<float>, F, S>;
   k.trace[size_t(Arithmetic::native)][fi] = &trace_formula<Native<F>, F, S>;
+  k.kernel[size_t(Arithmetic::float32_ftz)][fi] = &run_formula<FtzFloat, F, S>;
+  k.trace[size_t(Arithmetic::float32_ftz)][fi] = &trace_formula<FtzFloat, F, S>;
 }
 
 template <class S, const Format&... Fs>

@@ -321,6 +321,31 @@ std::vector<Implementation> make_catalogue() {
                     "An unfused pipeline with a saturating quantize kernel (Transformer Engine's "
                     "cast of a bf16 tensor).",
                     Overflow::saturating, &bf16));
+  // Kernels compiled with flush-to-zero (fp/arithmetic.hpp, FtzFloat), declared as such: graded
+  // in their mode by default (sweep/metrics.hpp, remarks 10-12), in IEEE mode with
+  // --subnormals ieee.
+  Implementation ftz = formula_entry(
+      "fp32_ftz",
+      std::string("The textbook formula in float with flush-to-zero and denormals-are-zero: "
+                  "subnormal float operands read as zero, subnormal float results of every "
+                  "operation and libm function flushed to a zero of their sign. Declared "
+                  "subnormal mode ftz+daz.") +
+          kWiden,
+      "GPU kernels compiled with -ftz=true (nvcc --use_fast_math, XLA's GPU default for f32, "
+      "Triton's libdevice ftz variants); CPU threads with MXCSR FTZ|DAZ (-ffast-math).",
+      "textbook", Arithmetic::float32_ftz);
+  ftz.subnormals = SubnormalMode::ftz_daz;
+  c.push_back(std::move(ftz));
+  Implementation erfc_ftz = formula_entry(
+      "erfc_form_ftz",
+      std::string("erfc_form in float with flush-to-zero and denormals-are-zero, as fp32_ftz. "
+                  "Declared subnormal mode ftz+daz.") +
+          kWiden,
+      "The stable rewrite in a kernel compiled with -ftz=true: erfc's subnormal intermediate "
+      "in the left tail is flushed before the product that would have made it normal.",
+      "erfc_form", Arithmetic::float32_ftz);
+  erfc_ftz.subnormals = SubnormalMode::ftz_daz;
+  c.push_back(std::move(erfc_ftz));
   return c;
 }
 

@@ -11,6 +11,7 @@
 
 #include "fp/format.hpp"
 #include "functions/function.hpp"
+#include "sweep/metrics.hpp"
 
 namespace gelucheck {
 
@@ -27,6 +28,11 @@ struct Implementation {
   // How the implementation writes a result that rounds beyond the largest finite value
   // (format.hpp, metrics.hpp remark 7): declared, and listed with it.
   Overflow overflow = Overflow::nonsaturating;
+  // The floating-point environment the kernel is declared to run in (sweep/metrics.hpp, remarks
+  // 10-12): grading accepts its flushed inputs and results. --subnormals overrides it.
+  SubnormalMode subnormals = SubnormalMode::ieee;
+  // Outputs computed elsewhere (file:): the engine cannot hand such a kernel flushed inputs.
+  bool captured = false;
   // The kernel of `fn` in `f`; an empty kernel when the entry does not implement fn for f.
   // `sweep` is the domain a sweep will evaluate the kernel on, in its order (an implementation
   // made of captured outputs pairs its outputs with those inputs); nullptr when the kernel is

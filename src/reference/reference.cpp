@@ -74,8 +74,8 @@ std::optional<RefValue> decide_with_ties(const Format& f, DD a, DD b) {
   if (side(a) != side(b)) return std::nullopt;
   out.side = int8_t(side(a));
 
-  const int grid_precision = f.precision() + kUlpResolutionBits;
-  const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
+  const int grid_precision = f.precision() + ulp_resolution_bits(f);
+  const int grid_floor = f.min_subnormal_log2() - ulp_resolution_bits(f);
   const double qa = round_to_precision(a.hi, grid_precision, grid_floor, sign_of(a.lo));
   const double qb = round_to_precision(b.hi, grid_precision, grid_floor, sign_of(b.lo));
   if (qa != qb) return std::nullopt;
@@ -92,8 +92,8 @@ std::optional<RefValue> decide(const Format& f, DD a, DD b) {
   bool tie = false;
   const double ra = round_bits(a.hi, f.precision(), f.min_subnormal_log2(), &tie);
   const double rb = round_bits(b.hi, f.precision(), f.min_subnormal_log2(), &tie);
-  const int grid_precision = f.precision() + kUlpResolutionBits;
-  const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
+  const int grid_precision = f.precision() + ulp_resolution_bits(f);
+  const int grid_floor = f.min_subnormal_log2() - ulp_resolution_bits(f);
   const double qa = round_bits(a.hi, grid_precision, grid_floor, &tie);
   const double qb = round_bits(b.hi, grid_precision, grid_floor, &tie);
   if (tie || std::fabs(ra) > to_double(f, f.max_finite_bits())) return decide_with_ties(f, a, b);
@@ -181,7 +181,7 @@ bool tail_holds(const FunctionSpec& s, const Format& f, double x) {
   if (!t) return false;
   const double A = t->asymptote;
   const int finest_step_log2 =
-      (A == 0 ? f.min_subnormal_log2() : ulp_log2(f, A) - 1) - kUlpResolutionBits;
+      (A == 0 ? f.min_subnormal_log2() : ulp_log2(f, A) - 1) - ulp_resolution_bits(f);
   return t->log2_delta + 1 < finest_step_log2 - 2;
 }
 
@@ -258,7 +258,7 @@ bool head_holds(const FunctionSpec& s, const Format& f, double x) {
   if (!s.head || !(ax > 0 && ax <= 0x1p-8)) return false;
   const int lx = std::ilogb(ax) + 1;  // |x| < 2^lx
   const int d = s.head->lx_factor * lx + s.head->lx_offset;
-  return d < ulp_log2(f, head_anchor(*s.head, x).at(x)) - 1 - kUlpResolutionBits - 2;
+  return d < ulp_log2(f, head_anchor(*s.head, x).at(x)) - 1 - ulp_resolution_bits(f) - 2;
 }
 
 // The reference where head_holds, from A = h.at(x).
@@ -393,15 +393,15 @@ FastValue fast_value_at(const FunctionSpec& s, double x) {
 [[gnu::always_inline]] inline bool decide_in_grid_cell(const Format& f, double a, double d,
                                                        double b, RefValue& out) {
   const DD s = two_sum(a, d);
-  const int grid_precision = f.precision() + kUlpResolutionBits;
-  const int grid_floor = f.min_subnormal_log2() - kUlpResolutionBits;
+  const int grid_precision = f.precision() + ulp_resolution_bits(f);
+  const int grid_floor = f.min_subnormal_log2() - ulp_resolution_bits(f);
   const double q = round_bits(s.hi, grid_precision, grid_floor, nullptr);
   const uint64_t qbits = std::bit_cast<uint64_t>(q) & 0x7fffffffffffffff;
   if (qbits < (uint64_t{1} << 52) || (qbits & ((uint64_t{1} << 52) - 1)) == 0) return false;
   const int e = int(qbits >> 52) - 1023;
   const int ulp = std::max(e, f.emin()) - f.precision() + 1;
   const double half_step =
-      std::bit_cast<double>(uint64_t(ulp - kUlpResolutionBits - 1 + 1023) << 52);
+      std::bit_cast<double>(uint64_t(ulp - ulp_resolution_bits(f) - 1 + 1023) << 52);
   // s.hi - q is exact (Sterbenz: both lie within one grid step); adding s.lo, then b, rounds by
   // at most 2u of the result, which the factor (1 - 2^-50) covers.
   const double dist = (s.hi - q) + s.lo;
@@ -761,6 +761,35 @@ void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_b
   with_constant_format(
       f, [&](const Format& g)
              __attribute__((always_inline)) { reference_batch_in(fn, g, x_bits, out, mode); });
+}
+
+int sign_of_difference(Function fn, const Format& f, uint32_t x_bits, double t_hi, double t_lo) {
+  const FunctionSpec& s = fn.spec();
+  const double x = to_double(f, x_bits);
+  const DD t = two_sum(t_hi, t_lo);
+  auto less = [](DD a, DD b) { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo); };
+  auto against_point = [&](double r) {  // sign(r - t) for a double r, exactly
+    const DD d = two_sum(r, -t.hi);
+    return sign_of(two_sum(d.hi, d.lo - t.lo));
+  };
+  if (std::isnan(x)) return 0;
+  if (const auto sp = special(s, f, x)) return against_point(sp->exact);
+  if (const auto tb = tail_bound(s, x); tb && tail_holds(s, f, x)) {
+    // r = A + delta, delta of a known sign, |delta| < 2^D.
+    if (t.hi == tb->asymptote && t.lo == 0) return tb->delta_sign;
+    const DD gap = two_sum(tb->asymptote, -t.hi);
+    const DD g = two_sum(gap.hi, gap.lo - t.lo);
+    if (std::fabs(g.hi) > std::ldexp(1.0, int(std::ceil(tb->log2_delta)) + 2)) return sign_of(g);
+  }
+  for (size_t k = 0; k < kMpfrSteps; ++k) {
+    const auto e = s.mpfr.at[k](x);
+    if (!e) continue;
+    if (less(t, e->lo)) return 1;
+    if (less(e->hi, t)) return -1;
+    const bool point = e->lo.hi == e->hi.hi && e->lo.lo == e->hi.lo;
+    if (point) return 0;  // the exact value is t itself
+  }
+  return 0;
 }
 
 std::optional<double> detail::fast_bound_ratio(Function fn, const Format& f, double x) {

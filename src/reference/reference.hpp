@@ -14,6 +14,7 @@
 // MPFR (`ReferenceMode::mpfr`) give identical results by construction; tests check it.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -27,6 +28,11 @@ namespace gelucheck {
 // Exact values are kept on a grid of ulp(r) * 2^-kUlpResolutionBits: ULP errors are exact to
 // within 2^-11 ULP (half the grid step).
 inline constexpr int kUlpResolutionBits = 10;
+constexpr int ulp_resolution_bits(const Format&) { return kUlpResolutionBits; }
+// The bound on |ULP error as computed - exact ULP error|: half the grid step, 2^-(g+1) ULP.
+inline double ulp_error_bound(const Format& f) {
+  return std::ldexp(1.0, -ulp_resolution_bits(f) - 1);
+}
 
 struct RefValue {
   uint32_t correctly_rounded = 0;  // bits of r rounded to nearest-even in the format
@@ -47,6 +53,12 @@ RefValue reference(Function fn, const Format& f, uint32_t x_bits,
                    ReferenceMode mode = ReferenceMode::tiered);
 void reference_batch(Function fn, const Format& f, std::span<const uint32_t> x_bits,
                      std::span<RefValue> out, ReferenceMode mode = ReferenceMode::tiered);
+
+// The sign of f(x) - t, t = t_hi + t_lo a double-double: exact, from the special values, the
+// tail rules and the MPFR ladder; 0 when f(x) == t (exact values, relu2's ties) or when not
+// even 2128 bits separate them. For questions the grid cannot answer, such as which of two
+// results is nearer f(x) when f(x) is within half a grid step of their midpoint.
+int sign_of_difference(Function fn, const Format& f, uint32_t x_bits, double t_hi, double t_lo = 0);
 
 // How each value was decided, counted per thread since the last reset (for benchmarks).
 struct ReferenceCounters {

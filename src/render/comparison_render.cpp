@@ -20,13 +20,14 @@ namespace {
 struct Graded {
   const Implementation* implementation;
   const ErrorStats* stats;
+  const Format* format;
 };
 
 std::vector<Graded> forward_rows(const ReportData& d, Function fn, const Format* f) {
   std::vector<Graded> out;
   for (const SweepPart& p : d.sweeps)
     if (p.function == fn && p.format == f)
-      for (const TableRow& r : p.rows) out.push_back({r.implementation, &r.stats});
+      for (const TableRow& r : p.rows) out.push_back({r.implementation, &r.stats, f});
   return out;
 }
 
@@ -34,7 +35,7 @@ std::vector<Graded> backward_rows(const ReportData& d, Function fn, const Format
   std::vector<Graded> out;
   if (!d.gradients) return out;
   for (const BackwardAccuracy& a : d.gradients->accuracy)
-    if (a.derivative == fn && a.format == f) out.push_back({a.implementation, &a.stats});
+    if (a.derivative == fn && a.format == f) out.push_back({a.implementation, &a.stats, f});
   return out;
 }
 
@@ -79,9 +80,10 @@ std::string bad_text(const ErrorStats& s) {
 std::string graded_cell(const Graded* g) {
   if (!g) return "-";
   const ErrorStats& s = *g->stats;
+  const double h = ulp_error_bound(*g->format);
   return fmt::format("`{}` {} ({}){}", g->implementation->name,
-                     s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
-                     ulp_text(s.mean_abs_ulp()), bad_text(s));
+                     s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value, h) : "-",
+                     ulp_text(s.mean_abs_ulp(), h), bad_text(s));
 }
 
 std::string exact_everywhere_cell(const std::vector<Graded>& rows) {
@@ -393,7 +395,8 @@ std::string when_to_use(const ReportData& d) {
       const auto rows = shipping(forward_rows(d, fn, f));
       for (const Graded& g : rows) exact_everywhere &= all_correctly_rounded(*g.stats);
       if (const Graded* b = best_of(rows))
-        best.push_back(fmt::format("{} ULP in {} (`{}`{})", ulp_text(b->stats->max_abs_ulp.value),
+        best.push_back(fmt::format("{} ULP in {} (`{}`{})",
+                                   ulp_text(b->stats->max_abs_ulp.value, ulp_error_bound(*f)),
                                    f->name, b->implementation->name, bad_text(*b->stats)));
       if (const Graded* w = worst_of(rows); w && (!worst || rank(*worst->stats) < rank(*w->stats)))
         worst = *w, worst_format = f;
@@ -406,9 +409,10 @@ std::string when_to_use(const ReportData& d) {
           "format");
     } else {
       parts.push_back(fmt::format("the best kernel is within {}", fmt::join(best, ", ")));
-      parts.push_back(fmt::format(
-          "the worst reaches {} ULP (`{}`, {}{})", ulp_text(worst->stats->max_abs_ulp.value),
-          worst->implementation->name, worst_format->name, bad_text(*worst->stats)));
+      parts.push_back(
+          fmt::format("the worst reaches {} ULP (`{}`, {}{})",
+                      ulp_text(worst->stats->max_abs_ulp.value, ulp_error_bound(*worst_format)),
+                      worst->implementation->name, worst_format->name, bad_text(*worst->stats)));
     }
     // Where the exact value itself leaves the format.
     std::vector<std::string> overflow;

@@ -7,6 +7,7 @@
 
 #include "functions/function.hpp"
 #include "reference/reference.hpp"
+#include "render/text.hpp"
 
 namespace gelucheck {
 namespace {
@@ -25,9 +26,12 @@ std::string extreme_at(const Format& f, const Extreme& e) {
   return e.seen() ? value_text(f, e.x) : "-";
 }
 
-Json extreme_json(const Format& f, const Extreme& e) {
+// An extreme whose value is known to within +-h (0: exactly).
+Json extreme_json(const Format& f, const Extreme& e, double h = 0) {
   if (!e.seen()) return nullptr;
-  return {{"value", e.value}, {"x", to_shortest_decimal(f, e.x)}, {"x_bits", to_hex_bits(f, e.x)}};
+  return {{"value", h > 0 ? known_value(e.value, h, kMachineDigits, true) : e.value},
+          {"x", to_shortest_decimal(f, e.x)},
+          {"x_bits", to_hex_bits(f, e.x)}};
 }
 
 Json intervals_json(const Format& f, const std::vector<InputInterval>& v) {
@@ -166,10 +170,10 @@ std::string accuracy_markdown_table(const std::vector<BackwardAccuracy>& rows) {
     out += fmt::format(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         name_of(a.derivative), f.name, a.implementation->name, s.points,
-        s.max_abs_ulp.seen() ? num(s.max_abs_ulp.value) : "-", extreme_at(f, s.max_abs_ulp),
-        num(s.mean_abs_ulp()), s.max_abs_error.seen() ? num(s.max_abs_error.value) : "-",
-        extreme_at(f, s.max_abs_error), e.above,
-        e.worst_ratio.seen() ? num(e.worst_ratio.value) : "-",
+        s.max_abs_ulp.seen() ? ulp_error_text(f, s.max_abs_ulp.value) : "-",
+        extreme_at(f, s.max_abs_ulp), ulp_error_text(f, s.mean_abs_ulp()),
+        s.max_abs_error.seen() ? num(s.max_abs_error.value) : "-", extreme_at(f, s.max_abs_error),
+        e.above, e.worst_ratio.seen() ? num(e.worst_ratio.value) : "-",
         e.worst_ratio.seen()
             ? fmt::format("{} ({})", value_text(f, e.worst_ratio.x), num(e.kappa_at_worst))
             : "-",
@@ -190,8 +194,9 @@ std::string accuracy_csv_rows(const std::vector<BackwardAccuracy>& rows) {
     };
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                        name_of(a.derivative), f.name, a.implementation->name, s.points,
-                       s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0, at(s.max_abs_ulp),
-                       s.mean_abs_ulp(), s.rms_ulp(), s.correctly_rounded, s.faithful,
+                       ulp_error_csv(f, s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0),
+                       at(s.max_abs_ulp), ulp_error_csv(f, s.mean_abs_ulp()),
+                       ulp_error_csv(f, s.rms_ulp()), s.correctly_rounded, s.faithful,
                        s.max_abs_error.seen() ? s.max_abs_error.value : 0.0, at(s.max_abs_error),
                        e.above, e.worst_ratio.seen() ? e.worst_ratio.value : 0.0, at(e.worst_ratio),
                        e.kappa_at_worst, s.nonfinite, s.nan, s.zero_sign);
@@ -208,9 +213,9 @@ Json accuracy_json(const BackwardAccuracy& a) {
           {"domain", a.domain},
           {"points", s.points},
           {"finite", s.finite},
-          {"max_abs_ulp", extreme_json(f, s.max_abs_ulp)},
-          {"mean_abs_ulp", s.mean_abs_ulp()},
-          {"rms_ulp", s.rms_ulp()},
+          {"max_abs_ulp", extreme_json(f, s.max_abs_ulp, ulp_error_bound(f))},
+          {"mean_abs_ulp", ulp_error_value(f, s.mean_abs_ulp())},
+          {"rms_ulp", ulp_error_value(f, s.rms_ulp())},
           {"correctly_rounded", s.correctly_rounded},
           {"faithful", s.faithful},
           {"max_abs_error", extreme_json(f, s.max_abs_error)},
@@ -473,7 +478,8 @@ Json point_json(const Format& f, const GradcheckPoint& p, GradcheckAgainst again
             {"backward_bits", to_hex_bits(f, p.backward)},
             {"expected", p.expected},
             {"abs_error", p.abs_error},
-            {"ulp_error", p.ulp_error},
+            {"ulp_error",
+             against == GradcheckAgainst::exact ? ulp_error_value(f, p.ulp_error) : p.ulp_error},
             {"allowed", p.allowed},
             {"ratio", std::isinf(p.ratio) ? Json("inf") : Json(p.ratio)}};
   if (against == GradcheckAgainst::exact)
@@ -563,9 +569,10 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
       if (p.ratio <= 1) break;
       out += fmt::format(
           "| {} | {:a} | {} | {:.9g} | {:.3e} | {} | {:.3e} | {} | {} |\n", value_text(f, p.x),
-          to_double(f, p.x), value_text(f, p.backward), p.expected, p.abs_error, num(p.ulp_error),
-          p.allowed, num(p.ratio),
-          exact ? num(p.kappa) : num(p.fd_error_bound) + " | " + num(p.forward_ulp_error));
+          to_double(f, p.x), value_text(f, p.backward), p.expected, p.abs_error,
+          exact ? ulp_error_text(f, p.ulp_error) : num(p.ulp_error), p.allowed, num(p.ratio),
+          exact ? num(p.kappa)
+                : num(p.fd_error_bound) + " | " + ulp_error_text(f, p.forward_ulp_error));
     }
     if (!exact)
       out +=

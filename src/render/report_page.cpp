@@ -263,7 +263,8 @@ std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layo
   std::vector<svg::Series> series;
   for (size_t k = 0; k < part.rows.size(); ++k) {
     const ErrorStats& s = part.rows[k].stats;
-    std::string detail = s.max_abs_ulp.seen() ? "max " + ulp_text(s.max_abs_ulp.value) : "";
+    std::string detail =
+        s.max_abs_ulp.seen() ? "max " + ulp_error_text(*part.format, s.max_abs_ulp.value) : "";
     if (!nonfinite_text(s).empty()) detail += "; " + nonfinite_text(s);
     series.push_back(binned_series(
         implementation_series(*part.rows[k].implementation, k, std::move(detail)), v, v.series[k]));
@@ -541,9 +542,11 @@ std::string sweep_summary(const std::vector<SweepPart>& parts) {
       else if (s.faithful == s.points)
         faithful.push_back(name);
       else
-        others.push_back({s.max_abs_ulp.seen() ? s.max_abs_ulp.value : INFINITY,
-                          fmt::format("{} {}", name,
-                                      s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-")});
+        others.push_back(
+            {s.max_abs_ulp.seen() ? s.max_abs_ulp.value : INFINITY,
+             fmt::format(
+                 "{} {}", name,
+                 s.max_abs_ulp.seen() ? ulp_error_text(*p.format, s.max_abs_ulp.value) : "-")});
     }
     std::stable_sort(others.begin(), others.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -566,7 +569,7 @@ std::string forms_summary(const std::vector<FormsPart>& parts) {
         "x = {}.\n",
         name_of(other_form_of(p.exact)), name_of(p.exact), f.name, s.points - s.correctly_rounded,
         s.points, percent_prose(s.share(s.points - s.correctly_rounded)),
-        s.max_abs_ulp.seen() ? ulp_text(s.max_abs_ulp.value) : "-",
+        s.max_abs_ulp.seen() ? ulp_error_text(f, s.max_abs_ulp.value) : "-",
         s.max_abs_ulp.seen() ? value_with_bits(f, s.max_abs_ulp.x) : "-");
   }
   return out;
@@ -709,8 +712,10 @@ void table_section(Page& page, const ReportData& data) {
   page.section("ULP error table", "ulp-error-table");
   std::vector<TableRow> rows;
   for (const SweepPart& p : data.sweeps) rows.insert(rows.end(), p.rows.begin(), p.rows.end());
-  page.body += render_table(rows, OutputKind::markdown);
-  page.body += "\nData: " + page.data("table", render_table(rows, OutputKind::csv)) + "\n";
+  page.body += render_table(rows, OutputKind::markdown, false, TableColumns::accuracy);
+  page.body +=
+      "\nData: " +
+      page.data("table", render_table(rows, OutputKind::csv, false, TableColumns::accuracy)) + "\n";
 }
 
 // Max |ULP error| per x-bin, per function x format x view, and the binned CSV.
@@ -767,7 +772,7 @@ void forms_section(Page& page, const ReportData& data) {
       name_of(other_form_of(exact_form)), name_of(exact_form));
   std::vector<TableRow> rows;
   for (const FormsPart& p : data.forms) rows.push_back(p.row);
-  page.body += render_table(rows, OutputKind::markdown) + "\n";
+  page.body += render_table(rows, OutputKind::markdown, false, TableColumns::accuracy) + "\n";
   std::vector<Function> exact;
   for (const FormsPart& p : data.forms)
     if (std::find(exact.begin(), exact.end(), p.exact) == exact.end()) exact.push_back(p.exact);
@@ -787,8 +792,10 @@ void forms_section(Page& page, const ReportData& data) {
         binned_csv_rows(csv, *p->format, v, v.series[0],
                         fmt::format("{}:{}", name_of(e), p->format->name));
   }
-  page.body += "\nData: " + page.data("forms_table", render_table(rows, OutputKind::csv)) + ", " +
-               page.data("forms_gap", std::move(csv)) + "\n";
+  page.body +=
+      "\nData: " +
+      page.data("forms_table", render_table(rows, OutputKind::csv, false, TableColumns::accuracy)) +
+      ", " + page.data("forms_gap", std::move(csv)) + "\n";
 }
 
 // |f'| correctly rounded per x-bin, one line per format.
@@ -850,6 +857,51 @@ void gradients_section(Page& page, const ReportData& data) {
   }
   page.body += "Data: " + join(links, ", ") + "\n\n";
   page.body += embed_markdown(render_gradient_report(*data.gradients, OutputKind::markdown), 2);
+}
+
+// Pairs of implementations compared input by input (analysis/kernel_diff.hpp), and the CSV.
+void diffs_section(Page& page, const ReportData& data) {
+  page.section("Implementations compared input by input",
+               "implementations-compared-input-by-input");
+  page.body +=
+      "Each pair (a, b) run over the same inputs: where their results differ bitwise, how far "
+      "apart they are there in values of the format, and at each such input which one is "
+      "closer to the exact value (decided exactly; a tie is equal distance, or +0 against -0). "
+      "The worst disagreement is the largest distance (a NaN or infinity above all). `gelucheck "
+      "diff A B -f FUNCTION -t FORMAT` lists more.\n\n"
+      "| function | format | a | b | inputs | differ | a closer | b closer | tie | max distance "
+      "| worst disagreement |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n";
+  std::string csv =
+      "function,format,a,b,points,differing,a_closer,b_closer,ties,max_distance,not_both_finite,"
+      "worst_x,worst_x_bits,worst_a_bits,worst_b_bits,worst_exact,worst_closer\n";
+  for (const DiffPart& p : data.diffs) {
+    const Format& f = *p.format;
+    const DiffStats& d = p.stats;
+    std::string worst = "-";
+    if (!d.worst.empty()) {
+      const DiffPoint& w = d.worst.front();
+      worst = fmt::format("x = {}: a {}, b {}, exact {}; closer: {}", value_with_bits(f, w.a.x),
+                          value_with_bits(f, w.a.y), value_with_bits(f, w.b.y),
+                          exact_text(f, w.a.ref.exact, w.a.ref.ulp_log2), closer_name(w.closer));
+    }
+    page.body += fmt::format(
+        "| {} | {} | `{}` | `{}` | {} | {} ({}) | {} | {} | {} | {} | {} |\n", name_of(p.function),
+        f.name, p.a->name, p.b->name, d.points, d.differing,
+        percent_prose(d.points ? double(d.differing) / double(d.points) : 0), d.a_closer,
+        d.b_closer, d.ties, d.differing ? fmt::format("{}", d.max_distance) : "-", worst);
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", name_of(p.function), f.name, p.a->name,
+                       p.b->name, d.points, d.differing, d.a_closer, d.b_closer, d.ties,
+                       d.max_distance, d.not_both_finite());
+    if (d.worst.empty()) {
+      csv += ",,,,,,\n";
+    } else {
+      const DiffPoint& w = d.worst.front();
+      csv += fmt::format(",{},{},{},{},{},{}\n", to_shortest_decimal(f, w.a.x),
+                         to_hex_bits(f, w.a.x), to_hex_bits(f, w.a.y), to_hex_bits(f, w.b.y),
+                         exact_text(f, w.a.ref.exact, w.a.ref.ulp_log2), closer_name(w.closer));
+    }
+  }
+  page.body += "\nData: " + page.data("diffs", std::move(csv)) + "\n";
 }
 
 // What was compared (with where each implementation is used).
@@ -915,6 +967,7 @@ constexpr SectionWriter kSectionWriters[] = {
     {ReportSection::landscape, landscape_section},
     {ReportSection::saturation, saturation_section},
     {ReportSection::gradients, gradients_section},
+    {ReportSection::diffs, diffs_section},
 };
 
 }  // namespace

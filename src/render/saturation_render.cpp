@@ -3,6 +3,8 @@
 #include <fmt/format.h>       // fmt::format, fmt::join
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "render/text.hpp"
+
 namespace gelucheck {
 
 std::string plateau_text(const Format& f, const Asymptote& a, const Plateau& p) {
@@ -71,8 +73,8 @@ std::string zone_sentence(const Format& f, const Zone& z, const SaturationReport
         if (is_tail(r.asymptotes[a].approach) &&
             is_negative_side(r.asymptotes[a].approach) == z.negative)
           label = std::string(r.asymptotes[a].label);
-      return fmt::format("not yet at {} for {} where the reference is ({}; up to {:.3g} ULP off)",
-                         label, where, n, z.worst);
+      return fmt::format("not yet at {} for {} where the reference is ({}; up to {} ULP off)",
+                         label, where, n, known_digits(z.worst, ulp_error_bound(f), 3));
     }
     case ZoneKind::zero_sign:
       return fmt::format("zero of the wrong sign for {} ({})", where, n);
@@ -110,8 +112,8 @@ std::string saturation_summary(const SaturationReport& r, const ImplementationSa
       if (is_failure(kind)) {
         std::vector<std::string> better;
         for (const Zone::Alternative& a : z.alternatives)
-          better.push_back(
-              fmt::format("{} (max {:.3g} ULP)", a.implementation->name, a.max_abs_ulp));
+          better.push_back(fmt::format("{} (max {} ULP)", a.implementation->name,
+                                       known_digits(a.max_abs_ulp, ulp_error_bound(f), 3)));
         if (!better.empty())
           sentence += fmt::format(" - no failure zone there in {}", fmt::join(better, ", "));
       }
@@ -158,7 +160,7 @@ std::string distance_text(const std::optional<int64_t>& d) {
   return *d == 0 ? "Δ 0" : fmt::format("Δ {:+}", *d);
 }
 
-std::string worst_text(const Zone& z) {
+std::string worst_text(const Format& f, const Zone& z) {
   switch (z.kind) {
     case ZoneKind::cancellation:
       return fmt::format("{:.3g}% rel", 100 * z.worst);
@@ -166,7 +168,7 @@ std::string worst_text(const Zone& z) {
     case ZoneKind::underflow_zero:
       return fmt::format("{:.3g} lost", z.worst);
     case ZoneKind::late_saturation:
-      return fmt::format("{:.3g} ULP", z.worst);
+      return fmt::format("{} ULP", known_digits(z.worst, ulp_error_bound(f), 3));
     default:
       return "";
   }
@@ -247,8 +249,9 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
             zone_name(z.kind), value_with_bits(f.in(), z.first), value_with_bits(f.in(), z.last),
             fmt::format("{}{}", z.estimated ? "~" : "", z.inputs), z.span,
             fmt::format("{}{}", z.estimated ? "~" : "", z.runs),
-            worst_applies(z.kind) ? worst_text(z) + " at " + to_shortest_decimal(f.in(), z.worst_x)
-                                  : "",
+            worst_applies(z.kind)
+                ? worst_text(f, z) + " at " + to_shortest_decimal(f.in(), z.worst_x)
+                : "",
             z.operation.empty() ? "" : "`" + z.operation + "`");
     if (zones.empty()) {
       out += "\nZones: none in any implementation.\n";

@@ -1,18 +1,36 @@
 // How numbers read in text: ULP values and shares of inputs, one definition each, for every
 // renderer (tables, report pages, summaries).
+//
+// Printed digits are true digits. A quantity known only to within +-h (a ULP error on the
+// reference's grid, metrics.hpp remark 4, and the means and RMS of such errors) is printed with
+// the most significant digits, up to a cap, at which every value in [v - h, v + h] rounds to the
+// same decimal: the printed number is then the exact value correctly rounded to the digits shown
+// (trailing zeros dropped). Fewer digits are printed where the interval straddles a rounding
+// boundary; no digit is ever invented.
 #pragma once
 
+#include <cmath>
 #include <string>
 
 #include <fmt/format.h>  // fmt::format
 
 namespace gelucheck {
 
-// An |ULP error|: 4 significant digits, scientific from 1e6.
-inline std::string ulp_text(double v) {
-  if (v >= 1e6) return fmt::format("{:.3e}", v);
-  return fmt::format("{:.4g}", v);
-}
+// v, known to within +-h, with at most `max_digits` significant digits (see above). `nonnegative`
+// clips the interval at 0 (|errors|, means of them). Non-finite v prints as fmt does.
+std::string known_digits(double v, double h, int max_digits, bool nonnegative = false);
+
+// The same as a double (for JSON numbers): the decimal known_digits prints, read back.
+double known_value(double v, double h, int max_digits, bool nonnegative = false);
+
+// Significant digits CSV and JSON carry at most (a double's 17 when nothing limits them).
+inline constexpr int kMachineDigits = 17;
+
+// An |ULP error| for people, known to within +-h: at most 4 significant digits, scientific from
+// 1e6 (as {:.4g} writes them).
+inline std::string ulp_text(double v, double h) { return known_digits(v, h, 4, true); }
+// A number for people that is exact (counts, exact sums): 4 significant digits.
+inline std::string ulp_text(double v) { return known_digits(v, 0, 4, true); }
 
 // A share of inputs in a table column: always three decimals, so a column reads evenly.
 inline std::string percent_cell(double share) {

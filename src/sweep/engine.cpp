@@ -152,6 +152,12 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
   const RefValue* table =
       e.reference ? reference_table(e.function, f, options.reference_mode, options.threads)
                   : nullptr;
+  // Kernels that see their subnormal inputs flushed (DAZ).
+  std::vector<uint8_t> flush_inputs(n_impl, 0);
+  for (size_t i = 0; i < e.subnormals.size() && i < n_impl; ++i)
+    flush_inputs[i] = flushes_inputs(e.subnormals[i]) && !e.implementations[i]->captured;
+  const bool any_flush =
+      std::any_of(flush_inputs.begin(), flush_inputs.end(), [](uint8_t b) { return b != 0; });
 
   const uint64_t all_chunks = chunk_count(domain);
   const uint64_t begin = std::min(options.first_chunk, all_chunks);
@@ -165,7 +171,7 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
     const uint64_t first = chunk * kChunkSize;
     const size_t n = static_cast<size_t>(std::min(kChunkSize, domain.size() - first));
     // Per-thread buffers, reused: fresh allocations per chunk cost page faults.
-    thread_local std::vector<uint32_t> x_buffer, y_buffer;
+    thread_local std::vector<uint32_t> x_buffer, y_buffer, flushed_x;
     thread_local std::vector<RefValue> ref_buffer;
     thread_local std::vector<std::span<const uint32_t>> y_spans;
     x_buffer.resize(kChunkSize);
@@ -183,12 +189,17 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
       } else if (e.reference) {
         reference_batch(e.function, f, xs, refs, options.reference_mode);
       }
+      if (any_flush) {
+        flushed_x.assign(xs.begin(), xs.end());
+        for (uint32_t& v : flushed_x)
+          if ((v & f.exponent_mask()) == 0) v &= f.sign_mask();  // subnormal (or zero) -> +-0
+      }
       for (size_t k = 0; k < n_impl; ++k) {
         const std::span<uint32_t> ys(y_buffer.data() + k * kSliceSize, len);
-        if (from_reference[k]) {
+        if (from_reference[k] && !flush_inputs[k]) {
           for (size_t i = 0; i < len; ++i) ys[i] = refs[i].correctly_rounded;
         } else {
-          kernels[k](xs, ys);
+          kernels[k](flush_inputs[k] ? std::span<const uint32_t>(flushed_x) : xs, ys);
         }
         canonicalize_nans(f, ys);  // format.hpp: NaN outputs print alike in every build
         y_spans[k] = ys;
@@ -244,7 +255,13 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
       ++next_to_emit;
     }
   };
-  const Evaluation e{fn, &domain, implementations, true, true};
+  std::vector<SubnormalMode> modes(n_impl);
+  std::vector<Grading> gradings(n_impl);
+  for (size_t k = 0; k < n_impl; ++k) {
+    modes[k] = subnormals_of(*implementations[k], options);
+    gradings[k] = grading_for(fn, f, modes[k], options.tolerance, options.reference_mode);
+  }
+  const Evaluation e{fn, &domain, implementations, true, true, modes};
   const auto start = [&](uint64_t chunk) {
     struct PerChunk {
       std::vector<ErrorStats> stats;
@@ -254,13 +271,13 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
     state->stats.resize(n_impl);
     if (sink) state->records.resize(n_impl);
     ChunkTask task;
-    task.slice = [state, sink, &f, n_impl](const Slice& s) {
+    task.slice = [state, sink, &f, &gradings, n_impl](const Slice& s) {
       for (size_t k = 0; k < n_impl; ++k) {
-        state->stats[k].add_batch(f, s.x, s.y[k], s.ref);
+        state->stats[k].add_batch(f, s.x, s.y[k], s.ref, gradings[k]);
         if (!sink) continue;
         std::vector<PointRecord>& r = state->records[k];
         for (size_t i = 0; i < s.x.size(); ++i)
-          r.push_back(compare(f, s.x[i], s.y[k][i], s.ref[i]));
+          r.push_back(compare(f, s.x[i], s.y[k][i], s.ref[i], gradings[k]));
       }
     };
     task.done = [state, chunk, &totals, &sink, &deliver, n_impl] {

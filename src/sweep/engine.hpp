@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -52,7 +53,19 @@ struct SweepOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called after each finished chunk with the number of inputs it held (serialized).
   std::function<void(uint64_t inputs)> on_chunk;
+  // Grading (sweep/metrics.hpp): the subnormal mode of every implementation (default: each
+  // one's declared mode) and assert_close's tolerance (default: PyTorch's for the format).
+  std::optional<SubnormalMode> subnormals;
+  std::optional<Tolerance> tolerance;
 };
+
+// The mode an implementation is graded in, and the tolerance, under `options`.
+inline SubnormalMode subnormals_of(const Implementation& impl, const SweepOptions& options) {
+  return options.subnormals.value_or(impl.subnormals);
+}
+inline Tolerance tolerance_of(const Format& f, const SweepOptions& options) {
+  return options.tolerance.value_or(torch_default_tolerance(f));
+}
 
 struct SweepResult {
   std::vector<ErrorStats> stats;  // one per implementation
@@ -69,6 +82,9 @@ struct Evaluation {
   // Whether the domain is the user's sweep, which the kernels are made for
   // (Implementation::kernel_for); false when the inputs are an analysis's own choice.
   bool kernels_see_domain = true;
+  // Per implementation (empty: IEEE for all): kernels in a DAZ mode are handed their subnormal
+  // inputs as zeros of the same sign (metrics.hpp, remark 10), except captured outputs.
+  std::span<const SubnormalMode> subnormals;
 };
 
 // One slice of a chunk: its inputs, their reference values (empty unless asked for) and each

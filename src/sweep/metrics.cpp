@@ -42,20 +42,96 @@ Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref) {
   return Outcome::finite;
 }
 
-PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
+std::string_view subnormal_mode_name(SubnormalMode m) {
+  switch (m) {
+    case SubnormalMode::ieee:
+      return "ieee";
+    case SubnormalMode::ftz:
+      return "ftz";
+    case SubnormalMode::daz:
+      return "daz";
+    case SubnormalMode::ftz_daz:
+      return "ftz+daz";
+  }
+  return "?";
+}
+
+bool parse_subnormal_mode(std::string_view name, SubnormalMode& out) {
+  for (SubnormalMode m :
+       {SubnormalMode::ieee, SubnormalMode::ftz, SubnormalMode::daz, SubnormalMode::ftz_daz}) {
+    if (name == subnormal_mode_name(m)) {
+      out = m;
+      return true;
+    }
+  }
+  if (name == "daz+ftz") {
+    out = SubnormalMode::ftz_daz;
+    return true;
+  }
+  return false;
+}
+
+Tolerance torch_default_tolerance(const Format& f) {
+  // torch/testing/_comparison.py, _DTYPE_PRECISIONS ({dtype: (rtol, atol)}); a dtype missing
+  // there gets (0.0, 0.0) from default_tolerances.
+  if (&f == &fp32) return {1.3e-6, 1e-5};
+  if (&f == &fp16) return {1e-3, 1e-5};
+  if (&f == &bf16) return {1.6e-2, 1e-5};
+  return {0, 0};
+}
+
+Grading grading_for(Function fn, const Format& f, SubnormalMode mode,
+                    std::optional<Tolerance> tolerance, ReferenceMode reference_mode) {
+  Grading g;
+  g.subnormals = mode;
+  g.tolerance = tolerance;
+  if (flushes_inputs(mode)) {
+    g.at_zero[0] = reference(fn, f, 0, reference_mode);
+    g.at_zero[1] = reference(fn, f, f.in().sign_mask(), reference_mode);
+  }
+  return g;
+}
+
+bool assert_close_passes(const Format& f, uint32_t y, uint32_t c, const Tolerance& t,
+                         double* ratio) {
+  // torch.isclose in float64 (metrics.hpp): equal, or a finite difference within the allowed
+  // error. Both values are exact doubles; the three operations round as PyTorch's do.
+  const double a = to_double(f, y), e = to_double(f, c);
+  if (a == e) {
+    if (ratio) *ratio = 0;
+    return true;
+  }
+  const double actual = std::fabs(a - e);
+  const double allowed = t.atol + std::fabs(t.rtol * e);
+  if (ratio)
+    *ratio = std::isfinite(actual) ? (allowed > 0 ? actual / allowed : INFINITY) : INFINITY;
+  return std::isfinite(actual) && actual <= allowed;
+}
+
+PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref_at_x,
+                    const Grading& g) {
   PointRecord p;
   p.x = x;
   p.y = y;
-  p.ref = ref;
+  p.ref = ref_at_x;
+  // Remark 10: a subnormal input read as the zero of its sign.
+  const Format& in = f.in();  // x is an input
+  if (flushes_inputs(g.subnormals) && y != ref_at_x.correctly_rounded && !is_zero(in, x) &&
+      (x & in.exponent_mask()) == 0) {
+    p.ref = g.at_zero[is_negative(in, x) ? 1 : 0];
+    p.flushed = true;
+  }
+  const RefValue& ref = p.ref;
   const double yv = to_double(f, y);
   const double cr = to_double(f, ref.correctly_rounded);
   p.outcome = outcome_of(f, y, ref);
   if (p.outcome == Outcome::special) {
-    p.correctly_rounded = p.faithful = true;
+    p.correctly_rounded = p.faithful = p.assert_close = true;
     return p;
   }
   if (p.outcome != Outcome::finite) {
     p.ulp_error = p.abs_error = p.rel_error = std::numeric_limits<double>::quiet_NaN();
+    p.tolerance_ratio = INFINITY;
     return p;
   }
   p.correctly_rounded = y == ref.correctly_rounded;
@@ -68,6 +144,21 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
     p.rel_error = p.abs_error / std::fabs(ref.exact);
   } else {
     p.rel_error = yv == 0 ? 0.0 : std::copysign(INFINITY, yv);
+  }
+  p.distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
+  p.assert_close =
+      assert_close_passes(f, y, ref.correctly_rounded, g.tolerance_for(f), &p.tolerance_ratio);
+  // Remark 11: the zero of r's sign in place of a result whose exact value is below 2^emin. On
+  // the grid r may read as 2^emin itself; the side of r from its rounding, 2^emin, decides.
+  const double smallest_normal = std::ldexp(1.0, f.emin());
+  const bool below_normal =
+      std::fabs(ref.exact) < smallest_normal ||
+      (std::fabs(ref.exact) == smallest_normal && ref.side == (ref.exact > 0 ? -1 : 1));
+  if (flushes_results(g.subnormals) && !p.correctly_rounded && yv == 0 && ref.exact != 0 &&
+      std::signbit(yv) == std::signbit(ref.exact) && below_normal) {
+    p.outcome = Outcome::flushed;
+    p.flushed = p.correctly_rounded = p.faithful = true;
+    p.distance = 0;
   }
   return p;
 }

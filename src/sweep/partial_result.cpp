@@ -21,7 +21,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 // The most inputs a row's sweep can have: every 32-bit pattern.
 constexpr uint64_t kMaxRowInputs = uint64_t{1} << 32;
 
@@ -91,6 +91,54 @@ ExactSum sum_from_json(const Json& j) {
   return ExactSum::from_parts(std::move(parts));
 }
 
+Json examples_to_json(const TopPoints& t) {
+  Json out = Json::array();
+  for (const PointExample& e : t.items)
+    out.push_back({{"key", hex(e.key)},
+                   {"x_bits", e.x},
+                   {"ordinal", e.x_ordinal},
+                   {"y_bits", e.y},
+                   {"correctly_rounded_bits", e.correctly_rounded},
+                   {"exact", hex(e.exact)},
+                   {"ulp_log2", e.ulp_log2},
+                   {"ulp_error", hex(e.ulp_error)},
+                   {"tolerance_ratio", hex(e.tolerance_ratio)}});
+  return out;
+}
+uint32_t bits_at(const Json& j, const char* key) {
+  const uint64_t v = count_at(j, key);
+  if (v > UINT32_MAX) throw UsageError(fmt::format("\"{}\" is not a 32-bit pattern", key));
+  return uint32_t(v);
+}
+TopPoints examples_from_json(const Json& j) {
+  if (!j.is_array() || j.size() > TopPoints::kCapacity)
+    throw UsageError(fmt::format("a list of example inputs is not an array of at most {}",
+                                 TopPoints::kCapacity));
+  TopPoints t;
+  for (const Json& e : j) {
+    if (!e.is_object()) throw UsageError("an example input is not an object");
+    PointExample p;
+    p.key = unhex(e.at("key"));
+    p.x = bits_at(e, "x_bits");
+    const Json& ord = e.at("ordinal");
+    if (!ord.is_number_integer()) throw UsageError("an example's ordinal is not an integer");
+    p.x_ordinal = ord.get<int64_t>();
+    p.y = bits_at(e, "y_bits");
+    p.correctly_rounded = bits_at(e, "correctly_rounded_bits");
+    p.exact = unhex(e.at("exact"));
+    const Json& u = e.at("ulp_log2");
+    if (!u.is_number_integer() || std::abs(u.get<int64_t>()) > 2000)
+      throw UsageError("an example's ulp_log2 is not a small integer");
+    p.ulp_log2 = int16_t(u.get<int64_t>());
+    p.ulp_error = unhex(e.at("ulp_error"));
+    p.tolerance_ratio = unhex(e.at("tolerance_ratio"));
+    if (!t.items.empty() && !TopPoints::before(t.items.back(), p) && !(t.items.back() == p))
+      throw UsageError("example inputs are not in order (largest first)");
+    t.items.push_back(p);
+  }
+  return t;
+}
+
 // What Domain::describe() says: the kind, the range of the inputs' values and their number.
 struct DomainText {
   bool patterns = false;
@@ -154,6 +202,26 @@ void verify_row(const PartialRow& r, const DomainText& d) {
   require(s.correctly_rounded <= s.points, "more correctly rounded results than points");
   require(s.faithful <= s.points, "more faithful results than points");
   require(s.zero_sign <= s.finite, "more wrong-signed zeros than finite results");
+  require(s.flushed <= s.points, "more flushed results than points");
+  require(s.assert_close <= s.points, "more inputs passing assert_close than points");
+  require(s.assert_close_unfaithful <= s.assert_close &&
+              s.assert_close_unfaithful <= s.points - s.faithful,
+          "more inputs passing assert_close while not faithful than either allows");
+  require(s.assert_close_faithful_fail <= s.points - s.assert_close &&
+              s.assert_close_faithful_fail <= s.faithful,
+          "more inputs failing assert_close while faithful than either allows");
+  require(s.passes_unfaithful.items.size() ==
+                  std::min<uint64_t>(s.assert_close_unfaithful, TopPoints::kCapacity) &&
+              s.fails_faithful.items.size() ==
+                  std::min<uint64_t>(s.assert_close_faithful_fail, TopPoints::kCapacity),
+          "the lists of assert_close disagreements do not match their counts");
+  for (const TopPoints* t : {&s.passes_unfaithful, &s.fails_faithful})
+    for (const PointExample& e : t->items) {
+      require(e.x <= f.all_bits_mask() && ordinal(f, e.x) == e.x_ordinal &&
+                  e.y <= f.all_bits_mask() && e.correctly_rounded <= f.all_bits_mask(),
+              "an assert_close example is not at a input of the format with that ordinal");
+      require(e.key >= 0, "an assert_close example has a negative key");
+    }
   uint64_t histogram = 0;
   for (uint64_t c : s.histogram.counts) {
     require(c <= s.points, "a histogram bin holds more than the points");
@@ -175,8 +243,8 @@ void verify_row(const PartialRow& r, const DomainText& d) {
   require(points == s.points && correct == s.correctly_rounded && finite == s.finite,
           "the per-binade counts do not add up to the totals");
   // Extremes: at inputs of the domain, and what the other statistics allow.
-  const Extreme* extremes[] = {&s.max_abs_ulp, &s.max_ulp, &s.max_neg_ulp, &s.max_abs_error,
-                               &s.max_rel_error};
+  const Extreme* extremes[] = {&s.max_abs_ulp,   &s.max_ulp,       &s.max_neg_ulp,
+                               &s.max_abs_error, &s.max_rel_error, &s.max_distance};
   for (const Extreme* e : extremes) {
     if (!e->seen()) continue;
     require(s.finite > 0, "an extreme is recorded but no result is finite");
@@ -205,6 +273,18 @@ void verify_row(const PartialRow& r, const DomainText& d) {
           "the sum of |ULP errors| exceeds what the largest error allows");
   require(sum_sq >= 0 && sum_sq <= double(s.finite) * max_abs * max_abs * slack,
           "the sum of squared ULP errors exceeds what the largest error allows");
+  require(s.max_distance.seen() == (s.finite > 0),
+          "the largest distance is missing or present without finite results");
+  const double max_distance = s.max_distance.seen() ? s.max_distance.value : 0;
+  require(max_distance == std::floor(max_distance) && max_distance <= 0x1p32,
+          "the largest distance is not a whole number of values");
+  const double sum_distance = s.sum_distance.value(), sum_bits = s.sum_bits.value();
+  require(sum_distance >= 0 && sum_distance <= double(s.finite) * max_distance * slack,
+          "the sum of distances exceeds what the largest distance allows");
+  require(
+      sum_bits >= 0 &&
+          sum_bits <= double(s.finite) * (bits_of_error(uint64_t(max_distance)) * slack + 0x1p-40),
+      "the sum of bits of error exceeds what the largest distance allows");
 }
 
 }  // namespace
@@ -230,6 +310,15 @@ Json stats_to_json(const ErrorStats& s) {
               {"nonfinite", s.nonfinite},
               {"nan", s.nan},
               {"zero_sign", s.zero_sign},
+              {"flushed", s.flushed},
+              {"assert_close", s.assert_close},
+              {"assert_close_unfaithful", s.assert_close_unfaithful},
+              {"assert_close_faithful_fail", s.assert_close_faithful_fail},
+              {"passes_unfaithful", examples_to_json(s.passes_unfaithful)},
+              {"fails_faithful", examples_to_json(s.fails_faithful)},
+              {"max_distance", extreme_to_json(s.max_distance)},
+              {"sum_distance", sum_to_json(s.sum_distance)},
+              {"sum_bits", sum_to_json(s.sum_bits)},
               {"sum_abs_ulp", sum_to_json(s.sum_abs_ulp)},
               {"sum_sq_ulp", sum_to_json(s.sum_sq_ulp)},
               {"max_abs_ulp", extreme_to_json(s.max_abs_ulp)},
@@ -254,6 +343,15 @@ ErrorStats stats_from_json(const Json& j) {
   s.nan = count_at(j, "nan");
   s.zero_sign = count_at(j, "zero_sign");
   s.convention = j.contains("convention") ? count_at(j, "convention") : 0;
+  s.flushed = count_at(j, "flushed");
+  s.assert_close = count_at(j, "assert_close");
+  s.assert_close_unfaithful = count_at(j, "assert_close_unfaithful");
+  s.assert_close_faithful_fail = count_at(j, "assert_close_faithful_fail");
+  s.passes_unfaithful = examples_from_json(j.at("passes_unfaithful"));
+  s.fails_faithful = examples_from_json(j.at("fails_faithful"));
+  s.max_distance = extreme_from_json(j.at("max_distance"));
+  s.sum_distance = sum_from_json(j.at("sum_distance"));
+  s.sum_bits = sum_from_json(j.at("sum_bits"));
   s.sum_abs_ulp = sum_from_json(j.at("sum_abs_ulp"));
   s.sum_sq_ulp = sum_from_json(j.at("sum_sq_ulp"));
   s.max_abs_ulp = extreme_from_json(j.at("max_abs_ulp"));
@@ -285,7 +383,7 @@ ErrorStats stats_from_json(const Json& j) {
 
 bool PartialRow::same_sweep(const PartialRow& o) const {
   return function == o.function && format == o.format && implementation == o.implementation &&
-         domain == o.domain;
+         domain == o.domain && subnormals == o.subnormals && tolerance == o.tolerance;
 }
 
 void PartialResult::add(PartialRow row) {
@@ -315,6 +413,9 @@ std::string partial_to_text(const PartialResult& p) {
                     {"format", r.format->name},
                     {"implementation", r.implementation},
                     {"domain", r.domain},
+                    {"subnormals", subnormal_mode_name(r.subnormals)},
+                    {"rtol", hex(r.tolerance.rtol)},
+                    {"atol", hex(r.tolerance.atol)},
                     {"inputs", r.inputs},
                     {"chunks", r.chunks},
                     {"completed", completed},
@@ -378,6 +479,13 @@ PartialResult parse_partial(const std::string& text, const std::string& what) {
       row.implementation = r.at("implementation").get<std::string>();
       row_name = fmt::format(" ({} {} {})", function, format, escaped(row.implementation, 80));
       row.domain = r.at("domain").get<std::string>();
+      const std::string mode = r.at("subnormals").get<std::string>();
+      if (!parse_subnormal_mode(mode, row.subnormals))
+        throw UsageError("unknown subnormal mode " + in_quotes(mode, 20));
+      row.tolerance = {unhex(r.at("rtol")), unhex(r.at("atol"))};
+      if (!(row.tolerance.rtol >= 0 && row.tolerance.atol >= 0 &&
+            std::isfinite(row.tolerance.rtol) && std::isfinite(row.tolerance.atol)))
+        throw UsageError("rtol and atol must be finite and >= 0");
       row.inputs = count_at(r, "inputs");
       row.chunks = count_at(r, "chunks");
       if (!r.at("completed").is_array()) throw UsageError("\"completed\" is not an array");

@@ -3,14 +3,15 @@
 // one uninterrupted run (counts are integers, sums exact expansions written as hex floats,
 // extremes carry their tie-break ordinal; sweep.hpp, stats.hpp).
 //
-// File format (version 2):
-//   {"gelucheck_partial": 2, "tool_version": "0.1.0", "command": "table -t fp32 ...",
+// File format (version 3):
+//   {"gelucheck_partial": 3, "tool_version": "0.1.0", "command": "table -t fp32 ...",
 //    "chunk_size": 16384,
-//    "rows": [{"function", "format", "implementation", "domain", "inputs", "chunks",
-//              "completed": [[begin, end), ...], "stats": {...}}],
+//    "rows": [{"function", "format", "implementation", "domain", "subnormals", "rtol", "atol",
+//              "inputs", "chunks", "completed": [[begin, end), ...], "stats": {...}}],
 //    "digest": "sha256:..."}
-// A row is one function x format x implementation over one domain; "completed" lists the
-// chunks whose inputs are in "stats". "digest" is the SHA-256 of the document without it,
+// A row is one function x format x implementation over one domain, graded in one subnormal mode
+// with one assert_close tolerance (metrics.hpp); "completed" lists the chunks whose inputs are
+// in "stats". "digest" is the SHA-256 of the document without it,
 // written compactly (nlohmann::json::dump(), keys sorted).
 //
 // A file is trusted only after it is verified (read_partial): the version, the tool version
@@ -37,6 +38,8 @@ struct PartialRow {
   const Format* format;
   std::string implementation;
   std::string domain;  // Domain::describe(): rows merge only when it is the same
+  SubnormalMode subnormals = SubnormalMode::ieee;  // and so are the mode and the tolerance
+  Tolerance tolerance;
   uint64_t inputs = 0;
   uint64_t chunks = 0;
   ChunkSet completed;

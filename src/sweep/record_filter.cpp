@@ -13,9 +13,9 @@ namespace gelucheck {
 namespace {
 
 constexpr const char* kAccepted =
-    "expected FIELD OP NUMBER (FIELD: ulp, abs_ulp, abs_error, rel_error, x; OP: > >= < <= == "
-    "!=), e.g. 'abs_ulp>1', or one of not_cr, not_faithful, nonfinite, nan, zero_sign, "
-    "convention, any_failure";
+    "expected FIELD OP NUMBER (FIELD: ulp, abs_ulp, abs_error, rel_error, distance, x; OP: > >= "
+    "< <= == !=), e.g. 'abs_ulp>1', or one of not_cr, not_faithful, nonfinite, nan, zero_sign, "
+    "convention, any_failure, not_close (fails assert_close), flushed";
 
 bool error_defined(const PointRecord& p) { return p.outcome == Outcome::finite; }
 
@@ -38,6 +38,8 @@ RecordPredicate parse_record_filter(const Format& f, const std::string& expressi
   if (e == "convention")
     return [](const PointRecord& p) { return p.outcome == Outcome::convention; };
   if (e == "zero_sign") return [](const PointRecord& p) { return p.zero_sign; };
+  if (e == "not_close") return [](const PointRecord& p) { return !p.assert_close; };
+  if (e == "flushed") return [](const PointRecord& p) { return p.flushed; };
   if (e == "any_failure")
     return [](const PointRecord& p) {
       return (!p.correctly_rounded && p.outcome != Outcome::special &&
@@ -67,6 +69,8 @@ RecordPredicate parse_record_filter(const Format& f, const std::string& expressi
     value = [](const PointRecord& p) { return std::fabs(p.abs_error); };
   else if (field == "rel_error")
     value = [](const PointRecord& p) { return std::fabs(p.rel_error); };
+  else if (field == "distance")
+    value = [](const PointRecord& p) { return double(p.distance); };
   else if (field == "x") {
     value = [&f](const PointRecord& p) { return to_double(f.in(), p.x); };
     needs_error = false;

@@ -13,18 +13,19 @@ namespace gelucheck {
 
 void ExactSum::add(double x) {
   if (x == 0) return;
-  std::vector<double> next;
-  next.reserve(parts_.size() + 1);
+  // GROW-EXPANSION with zero elimination, in place: part k is written after part i >= k is read.
   double q = x;
-  for (double e : parts_) {  // GROW-EXPANSION with zero elimination
+  size_t k = 0;
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    const double e = parts_[i];
     const double s = q + e;
     const double bb = s - q;
     const double h = (q - (s - bb)) + (e - bb);
-    if (h != 0) next.push_back(h);
+    if (h != 0) parts_[k++] = h;
     q = s;
   }
-  if (q != 0) next.push_back(q);
-  parts_ = std::move(next);
+  parts_.resize(k);
+  if (q != 0) parts_.push_back(q);
 }
 
 void ExactSum::add(const ExactSum& other) {
@@ -88,10 +89,41 @@ double UlpHistogram::upper_edge(int bin) {
   return bin == 0 ? 0x1p-11 : bin == kBins - 1 ? INFINITY : lower_edge(bin + 1);
 }
 
-void ErrorStats::add(const Format& f, const PointRecord& p) {
+void TopPoints::offer(const PointExample& e) {
+  if (items.size() == kCapacity && !before(e, items.back())) return;
+  items.insert(std::upper_bound(items.begin(), items.end(), e, before), e);
+  if (items.size() > kCapacity) items.pop_back();
+}
+
+void TopPoints::offer(const Format& f, const PointRecord& p, double key) {
+  PointExample e;
+  e.key = key;
+  e.x = p.x;
+  e.y = p.y;
+  e.correctly_rounded = p.ref.correctly_rounded;
+  e.x_ordinal = ordinal(f.in(), p.x);
+  e.exact = p.ref.exact;
+  e.ulp_log2 = p.ref.ulp_log2;
+  e.ulp_error = p.ulp_error;
+  e.tolerance_ratio = p.tolerance_ratio;
+  offer(e);
+}
+
+bool ErrorStats::count(const Format& f, const PointRecord& p) {
   ++points;
   if (p.correctly_rounded) ++correctly_rounded;
   if (p.faithful) ++faithful;
+  if (p.flushed) ++flushed;
+  if (p.assert_close) {
+    ++assert_close;
+    if (!p.faithful) {
+      ++assert_close_unfaithful;
+      passes_unfaithful.offer(f, p, std::fabs(p.ulp_error));
+    }
+  } else if (p.faithful) {
+    ++assert_close_faithful_fail;
+    fails_faithful.offer(f, p, p.tolerance_ratio);
+  }
   BinadeStats& b = binade(f, p.x);
   ++b.points;
   if (p.correctly_rounded) ++b.correctly_rounded;
@@ -104,44 +136,62 @@ void ErrorStats::add(const Format& f, const PointRecord& p) {
   switch (p.outcome) {
     case Outcome::nonfinite:
       ++nonfinite;
-      return;
+      return false;
     case Outcome::nan:
       ++nan;
-      return;
+      return false;
     case Outcome::convention:
       ++convention;
-      return;
+      return false;
     case Outcome::special:
-      return;
+    case Outcome::flushed:
+      return false;
     case Outcome::finite:
       break;
   }
   ++finite;
   if (p.zero_sign) ++zero_sign;
+  if (p.distance) {
+    pending_distance_ += double(p.distance);  // integers below 2^53: exact in any order
+    // Logarithms are rounded: straight into the exact sum, so that the total does not depend on
+    // how the points were grouped (they are the points that are not correctly rounded).
+    sum_bits.add(bits_of_error(p.distance));
+  }
   const double a = std::fabs(p.ulp_error);
   pending_abs_ += a;
   pending_sq_ += a * a;
   ++pending_count_;
+  return true;
+}
+
+void ErrorStats::add(const Format& f, const PointRecord& p) {
+  if (!count(f, p)) return;
+  const double a = std::fabs(p.ulp_error);
   const int64_t ord = ordinal(f.in(), p.x);
   max_abs_ulp.offer(a, p.x, ord);
   if (p.ulp_error > 0) max_ulp.offer(p.ulp_error, p.x, ord);
   if (p.ulp_error < 0) max_neg_ulp.offer(-p.ulp_error, p.x, ord);
   max_abs_error.offer(std::fabs(p.abs_error), p.x, ord);
   max_rel_error.offer(std::fabs(p.rel_error), p.x, ord);
+  max_distance.offer(double(p.distance), p.x, ord);
   histogram.add(a);
 }
 
-void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref) {
+void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
+                     const Grading& g) {
   if (!finite_and_correctly_rounded(f, y, ref)) {
-    add(f, compare(f, x, y, ref));
+    add(f, compare(f, x, y, ref, g));
     return;
   }
-  // Correctly rounded and finite: faithful, no zero-sign mismatch; the error is what compare()
-  // computes, and the ordinal is needed only when an extreme might change.
+  // Correctly rounded and finite: faithful, no zero-sign mismatch, distance 0, passes
+  // assert_close (y == c), untouched by the subnormal modes (which apply only where y is not c);
+  // the error is what compare() computes, and the ordinal is needed only when an extreme might
+  // change.
   ++points;
   ++correctly_rounded;
   ++faithful;
   ++finite;
+  ++assert_close;
   const double abs_error = to_double(f, y) - ref.exact;
   const double e = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
   const double a = std::fabs(e);
@@ -158,6 +208,7 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   max_abs_error.offer(abs_abs, x, ord);
   const double rel = abs_exact != 0 ? abs_abs / abs_exact : (abs_error == 0 ? 0.0 : INFINITY);
   max_rel_error.offer(rel, x, ord);
+  if (max_distance.value <= 0) max_distance.offer(0, x, ord);
 }
 
 // n points of binade `key` with error exactly 0; bits_of(j), j < n, are their inputs. An error
@@ -171,13 +222,15 @@ template <class BitsOf>
   correctly_rounded += n;
   faithful += n;
   finite += n;
+  assert_close += n;
   pending_count_ += uint32_t(n);
   histogram.counts[0] += n;
   BinadeStats& b = binade(f, bits_of(0));
   b.points += n;
   b.correctly_rounded += n;
   b.finite += n;
-  Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &b.max_abs_ulp};
+  Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &max_distance,
+                               &b.max_abs_ulp};
   if (std::none_of(std::begin(extremes), std::end(extremes),
                    [](const Extreme* e) { return e->value <= 0; }))
     return;
@@ -205,17 +258,20 @@ template <class BitsOf>
 }
 
 void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
-                           std::span<const uint32_t> y, std::span<const RefValue> ref) {
+                           std::span<const uint32_t> y, std::span<const RefValue> ref,
+                           const Grading& g) {
   with_constant_format(
-      f, [&](const Format& g) __attribute__((always_inline)) { add_batch_in(g, x, y, ref); });
+      f, [&](const Format& constant_f)
+             __attribute__((always_inline)) { add_batch_in(constant_f, x, y, ref, g); });
 }
 
 [[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,
                                                             std::span<const uint32_t> x,
                                                             std::span<const uint32_t> y,
-                                                            std::span<const RefValue> ref) {
+                                                            std::span<const RefValue> ref,
+                                                            const Grading& g) {
   constexpr size_t kBlock = 256;
-  double err[kBlock], abs_err[kBlock], abs_exact[kBlock];
+  double err[kBlock], abs_err[kBlock], abs_exact[kBlock], distance[kBlock];
   uint32_t at[kBlock], zero_at[kBlock], cr_pos[kBlock];
   int key[kBlock], zero_key[kBlock];
   for (size_t start = 0; start < x.size(); start += kBlock) {
@@ -232,57 +288,44 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       continue;
     }
     // Pass 1: points with a finite outcome are gathered, correctly rounded ones with error
-    // exactly 0 apart (in an exhaustive sweep most are: the tails and the head near zero);
-    // non-finite outcomes take the general path. The plain sums take the inexact points one by
-    // one in input order and the correctly rounded ones as block sums after them, as add() did
-    // point by point before, so the rounding of the sums (and every mean printed) is unchanged.
+    // exactly 0 apart (in an exhaustive sweep most are: the tails and the head near zero). The
+    // others are compared one by one and counted (count()) in input order, so the plain sums
+    // take them in the order add() would; the correctly rounded ones join the sums as block sums
+    // after them, as before. Extremes and the histogram of every gathered point come from the
+    // block passes below (they do not depend on order).
     size_t m = 0, z = 0, n_cr = 0;
     for (size_t i = start; i < end; ++i) {
       const RefValue& r = ref[i];
-      const bool cr = finite_and_correctly_rounded(f, y[i], r);
-      if (!cr && !finite_outcome(f, y[i], r)) {
-        add(f, compare(f, x[i], y[i], r));
+      if (!finite_and_correctly_rounded(f, y[i], r)) {
+        const PointRecord p = compare(f, x[i], y[i], r, g);
+        if (!count(f, p)) continue;
+        abs_err[m] = p.abs_error;
+        err[m] = p.ulp_error;
+        abs_exact[m] = std::fabs(p.ref.exact);
+        distance[m] = double(p.distance);
+        key[m] = binade_key(f, x[i]);
+        at[m++] = uint32_t(i);
         continue;
       }
-      const double yv = to_double(f, y[i]);
-      const double e = yv - r.exact;
-      if (cr && e == 0) {
+      const double e = to_double(f, y[i]) - r.exact;
+      if (e == 0) {
         zero_key[z] = binade_key(f, x[i]);
         zero_at[z++] = uint32_t(i);
         continue;
       }
-      const double u = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
       abs_err[m] = e;
-      err[m] = u;
+      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
       abs_exact[m] = std::fabs(r.exact);
+      distance[m] = 0;
       key[m] = binade_key(f, x[i]);
       at[m] = uint32_t(i);
-      if (cr) {
-        cr_pos[n_cr++] = uint32_t(m++);
-        continue;
-      }
-      ++m;
-      // Not correctly rounded, finite: what add(compare()) counts, minus the extremes and the
-      // histogram (pass 2 and 3 take them for every gathered point).
-      const double a = std::fabs(u);
-      const double cr_value = to_double(f, r.correctly_rounded);
-      ++points;
-      ++finite;
-      faithful += is_faithful(f, yv, r);
-      zero_sign += yv == 0 && cr_value == 0 && std::signbit(yv) != std::signbit(cr_value);
-      pending_abs_ += a;
-      pending_sq_ += a * a;
-      ++pending_count_;
-      BinadeStats& b = binade(f, x[i]);
-      ++b.points;
-      ++b.finite;
-      b.pending_abs += a;
-      if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x[i], ordinal(f.in(), x[i]));
+      cr_pos[n_cr++] = uint32_t(m++);
     }
     points += n_cr;
     correctly_rounded += n_cr;
     faithful += n_cr;
     finite += n_cr;
+    assert_close += n_cr;
     pending_count_ += uint32_t(n_cr);
     add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
     if (m == 0) continue;
@@ -291,7 +334,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     // the order), histogram, and the block maxima of every gathered point in one sweep.
     double sa[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
     double best_abs = -INFINITY, best_pos = -INFINITY, best_neg = -INFINITY,
-           best_abs_err = -INFINITY, best_rel = -INFINITY;
+           best_abs_err = -INFINITY, best_rel = -INFINITY, best_distance = -INFINITY;
     for (size_t j = 0; j < n_cr; ++j) {
       const double a = std::fabs(err[cr_pos[j]]);
       sa[j & 3] += a;
@@ -306,6 +349,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       best_pos = pos > best_pos ? pos : best_pos;
       best_neg = neg > best_neg ? neg : best_neg;
       best_abs_err = ae > best_abs_err ? ae : best_abs_err;
+      best_distance = distance[j] > best_distance ? distance[j] : best_distance;
     }
     pending_abs_ += (sa[0] + sa[1]) + (sa[2] + sa[3]);
     pending_sq_ += (sq[0] + sq[1]) + (sq[2] + sq[3]);
@@ -363,6 +407,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
     offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
     offer(max_rel_error, best_rel, rel_of);
+    offer(max_distance, best_distance, [&](size_t j) { return distance[j]; });
   }
 }
 
@@ -373,7 +418,8 @@ void ErrorStats::flush() {
   }
   sum_abs_ulp.add(pending_abs_);
   sum_sq_ulp.add(pending_sq_);
-  pending_abs_ = pending_sq_ = 0;
+  sum_distance.add(pending_distance_);
+  pending_abs_ = pending_sq_ = pending_distance_ = 0;
   pending_count_ = 0;
 }
 
@@ -387,6 +433,15 @@ void ErrorStats::merge(const ErrorStats& o) {
   nan += o.nan;
   zero_sign += o.zero_sign;
   convention += o.convention;
+  flushed += o.flushed;
+  assert_close += o.assert_close;
+  assert_close_unfaithful += o.assert_close_unfaithful;
+  assert_close_faithful_fail += o.assert_close_faithful_fail;
+  passes_unfaithful.merge(o.passes_unfaithful);
+  fails_faithful.merge(o.fails_faithful);
+  max_distance.merge(o.max_distance);
+  sum_distance.add(o.sum_distance);
+  sum_bits.add(o.sum_bits);
   sum_abs_ulp.add(o.sum_abs_ulp);
   sum_sq_ulp.add(o.sum_sq_ulp);
   max_abs_ulp.merge(o.max_abs_ulp);
@@ -404,6 +459,16 @@ double ErrorStats::mean_abs_ulp() const {
 
 double ErrorStats::rms_ulp() const {
   return finite ? std::sqrt(sum_sq_ulp.value() / double(finite)) : 0.0;
+}
+
+double ErrorStats::mean_distance() const {
+  return finite ? sum_distance.value() / double(finite) : 0.0;
+}
+
+double ErrorStats::mean_bits() const { return finite ? sum_bits.value() / double(finite) : 0.0; }
+
+double ErrorStats::max_bits() const {
+  return max_distance.seen() ? bits_of_error(uint64_t(max_distance.value)) : 0.0;
 }
 
 }  // namespace gelucheck

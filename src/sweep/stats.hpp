@@ -51,6 +51,31 @@ struct Extreme {
   }
 };
 
+// The points of a sweep with the largest values of a key (K of them), with what a reader needs
+// to see each: input, result, correctly rounded and exact values, ULP error, assert_close's
+// tolerance ratio. Ties go to the smaller input ordinal, so merging is exact and order-free.
+struct PointExample {
+  double key = 0;
+  uint32_t x = 0, y = 0, correctly_rounded = 0;
+  int64_t x_ordinal = 0;
+  double exact = 0;  // r on the grid (reference.hpp)
+  int16_t ulp_log2 = 0;
+  double ulp_error = 0, tolerance_ratio = 0;
+  bool operator==(const PointExample&) const = default;
+};
+struct TopPoints {
+  static constexpr size_t kCapacity = 5;
+  std::vector<PointExample> items;  // key descending, then input ordinal ascending
+  static bool before(const PointExample& a, const PointExample& b) {
+    return a.key > b.key || (a.key == b.key && a.x_ordinal < b.x_ordinal);
+  }
+  void offer(const PointExample& e);
+  void offer(const Format& f, const PointRecord& p, double key);
+  void merge(const TopPoints& o) {
+    for (const PointExample& e : o.items) offer(e);
+  }
+};
+
 // Histogram of |ULP error| over finite points: bin 0 holds exact zeros; bin k >= 1 holds
 // [2^(k - 12), 2^(k - 11)), so bin 1 starts at 2^-11 (below the resolution, 2^-10) and the last
 // bin is open above. 2^-11 * 2^(kBins - 2) covers every error of a 32-bit format.
@@ -104,6 +129,15 @@ struct ErrorStats {
   uint64_t nan = 0;
   uint64_t zero_sign = 0;
   uint64_t convention = 0;  // +-max where r overflows: the saturating convention (metrics.hpp)
+  uint64_t flushed = 0;     // graded through a subnormal mode's allowance (metrics.hpp, 10-12)
+  // assert_close (metrics.hpp): inputs passing it; passing while not faithful (more than 1 ULP
+  // off); failing while faithful. The two disagreements' worst inputs: by |ULP error|, and by
+  // |y - c| / (atol + |rtol c|).
+  uint64_t assert_close = 0, assert_close_unfaithful = 0, assert_close_faithful_fail = 0;
+  TopPoints passes_unfaithful, fails_faithful;
+  // Distance in representable values over finite results, and its bits of error.
+  Extreme max_distance;
+  ExactSum sum_distance, sum_bits;
   ExactSum sum_abs_ulp, sum_sq_ulp;
   Extreme max_abs_ulp;           // largest |ULP error|
   Extreme max_ulp, max_neg_ulp;  // largest positive error, and largest negative (as -value)
@@ -112,24 +146,30 @@ struct ErrorStats {
   std::map<int, BinadeStats> binades;
 
   void add(const Format& f, const PointRecord& p);
-  // The same as add(f, compare(f, x, y, ref)), faster when y is the correctly rounded value.
-  void add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref);
+  // add() without the extremes and the histogram, which add_batch takes per block: true when the
+  // point is finite and they are still to be taken.
+  bool count(const Format& f, const PointRecord& p);
+  // The same as add(f, compare(f, x, y, ref, g)), faster when y is the correctly rounded value.
+  void add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref, const Grading& g = {});
   // The same for a batch, in passes over blocks that the compiler can vectorize.
   void add_batch(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
-                 std::span<const RefValue> ref);
+                 std::span<const RefValue> ref, const Grading& g = {});
   void flush();  // moves pending plain-double sums into the exact sums
   void merge(const ErrorStats& other);
 
   double mean_abs_ulp() const;
   double rms_ulp() const;
+  double mean_distance() const;
+  double mean_bits() const;
+  double max_bits() const;  // log2(1 + max distance)
   double share(uint64_t count) const { return points ? double(count) / double(points) : 0.0; }
 
  private:
-  double pending_abs_ = 0, pending_sq_ = 0;
+  double pending_abs_ = 0, pending_sq_ = 0, pending_distance_ = 0;
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
-                    std::span<const RefValue> ref);
+                    std::span<const RefValue> ref, const Grading& g);
   template <class BitsOf>
   void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
