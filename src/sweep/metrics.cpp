@@ -5,21 +5,6 @@
 
 namespace gelucheck {
 
-namespace {
-// The format value next to v in direction dir (skipping the other zero).
-double neighbour(const Format& f, uint32_t bits, int dir) {
-  const double v = to_double(f, bits);
-  uint32_t n = dir > 0 ? next_up(f, bits) : next_down(f, bits);
-  if (to_double(f, n) == v) n = dir > 0 ? next_up(f, n) : next_down(f, n);
-  return to_double(f, n);
-}
-}  // namespace
-
-bool is_faithful(const Format& f, double yv, const RefValue& ref) {
-  return yv == to_double(f, ref.correctly_rounded) ||
-         (ref.side != 0 && yv == neighbour(f, ref.correctly_rounded, ref.side));
-}
-
 Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref) {
   const double yv = to_double(f, y);
   const double cr = to_double(f, ref.correctly_rounded);
@@ -135,7 +120,10 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
     return p;
   }
   p.correctly_rounded = y == ref.correctly_rounded;
-  p.faithful = is_faithful(f, yv, ref);
+  p.distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
+  // Faithful: y is c, or c's neighbour on r's side (the other zero is not a neighbour: +-0
+  // share one value ordinal).
+  p.faithful = p.distance == 0 || (p.distance == 1 && ref.side != 0 && (yv > cr) == (ref.side > 0));
   p.zero_sign = yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
   p.abs_error = yv - ref.exact;
   // 2^-ulp_log2 built from its bits (ulp_log2 is within a double's normal exponents).
@@ -145,17 +133,18 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   } else {
     p.rel_error = yv == 0 ? 0.0 : std::copysign(INFINITY, yv);
   }
-  p.distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
   p.assert_close =
       assert_close_passes(f, y, ref.correctly_rounded, g.tolerance_for(f), &p.tolerance_ratio);
   // Remark 11: the zero of r's sign in place of a result whose exact value is below 2^emin. On
   // the grid r may read as 2^emin itself; the side of r from its rounding, 2^emin, decides.
+  if (!flushes_results(g.subnormals) || p.correctly_rounded || yv != 0 || ref.exact == 0 ||
+      std::signbit(yv) != std::signbit(ref.exact))
+    return p;
   const double smallest_normal = std::ldexp(1.0, f.emin());
   const bool below_normal =
       std::fabs(ref.exact) < smallest_normal ||
       (std::fabs(ref.exact) == smallest_normal && ref.side == (ref.exact > 0 ? -1 : 1));
-  if (flushes_results(g.subnormals) && !p.correctly_rounded && yv == 0 && ref.exact != 0 &&
-      std::signbit(yv) == std::signbit(ref.exact) && below_normal) {
+  if (below_normal) {
     p.outcome = Outcome::flushed;
     p.flushed = p.correctly_rounded = p.faithful = true;
     p.distance = 0;

@@ -169,10 +169,6 @@ bool assert_close_passes(const Format& f, uint32_t y, uint32_t c, const Toleranc
 // compare()'s outcome alone, for callers that need only it and the ULP error (ulp_error below).
 Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);
 
-// y (finite, as a number) is one of the two format values bracketing r: the correctly rounded
-// value or its neighbour on r's side.
-bool is_faithful(const Format& f, double yv, const RefValue& ref);
-
 // compare()'s outcome is finite: y, r and the correctly rounded r are all finite and r is within
 // range (remarks 5 to 7; an MX overflow can be finite too, compare() decides it).
 [[gnu::always_inline]] inline bool finite_outcome(const Format& f, uint32_t y,

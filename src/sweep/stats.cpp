@@ -155,7 +155,10 @@ bool ErrorStats::count(const Format& f, const PointRecord& p) {
     pending_distance_ += double(p.distance);  // integers below 2^53: exact in any order
     // Logarithms are rounded: straight into the exact sum, so that the total does not depend on
     // how the points were grouped (they are the points that are not correctly rounded).
-    sum_bits.add(bits_of_error(p.distance));
+    if (p.distance < kSmallDistances)
+      ++pending_small_distances_[p.distance];
+    else
+      sum_bits.add(bits_of_error(p.distance));
   }
   const double a = std::fabs(p.ulp_error);
   pending_abs_ += a;
@@ -419,6 +422,16 @@ void ErrorStats::flush() {
   sum_abs_ulp.add(pending_abs_);
   sum_sq_ulp.add(pending_sq_);
   sum_distance.add(pending_distance_);
+  // n points at distance d add n log2(1 + d): the product n * b is p + e exactly (e by FMA), so
+  // the exact sum is the one the points would have given one by one.
+  for (uint64_t d = 1; d < kSmallDistances; ++d) {
+    const uint64_t n = pending_small_distances_[d];
+    if (!n) continue;
+    const double b = bits_of_error(d), p = double(n) * b;
+    sum_bits.add(p);
+    sum_bits.add(std::fma(double(n), b, -p));
+    pending_small_distances_[d] = 0;
+  }
   pending_abs_ = pending_sq_ = pending_distance_ = 0;
   pending_count_ = 0;
 }

@@ -166,6 +166,10 @@ struct ErrorStats {
 
  private:
   double pending_abs_ = 0, pending_sq_ = 0, pending_distance_ = 0;
+  // Points at each small distance since the last flush: their bits of error join sum_bits as
+  // one exact product per distance (flush()).
+  static constexpr uint64_t kSmallDistances = 1024;
+  std::array<uint64_t, kSmallDistances> pending_small_distances_{};
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
