@@ -10,6 +10,7 @@
 #include "gate_report.hpp"
 #include "implementations/kernel_process.hpp"
 #include "io/output_file.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -245,7 +246,7 @@ Runner add_gate(CLI::App& app) {
       junit->commit();
     }
     if (json) {
-      json->write(render_gate_json(gate, results));
+      json->write(versioned_json("gate", options.reference_mode, render_gate_json(gate, results)));
       json->commit();
     }
     const bool kernel_failed =
@@ -254,7 +255,8 @@ Runner add_gate(CLI::App& app) {
     if (baseline_out && kernel_failed) {
       fmt::print("\nno baseline recorded: a kernel failed, so some metrics were not measured\n");
     } else if (baseline_out) {
-      baseline_out->write(render_baseline(gate, results));
+      baseline_out->write(
+          versioned_json("baseline", options.reference_mode, render_baseline(gate, results)));
       baseline_out->commit();
       fmt::print("\nrecorded the measured metrics of {} checks in {}\n", results.size(),
                  o->baseline);

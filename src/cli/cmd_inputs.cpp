@@ -1,5 +1,6 @@
 // gelucheck inputs: the exact inputs of a sweep, in the sweep's order, for running a framework or
 // GPU kernel on them and grading its outputs with file:PATH.
+#include <algorithm>
 #include <bit>
 
 #include <fmt/format.h>  // fmt::print
@@ -7,6 +8,7 @@
 #include "common.hpp"
 #include "io/npy.hpp"
 #include "io/output_file.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck::cli {
 
@@ -26,7 +28,7 @@ NpyDtype npy_dtype_for(const Format& f, InputDtype kind) {
 
 Runner add_inputs(CLI::App& app) {
   struct Opts {
-    std::string format, output, dtype = "auto";
+    std::string format, output, kind = "npy", dtype = "auto", shard;
     bool raw = false;
     DomainOptions domain;
   };
@@ -40,16 +42,31 @@ Runner add_inputs(CLI::App& app) {
       "dtype auto: float16 for fp16, float32 for fp32, and for bf16 (numpy has no bfloat16) "
       "uint16 bit patterns; in torch: torch.from_numpy(a.view(numpy.int16)).view(torch.bfloat16).");
   cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
-  cmd->add_option("-o,--output", o->output, "Output file (.npy unless --raw)")->required();
+  cmd->add_option("-o,--file", o->output, "Output file (- for standard output)")
+      ->type_name("FILE")
+      ->required();
+  cmd->add_option("--output", o->kind,
+                  "Kind of output: npy (default) or raw (little-endian bit patterns, no header)")
+      ->type_name("KIND")
+      ->capture_default_str();
   cmd->add_option("--dtype", o->dtype,
                   "auto (default), bits (uint16/uint32 bit patterns), float32 (values; exact for "
                   "every format)")
       ->capture_default_str();
   cmd->add_flag("--raw", o->raw,
-                "Raw little-endian bit patterns (2 bytes per value for fp16/bf16, 4 for fp32), "
-                "no header");
+                "The same as --output raw: little-endian bit patterns (2 bytes per value for "
+                "fp16/bf16, 4 for fp32), no header");
+  cmd->add_option("--shard", o->shard,
+                  "Only the inputs of shard K of N (from 0), the slice `table --shard K/N` "
+                  "sweeps: grade its outputs with table -i file:OUTPUTS --shard K/N --partial FILE "
+                  "and combine the shards with `gelucheck merge`")
+      ->type_name("K/N");
   o->domain.add_to(*cmd);
   return [o]() {
+    if (o->kind == "raw")
+      o->raw = true;
+    else if (o->kind != "npy")
+      throw unknown_output_kind(o->kind, "npy, raw");
     const Format& f = format_named(o->format);
     InputDtype kind;
     if (o->dtype == "auto")
@@ -63,8 +80,15 @@ Runner add_inputs(CLI::App& app) {
     if (o->raw && o->dtype != "auto")
       throw UsageError("--raw writes bit patterns; it takes no --dtype");
     const Domain domain = o->domain.build(f);
-    std::vector<uint32_t> bits(domain.size());
-    domain.fill(0, bits.size(), bits.data());
+    uint64_t first = 0, end = domain.size();
+    if (!o->shard.empty()) {
+      const auto [k, n] = parse_shard(o->shard);
+      const ChunkSet::Interval chunks = shard_chunks(chunk_count(domain), k, n);
+      first = std::min(chunks.first * kChunkSize, domain.size());
+      end = std::min(chunks.second * kChunkSize, domain.size());
+    }
+    std::vector<uint32_t> bits(end - first);
+    domain.fill(first, bits.size(), bits.data());
 
     const NpyDtype dtype = o->raw ? npy_dtype_for(f, InputDtype::bits) : npy_dtype_for(f, kind);
     std::vector<uint64_t> elements(bits.size());
@@ -87,8 +111,10 @@ Runner add_inputs(CLI::App& app) {
     }
     // The summary goes to stderr when the data itself goes to standard output.
     fmt::print(
-        o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}) to {} as {}{}\n", bits.size(),
-        f.name, domain.describe(), o->output, o->raw ? "raw little-endian " : "",
+        o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}{}) to {} as {}{}\n",
+        bits.size(), f.name, domain.describe(),
+        o->shard.empty() ? "" : fmt::format(", shard {}: positions [{}, {})", o->shard, first, end),
+        o->output, o->raw ? "raw little-endian " : "",
         dtype.kind == 'u' ? fmt::format("{}-bit patterns", 8 * dtype.item_bytes) : dtype.name());
     return 0;
   };

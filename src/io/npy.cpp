@@ -30,6 +30,8 @@ std::string_view kind_word(char kind) {
       return "uint";
     case 'i':
       return "int";
+    case 'V':
+      return "void";
   }
   return "?";
 }
@@ -204,9 +206,10 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
       throw refuse("no byte-order character <, >, | or =");
   }
   d.kind = descr[1];
-  if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i') {
-    throw refuse(d.kind == 'V'   ? "void/structured"
-                 : d.kind == 'O' ? "Python objects"
+  // 'V' (void, raw bytes of a fixed width) is what numpy.save writes for a dtype numpy does not
+  // know, e.g. ml_dtypes' bfloat16 ('<V2') and float8 ('|V1'): read as bit patterns.
+  if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i' && d.kind != 'V') {
+    throw refuse(d.kind == 'O'   ? "Python objects"
                  : d.kind == 'c' ? "complex"
                  : d.kind == 'b' ? "boolean"
                                  : "not a plain number type");
@@ -216,14 +219,17 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
     throw refuse("item size must be 1, 2, 4 or 8 bytes");
   d.item_bytes = size_text[0] - '0';
   if (d.kind == 'f' && d.item_bytes == 1) throw refuse("no one-byte float");
-  if (descr[0] == '|' && d.item_bytes != 1) throw refuse("'|' is only for one-byte items");
+  // numpy writes void items with '|' whatever their width; their bytes are in the writer's
+  // order, little-endian on every platform numpy supports today.
+  if (descr[0] == '|' && d.item_bytes != 1 && d.kind != 'V')
+    throw refuse("'|' is only for one-byte items");
   return d;
 }
 
 }  // namespace
 
 std::string NpyDtype::descr() const {
-  const char order = item_bytes == 1 ? '|' : big_endian ? '>' : '<';
+  const char order = item_bytes == 1 || kind == 'V' ? '|' : big_endian ? '>' : '<';
   return fmt::format("{}{}{}", order, kind, item_bytes);
 }
 

@@ -22,7 +22,7 @@
 namespace gelucheck {
 
 struct NpyDtype {
-  char kind = 'f';          // 'f' float, 'u' unsigned integer, 'i' signed integer
+  char kind = 'f';          // 'f' float, 'u' unsigned integer, 'i' signed integer, 'V' void
   int item_bytes = 4;       // 1, 2, 4 or 8 (floats: 2, 4 or 8)
   bool big_endian = false;  // byte order of the elements in DATA
 

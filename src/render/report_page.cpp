@@ -10,6 +10,7 @@
 
 #include "analysis/other_form.hpp"
 #include "functions/function.hpp"
+#include "io/csv_writer.hpp"
 #include "render/comparison_render.hpp"
 #include "render/gradient_render.hpp"
 #include "render/saturation_render.hpp"
@@ -486,7 +487,7 @@ void binned_csv_rows(std::string& out, const Format& f, const BinnedView& v, con
     if (!s.inputs[k]) continue;
     const Extreme& e = s.max_abs[k];
     out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", v.view.key(), k, edge_text(v.edges[k]),
-                       edge_text(v.edges[k + 1]), series_name, s.inputs[k],
+                       edge_text(v.edges[k + 1]), csv_field(series_name), s.inputs[k],
                        e.seen() ? fmt::format("{}", e.value) : "",
                        e.seen() ? to_shortest_decimal(f, e.x) : "",
                        e.seen() ? to_hex_bits(f, e.x) : "", s.nonfinite[k]);
@@ -501,13 +502,14 @@ std::string histogram_csv(const std::vector<SweepPart>& parts) {
         const uint64_t c = r.stats.histogram.counts[size_t(b)];
         if (!c) continue;
         out += fmt::format("{},{},{},{},{},{},{}\n", name_of(p.function), p.format->name,
-                           r.implementation->name, UlpHistogram::lower_edge(b),
+                           csv_field(r.implementation->name), UlpHistogram::lower_edge(b),
                            b == 0 ? 0.0 : UlpHistogram::upper_edge(b), c, r.stats.share(c));
       }
       const uint64_t bad = r.stats.nonfinite + r.stats.nan;
       if (bad)
-        out += fmt::format("{},{},{},nonfinite,nonfinite,{},{}\n", name_of(p.function),
-                           p.format->name, r.implementation->name, bad, r.stats.share(bad));
+        out +=
+            fmt::format("{},{},{},nonfinite,nonfinite,{},{}\n", name_of(p.function), p.format->name,
+                        csv_field(r.implementation->name), bad, r.stats.share(bad));
     }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>       // fmt::format
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "io/csv_writer.hpp"
 #include "render/text.hpp"
 
 namespace gelucheck {
@@ -52,11 +53,12 @@ std::string csv(const std::vector<TableRow>& rows) {
     const ErrorStats& s = r.stats;
     const Format& f = *r.format;
     const bool seen = s.max_abs_ulp.seen();
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", name_of(r.function), f.name,
-                       r.implementation->name, s.points, seen ? s.max_abs_ulp.value : 0.0,
-                       seen ? to_shortest_decimal(f, s.max_abs_ulp.x) : "",
-                       seen ? to_hex_bits(f, s.max_abs_ulp.x) : "", s.mean_abs_ulp(), s.rms_ulp(),
-                       s.correctly_rounded, s.faithful, s.nonfinite, s.nan, s.zero_sign);
+    out +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", name_of(r.function), f.name,
+                    csv_field(r.implementation->name), s.points, seen ? s.max_abs_ulp.value : 0.0,
+                    seen ? to_shortest_decimal(f, s.max_abs_ulp.x) : "",
+                    seen ? to_hex_bits(f, s.max_abs_ulp.x) : "", s.mean_abs_ulp(), s.rms_ulp(),
+                    s.correctly_rounded, s.faithful, s.nonfinite, s.nan, s.zero_sign);
   }
   return out;
 }

@@ -14,12 +14,13 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "io/errors.hpp"
+#include "sweep/threads.hpp"
 
 namespace gelucheck {
 
 unsigned resolve_threads(unsigned threads) {
   if (threads) return threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return default_thread_count();
 }
 
 void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_t)>& body) {

@@ -43,7 +43,7 @@ class ChunkSet {
 };
 
 struct SweepOptions {
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // 0: default_thread_count() (sweep/threads.hpp)
   ReferenceMode reference_mode = ReferenceMode::tiered;
   // Only chunks in [first_chunk, end_chunk) (a shard), and not in `done` (a resumed run).
   uint64_t first_chunk = 0, end_chunk = UINT64_MAX;
