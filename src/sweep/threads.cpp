@@ -59,7 +59,8 @@ std::optional<unsigned> cpus_in_affinity_mask() {
   // A mask sized for 1024 CPUs and, on machines with more, doubled until the kernel accepts it.
   for (int cpus = 1024; cpus <= (1 << 16); cpus *= 2) {
     const size_t bytes = CPU_ALLOC_SIZE(cpus);
-    std::unique_ptr<cpu_set_t, void (*)(cpu_set_t*)> set(CPU_ALLOC(cpus), CPU_FREE);
+    const auto free_set = [](cpu_set_t* s) { CPU_FREE(s); };  // CPU_FREE is a macro
+    std::unique_ptr<cpu_set_t, decltype(free_set)> set(CPU_ALLOC(cpus), free_set);
     if (!set) return std::nullopt;
     CPU_ZERO_S(bytes, set.get());
     if (sched_getaffinity(0, bytes, set.get()) == 0) {
