@@ -42,9 +42,7 @@ Runner add_inputs(CLI::App& app) {
       "dtype auto: float16 for fp16, float32 for fp32, and for bf16 (numpy has no bfloat16) "
       "uint16 bit patterns; in torch: torch.from_numpy(a.view(numpy.int16)).view(torch.bfloat16).");
   cmd->add_option("-t,--format", o->format, "Format: " + format_names())->required();
-  cmd->add_option("-o,--file", o->output, "Output file (- for standard output)")
-      ->type_name("FILE")
-      ->required();
+  cmd->add_option("-o,--file", o->output, "Output file (- for standard output)")->type_name("FILE");
   cmd->add_option("--output", o->kind,
                   "Kind of output: npy (default) or raw (little-endian bit patterns, no header)")
       ->type_name("KIND")
@@ -67,6 +65,7 @@ Runner add_inputs(CLI::App& app) {
       o->raw = true;
     else if (o->kind != "npy")
       throw unknown_output_kind(o->kind, "npy, raw");
+    if (o->output.empty()) throw UsageError("inputs needs -o/--file FILE (- for standard output)");
     const Format& f = format_named(o->format);
     InputDtype kind;
     if (o->dtype == "auto")
