@@ -44,6 +44,11 @@ def to_bits(format, array):
     width = _width(format)
     if a.dtype.kind in "uiV" and a.dtype.itemsize == width:
         return a.view(_UNSIGNED[width]).astype(np.uint32)
+    if a.dtype.kind == "u" and a.dtype.itemsize > width:
+        # Wider unsigned patterns (uint32 for bf16): _core refuses any that do not fit the format.
+        if a.size and int(a.max()) > 0xFFFFFFFF:
+            raise ValueError(f"bit pattern {int(a.max())} is wider than {format}")
+        return a.astype(np.uint32)
     if a.dtype.kind == "f" and a.dtype.itemsize == width and format in ("fp16", "fp32"):
         return a.view(_UNSIGNED[width]).astype(np.uint32)
     if a.dtype.kind == "f" and a.dtype.itemsize > width:
@@ -90,10 +95,10 @@ def inputs(format, range=None, shard=None, points=0, seed=1):
 
 
 def reference(function, format, x, mode="tiered"):
-    """The correctly rounded f(x) in `format`, as bit patterns (uint32), for inputs x given as
-    any accepted array."""
+    """The correctly rounded f(x) in `format`, as bit patterns (uint16 for 16-bit formats, as
+    inputs() gives them), for inputs x given as any accepted array."""
     bits, _ = _core.reference(function, format, to_bits(format, x), mode)
-    return bits
+    return bits.astype(_UNSIGNED[_width(format)])
 
 
 def _grade(function, format, outputs, inputs, range, points, seed, name, threads, mode, records):

@@ -86,6 +86,10 @@ def test_ml_dtypes_style_arrays_are_read_by_their_bytes():
     assert gelucheck.grade("gelu_tanh", "bf16", as_void) == gelucheck.grade("gelu_tanh", "bf16", y)
     as_int16 = y.view(np.int16)  # torch: tensor.view(torch.int16).numpy()
     assert gelucheck.grade("gelu_tanh", "bf16", as_int16) == gelucheck.grade("gelu_tanh", "bf16", y)
+    as_uint32 = y.astype(np.uint32)  # wider patterns: accepted when they fit the format
+    assert gelucheck.grade("gelu_tanh", "bf16", as_uint32) == gelucheck.grade("gelu_tanh", "bf16", y)
+    with pytest.raises(ValueError, match="wider than bf16"):
+        gelucheck.grade("gelu_tanh", "bf16", as_uint32 | np.uint32(0x10000))
     with pytest.raises(ValueError, match="not a bf16 value"):
         gelucheck.grade("gelu_tanh", "bf16", x.values + np.float32(2.0**-12))
     with pytest.raises(ValueError, match="expected 65280 outputs"):
