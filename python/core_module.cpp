@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "functions/function.hpp"
@@ -137,9 +138,7 @@ PYBIND11_MODULE(_core, m) {
         uint64_t first = 0, end = d.size();
         if (shard_n) {
           if (shard_k >= shard_n) throw UsageError("shard K/N needs 0 <= K < N");
-          const auto chunks = shard_chunks(chunk_count(d), shard_k, shard_n);
-          first = std::min(chunks.first * kChunkSize, d.size());
-          end = std::min(chunks.second * kChunkSize, d.size());
+          std::tie(first, end) = shard_positions(d, shard_k, shard_n);
         }
         std::vector<uint32_t> bits(end - first);
         d.fill(first, bits.size(), bits.data());

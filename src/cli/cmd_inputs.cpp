@@ -1,7 +1,7 @@
 // gelucheck inputs: the exact inputs of a sweep, in the sweep's order, for running a framework or
 // GPU kernel on them and grading its outputs with file:PATH.
-#include <algorithm>
 #include <bit>
+#include <tuple>
 
 #include <fmt/format.h>  // fmt::print
 
@@ -82,9 +82,7 @@ Runner add_inputs(CLI::App& app) {
     uint64_t first = 0, end = domain.size();
     if (!o->shard.empty()) {
       const auto [k, n] = parse_shard(o->shard);
-      const ChunkSet::Interval chunks = shard_chunks(chunk_count(domain), k, n);
-      first = std::min(chunks.first * kChunkSize, domain.size());
-      end = std::min(chunks.second * kChunkSize, domain.size());
+      std::tie(first, end) = shard_positions(domain, k, n);
     }
     std::vector<uint32_t> bits(end - first);
     domain.fill(first, bits.size(), bits.data());

@@ -175,9 +175,7 @@ struct CapturedFile {
     std::string shard_text;
     if (const uint64_t n = shard_n.load(); n != 0 && out.size() != domain.size()) {
       const uint64_t k = shard_k.load();
-      const ChunkSet::Interval chunks = shard_chunks(chunk_count(domain), k, n);
-      const uint64_t first = std::min(chunks.first * kChunkSize, domain.size());
-      const uint64_t end = std::min(chunks.second * kChunkSize, domain.size());
+      const auto [first, end] = shard_positions(domain, k, n);
       slice = {first, end - first};
       shard_text = fmt::format(
           " (or {} for shard {}/{}, as `gelucheck inputs --shard {}/{}` "

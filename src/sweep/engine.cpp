@@ -131,6 +131,12 @@ ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n) {
   return {uint64_t(u128(chunks) * k / n), uint64_t(u128(chunks) * (k + 1) / n)};
 }
 
+ChunkSet::Interval shard_positions(const Domain& domain, uint64_t k, uint64_t n) {
+  const ChunkSet::Interval chunks = shard_chunks(chunk_count(domain), k, n);
+  return {std::min(chunks.first * kChunkSize, domain.size()),
+          std::min(chunks.second * kChunkSize, domain.size())};
+}
+
 ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
                   const std::function<ChunkTask(uint64_t chunk)>& start) {
   const Domain& domain = *e.domain;

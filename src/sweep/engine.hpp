@@ -99,6 +99,9 @@ ChunkSet evaluate(const Evaluation& evaluation, const SweepOptions& options,
 uint64_t chunk_count(const Domain& domain);
 // Chunks [begin, end) of shard k of n (0 <= k < n): contiguous, balanced, covering everything.
 ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n);
+// Positions [first, end) in the domain's order of the inputs of shard k of n: what
+// `inputs --shard K/N` writes and `table --shard K/N` sweeps.
+ChunkSet::Interval shard_positions(const Domain& domain, uint64_t k, uint64_t n);
 
 // Receives the records of one chunk of one implementation, in input order, one call at a time.
 using RecordSink = std::function<void(size_t implementation_index, std::span<const PointRecord>)>;
