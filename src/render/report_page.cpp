@@ -221,6 +221,48 @@ svg::Figure arrange(std::string title, const svg::Panel& shape, std::vector<svg:
   return fig;
 }
 
+// In small multiples of a log y axis, a panel whose largest value is more than kOwnScaleDecades
+// decades above the typical panel's (the lower median of the panels' top decades) gets a y axis
+// of its own and says so in its title; the others share one axis over their own values. One
+// implementation 30 orders of magnitude off would otherwise squash every other panel into the
+// bottom sixth of its height.
+constexpr int kOwnScaleDecades = 2;
+
+void own_y_scales(svg::Figure& fig) {
+  if (fig.panels.size() < 2) return;
+  // Top decade of each panel as log_axis makes it: ceil(log10(largest value)), at least 10^0.
+  std::vector<int> top;
+  for (const svg::Panel& p : fig.panels) {
+    double hi = 0;
+    for (const svg::Series& s : p.series)
+      for (const svg::Step& st : s.steps)
+        if (std::isfinite(st.y)) hi = std::max(hi, st.y);
+    top.push_back(hi > 1 ? int(std::ceil(std::log10(hi) - 1e-12)) : 0);
+  }
+  std::vector<int> sorted = top;
+  std::sort(sorted.begin(), sorted.end());
+  const int typical = sorted[(sorted.size() - 1) / 2];
+  int shared = 0;
+  bool any_own = false;
+  for (int t : top) {
+    if (t > typical + kOwnScaleDecades)
+      any_own = true;
+    else
+      shared = std::max(shared, t);
+  }
+  if (!any_own) return;
+  for (size_t k = 0; k < fig.panels.size(); ++k) {
+    svg::Panel& p = fig.panels[k];
+    const bool own = top[k] > typical + kOwnScaleDecades;
+    p.y.hi = std::pow(10.0, own ? top[k] : shared);
+    if (own) p.title += " (own y scale)";
+  }
+  fig.note += fmt::format(
+      " Panels titled (own y scale) reach more than {} decades above the typical panel and have a "
+      "y axis of their own; the others share one.",
+      kOwnScaleDecades);
+}
+
 std::optional<size_t> reference_row(const std::vector<TableRow>& rows) {
   for (size_t k = 0; k < rows.size(); ++k)
     if (rows[k].implementation->is_reference) return k;
@@ -260,7 +302,7 @@ std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layo
     series.push_back(binned_series(
         implementation_series(*part.rows[k].implementation, k, std::move(detail)), v, v.series[k]));
   }
-  return svg::render(
+  svg::Figure fig =
       arrange(fmt::format("{} in {}: largest |ULP error| per x-bin", name_of(part.function),
                           part.format->name),
               shape, std::move(series), layout,
@@ -268,7 +310,9 @@ std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layo
                           "a result was NaN or inf.",
                           inputs, v.view.describe(), v.edges.size() - 1,
                           cropped_text(shape.x, v.edges.back(), shape.y.lo)),
-              reference_row(part.rows)));
+              reference_row(part.rows));
+  if (!fig.legend) own_y_scales(fig);
+  return svg::render(fig);
 }
 
 // The upper edge of histogram bin b >= 1 (the last bin is open: drawn one binade wide).
@@ -469,6 +513,37 @@ std::string zone_chart(const SaturationReport& r) {
     }
   for (auto& row : chart.rows)
     for (auto& iv : row.intervals) iv.category = index[size_t(iv.category)];
+  // The linear view, when there are zones between the tails: where plateaus begin (their ends
+  // other than +-max) and where the zones that do not run out to +-max are, with 5% of the span
+  // on each side. Zones out to +-max (overflow) are wide on the symmetric log view already.
+  double lo = INFINITY, hi = -INFINITY;
+  bool zones = false;
+  const auto include = [&](double x) {
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  };
+  for (const auto& row : chart.rows)
+    for (const auto& iv : row.intervals) {
+      const bool inner = std::fabs(iv.x0) < max && std::fabs(iv.x1) < max;
+      if (iv.category == 0) {
+        for (const double x : {iv.x0, iv.x1})
+          if (std::fabs(x) < max) include(x);
+      } else if (inner) {
+        zones = true;
+        include(iv.x0);
+        include(iv.x1);
+      }
+    }
+  if (zones && lo <= hi) {
+    const double pad = hi > lo ? (hi - lo) / 20 : std::max(1.0, std::fabs(lo) / 10);
+    svg::Axis linear;
+    linear.lo = lo - pad;
+    linear.hi = hi + pad;
+    linear.label =
+        fmt::format("x (linear, [{:g}, {:g}]: where the plateaus begin and the zones are)",
+                    linear.lo, linear.hi);
+    chart.detail_x = linear;
+  }
   chart.note =
       fmt::format("{}. Zones as in the tables below; a single input is drawn 2 px wide.", r.method);
   return svg::render(chart);
