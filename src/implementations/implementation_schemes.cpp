@@ -18,7 +18,8 @@ namespace {
 // {"prefix", "PREFIX:ARG  what it is", &make_function}, with make_function declared in the
 // scheme's own header.
 const std::vector<ImplementationScheme> kSchemes = {
-    {"plugin", "plugin:PATH.so:SYMBOL[:bits16]  a kernel in a shared library (plugin_abi.h)",
+    {"plugin",
+     "plugin:PATH.so:SYMBOL[:bits16|:batch32]  a kernel in a shared library (plugin_abi.h)",
      &make_plugin_implementation},
     {"file", "file:PATH  outputs captured for every input of the sweep (.npy or raw bits)",
      &make_captured_implementation},

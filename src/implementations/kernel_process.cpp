@@ -266,10 +266,10 @@ Implementation isolated_plugin_implementation(std::string_view argument, std::st
   impl.name = fmt::format("plugin:{}", argument);
   impl.summary = std::move(summary);
   impl.used_in = "a user's kernel plugin";
-  const bool bits16 = parsed.bits16;
+  const PluginKind kind = parsed.kind;
   const std::string name = impl.name;
-  impl.kernel_for = [pool, bits16, name](Function, const Format& f, const Domain*) -> BatchKernel {
-    if (bits16 && f.total_bits() != 16) return {};
+  impl.kernel_for = [pool, kind, name](Function, const Format& f, const Domain*) -> BatchKernel {
+    if (!plugin_kind_supports(kind, f)) return {};
     const uint32_t index = format_index(f);
     return [pool, index, name](std::span<const uint32_t> x, std::span<uint32_t> y) {
       for (size_t at = 0; at < x.size(); at += kMaxBatch) {

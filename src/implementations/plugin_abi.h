@@ -12,6 +12,10 @@
  *     out[i] = f(in[i]) on binary16 or bfloat16 bit patterns (the format is the one the
  *     command grades, -t fp16 or -t bf16): the kernel's own rounding is graded.
  *
+ *   KIND batch32               void SYMBOL(const float *in, float *out, size_t n);
+ *     out[i] = f(in[i]) on fp32 values, a batch at a time (up to 2048 per call in a sweep), for
+ *     vectorised float kernels; fp32 only: graded on its own float results.
+ *
  * The kind is not visible in a shared library, so the name must state it: a bits16 kernel
  * loaded as float is called with the wrong signature. Kernels are called from several threads
  * at once on disjoint arrays and must be thread-safe (a pure function of their input).
@@ -28,6 +32,7 @@ extern "C" {
 
 typedef float (*gelucheck_float_kernel)(float x);
 typedef void (*gelucheck_bits16_kernel)(const uint16_t *in, uint16_t *out, size_t n);
+typedef void (*gelucheck_batch32_kernel)(const float *in, float *out, size_t n);
 
 #ifdef __cplusplus
 }

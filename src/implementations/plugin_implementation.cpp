@@ -16,18 +16,29 @@ namespace gelucheck {
 namespace {
 
 constexpr std::string_view kForms =
-    "plugin:PATH.so:SYMBOL (float SYMBOL(float)) or plugin:PATH.so:SYMBOL:bits16 (void "
-    "SYMBOL(const uint16_t*, uint16_t*, size_t))";
+    "plugin:PATH.so:SYMBOL (float SYMBOL(float)), plugin:PATH.so:SYMBOL:bits16 (void "
+    "SYMBOL(const uint16_t*, uint16_t*, size_t)) or plugin:PATH.so:SYMBOL:batch32 (void "
+    "SYMBOL(const float*, float*, size_t))";
 
 std::string summary_of(const PluginName& p) {
-  return p.bits16 ? fmt::format(
-                        "{} from {}: void(const uint16_t*, uint16_t*, size_t) over fp16 "
-                        "or bf16 bit patterns",
-                        p.symbol, p.path)
-                  : fmt::format(
-                        "{} from {}: float(float); 16-bit inputs widened, the result "
-                        "rounded once to the format",
-                        p.symbol, p.path);
+  switch (p.kind) {
+    case PluginKind::bits16:
+      return fmt::format(
+          "{} from {}: void(const uint16_t*, uint16_t*, size_t) over fp16 or bf16 bit patterns",
+          p.symbol, p.path);
+    case PluginKind::batch32:
+      return fmt::format("{} from {}: void(const float*, float*, size_t) over fp32 values",
+                         p.symbol, p.path);
+    case PluginKind::scalar_float:
+      break;
+  }
+  return fmt::format(
+      "{} from {}: float(float); 16-bit inputs widened, the result rounded once to the format",
+      p.symbol, p.path);
+}
+
+constexpr std::string_view kind_suffix(PluginKind kind) {
+  return kind == PluginKind::bits16 ? ":bits16" : kind == PluginKind::batch32 ? ":batch32" : "";
 }
 
 // The plugin's file, checked before anything loads it.
@@ -43,7 +54,19 @@ void require_plugin_file(std::string_view argument, const PluginName& p) {
 }  // namespace
 
 std::string PluginName::argument() const {
-  return fmt::format("{}:{}{}", path, symbol, bits16 ? ":bits16" : "");
+  return fmt::format("{}:{}{}", path, symbol, kind_suffix(kind));
+}
+
+bool plugin_kind_supports(PluginKind kind, const Format& f) {
+  switch (kind) {
+    case PluginKind::bits16:
+      return f.total_bits() == 16;
+    case PluginKind::batch32:
+      return &f == &fp32;
+    case PluginKind::scalar_float:
+      break;
+  }
+  return true;
 }
 
 PluginName parse_plugin_name(std::string_view argument) {
@@ -52,8 +75,11 @@ PluginName parse_plugin_name(std::string_view argument) {
   auto last = rest.rfind(':');
   if (last != std::string_view::npos) {
     const std::string_view tail = rest.substr(last + 1);
-    if ((tail == "float" || tail == "bits16") && rest.substr(0, last).find(':') != rest.npos) {
-      p.bits16 = tail == "bits16";
+    if ((tail == "float" || tail == "bits16" || tail == "batch32") &&
+        rest.substr(0, last).find(':') != rest.npos) {
+      p.kind = tail == "bits16"    ? PluginKind::bits16
+               : tail == "batch32" ? PluginKind::batch32
+                                   : PluginKind::scalar_float;
       rest = rest.substr(0, last);
       last = rest.rfind(':');
     }
@@ -92,12 +118,19 @@ Implementation load_plugin_in_process(std::string_view argument) {
   // The library stays loaded: the implementation lives until the program ends.
   const std::string name = fmt::format("plugin:{}", argument);
   Implementation impl;
-  if (p.bits16) {
-    const auto kernel = reinterpret_cast<gelucheck_bits16_kernel>(symbol);
-    impl = implementation_from_bits16_kernel(name, kernel);
-  } else {
-    const auto kernel = reinterpret_cast<gelucheck_float_kernel>(symbol);
-    impl = implementation_from_float_function(name, kernel);
+  switch (p.kind) {
+    case PluginKind::bits16:
+      impl = implementation_from_bits16_kernel(name,
+                                               reinterpret_cast<gelucheck_bits16_kernel>(symbol));
+      break;
+    case PluginKind::batch32:
+      impl = implementation_from_batch32_kernel(name,
+                                                reinterpret_cast<gelucheck_batch32_kernel>(symbol));
+      break;
+    case PluginKind::scalar_float:
+      impl = implementation_from_float_function(name,
+                                                reinterpret_cast<gelucheck_float_kernel>(symbol));
+      break;
   }
   impl.summary = summary_of(p);
   impl.used_in = "a user's kernel plugin";

@@ -6,7 +6,9 @@
 //    float; for a 16-bit format the float result is rounded once, to nearest even, to the format
 //    (as a kernel that computes in float and stores half or bfloat16 does);
 //  - a batch kernel over 16-bit bit patterns, void f(const uint16_t* in, uint16_t* out, size_t n):
-//    fp16 or bf16 kernels graded on their own bits, rounding included. 16-bit formats only.
+//    fp16 or bf16 kernels graded on their own bits, rounding included. 16-bit formats only;
+//  - a batch kernel over fp32 values, void f(const float* in, float* out, size_t n), for
+//    vectorised float kernels. fp32 only.
 //
 // A kernel grades whatever function it is asked for (a kernel is one function): pass the function
 // it computes. Sweeps call kernels from several threads at once, on disjoint batches; a kernel
@@ -28,9 +30,11 @@ namespace gelucheck {
 
 using ScalarFloatKernel = std::function<float(float)>;
 using Bits16Kernel = std::function<void(const uint16_t* in, uint16_t* out, size_t n)>;
+using Batch32Kernel = std::function<void(const float* in, float* out, size_t n)>;
 
 Implementation implementation_from_float_function(std::string name, ScalarFloatKernel kernel);
 Implementation implementation_from_bits16_kernel(std::string name, Bits16Kernel kernel);
+Implementation implementation_from_batch32_kernel(std::string name, Batch32Kernel kernel);
 
 // The statistics of one implementation of `fn` over `domain` (sweep.hpp, one implementation).
 // Throws UsageError if the implementation does not provide fn in the domain's format.
