@@ -10,7 +10,7 @@ kernels on numpy arrays.
 Arrays of outputs (and of inputs) may be bit patterns (uint8/uint16/uint32 or signed of the
 format's width), float16 (fp16) or float32 (fp32) values, wider floats that are all values of
 the format, or arrays whose dtype numpy does not know but whose items have the format's width,
-such as ml_dtypes' bfloat16 and float8 types (read by their bytes, ml_dtypes not needed).
+such as ml_dtypes' bfloat16 (read by their bytes, ml_dtypes not needed).
 PyTorch: `t.view(torch.int16).numpy()` for bf16/fp16 tensors, `t.numpy()` for float32.
 JAX: `np.asarray(y)` (an ml_dtypes array for bfloat16).
 Functions, formats and the metrics: docs/formats.md and `gelucheck list`.
