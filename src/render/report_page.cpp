@@ -221,11 +221,12 @@ svg::Figure arrange(std::string title, const svg::Panel& shape, std::vector<svg:
   return fig;
 }
 
-// In small multiples of a log y axis, a panel whose largest value is more than kOwnScaleDecades
-// decades above the typical panel's (the lower median of the panels' top decades) gets a y axis
-// of its own and says so in its title; the others share one axis over their own values. One
-// implementation 30 orders of magnitude off would otherwise squash every other panel into the
-// bottom sixth of its height.
+// In small multiples of a log y axis, panels whose top decades stand more than kOwnScaleDecades
+// above every panel from the typical one (the lower median of the panels' top decades) up, a
+// gap in the sorted tops, get a y axis of their own and say so in their titles; the others share
+// one axis over their own values. One implementation 30 orders of magnitude off would otherwise
+// squash every other panel into the bottom sixth of its height, while tops that climb a decade
+// at a time (fp16: 10^0 ... 10^5) share one axis, each panel keeping most of its height.
 constexpr int kOwnScaleDecades = 2;
 
 void own_y_scales(svg::Figure& fig) {
@@ -241,25 +242,22 @@ void own_y_scales(svg::Figure& fig) {
   }
   std::vector<int> sorted = top;
   std::sort(sorted.begin(), sorted.end());
-  const int typical = sorted[(sorted.size() - 1) / 2];
-  int shared = 0;
-  bool any_own = false;
-  for (int t : top) {
-    if (t > typical + kOwnScaleDecades)
-      any_own = true;
-    else
-      shared = std::max(shared, t);
-  }
-  if (!any_own) return;
+  // The highest top below the first gap of more than kOwnScaleDecades above the median.
+  std::optional<int> cut;
+  for (size_t i = (sorted.size() - 1) / 2; i + 1 < sorted.size() && !cut; ++i)
+    if (sorted[i + 1] - sorted[i] > kOwnScaleDecades) cut = sorted[i];
+  if (!cut) return;
+  // At least 10^1: under a top of 10^0 the 0.5 ULP rule's label runs into the panel's corner text.
+  const int shared = std::max(*cut, 1);
   for (size_t k = 0; k < fig.panels.size(); ++k) {
     svg::Panel& p = fig.panels[k];
-    const bool own = top[k] > typical + kOwnScaleDecades;
+    const bool own = top[k] > *cut;
     p.y.hi = std::pow(10.0, own ? top[k] : shared);
     if (own) p.title += " (own y scale)";
   }
   fig.note += fmt::format(
-      " Panels titled (own y scale) reach more than {} decades above the typical panel and have a "
-      "y axis of their own; the others share one.",
+      " Panels titled (own y scale) reach more than {} decades above all the others and have a y "
+      "axis of their own; the others share one.",
       kOwnScaleDecades);
 }
 
