@@ -38,3 +38,21 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfigVers
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/gelucheckConfigVersion.cmake
         DESTINATION ${GELUCHECK_CMAKE_DIR})
+
+# Bash completion, and the man page generated from --help and --version by Debian's help2man
+# (when it is installed: scripts/install-deps.sh installs it).
+install(FILES ${PROJECT_SOURCE_DIR}/share/gelucheck.bash-completion
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME gelucheck)
+find_program(GELUCHECK_HELP2MAN help2man)
+if(GELUCHECK_HELP2MAN)
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/gelucheck.1
+    COMMAND ${GELUCHECK_HELP2MAN} --no-info --section=1
+            "--name=input-by-input accuracy of low-precision activation functions"
+            --output=${CMAKE_BINARY_DIR}/gelucheck.1 $<TARGET_FILE:gelucheck>
+    DEPENDS gelucheck
+    COMMENT "Generating the man page gelucheck.1 (help2man)")
+  add_custom_target(gelucheck_man ALL DEPENDS ${CMAKE_BINARY_DIR}/gelucheck.1)
+  install(FILES ${CMAKE_BINARY_DIR}/gelucheck.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+else()
+  message(STATUS "help2man not found (apt-get install help2man): no man page")
+endif()

@@ -6,7 +6,8 @@ set -eu
 PACKAGES="g++ cmake make pkg-config git
 libboost-dev libmpfr-dev libgmp-dev libfmt-dev libcli11-dev catch2 libtomlplusplus-dev
 nlohmann-json3-dev libsleef-dev python3 python3-mpmath python3-numpy clang-format
-clang libfuzzer-14-dev"
+clang libfuzzer-14-dev
+python3-dev pybind11-dev python3-pytest python3-venv python3-jsonschema help2man"
 
 missing=""
 for p in $PACKAGES; do

@@ -24,3 +24,28 @@ target_compile_definitions(gelucheck_gating_tests PRIVATE
 add_dependencies(gelucheck_gating_tests gelucheck_test_kernels)
 
 include(${CMAKE_CURRENT_LIST_DIR}/examples.cmake)
+
+# Captures at scale, numpy standing in for the framework: `inputs --shard` + `table --shard` +
+# `merge` equal one run byte for byte; '<V2'/'|V2' bf16 outputs grade as their bits.
+add_test(NAME capture_at_scale
+  COMMAND ${GELUCHECK_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/capture_at_scale.py
+          $<TARGET_FILE:gelucheck> ${CMAKE_CURRENT_BINARY_DIR}/capture_at_scale)
+
+# Every JSON document against its schema in docs/schemas (python3-jsonschema).
+add_test(NAME json_schemas
+  COMMAND ${GELUCHECK_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/validate_json_schemas.py
+          $<TARGET_FILE:gelucheck> ${PROJECT_SOURCE_DIR}/docs/schemas
+          ${CMAKE_CURRENT_BINARY_DIR}/json_schemas)
+
+# The Python module (python/): its pytest tests, numpy standing in for the frameworks, and the
+# documented install command in a fresh virtual environment.
+if(TARGET gelucheck_python)
+  add_test(NAME python_pytest
+    COMMAND ${GELUCHECK_PYTHON3} -m pytest -q -p no:cacheprovider
+            ${PROJECT_SOURCE_DIR}/python/tests)
+  set_tests_properties(python_pytest PROPERTIES ENVIRONMENT
+    "PYTHONPATH=${CMAKE_BINARY_DIR}/python;GELUCHECK_BINARY=$<TARGET_FILE:gelucheck>")
+  add_test(NAME python_install_venv
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/python_install_venv.sh ${CMAKE_BINARY_DIR}
+            ${CMAKE_CURRENT_BINARY_DIR}/python_venv)
+endif()

@@ -57,6 +57,18 @@ def main():
     write(out, "empty", np.zeros(0, dtype=np.float16))
     write(out, "version_2", every16.view(np.float16), version=(2, 0))
     write(out, "version_3", every16.view(np.float16), version=(3, 0))
+    # Void items: what numpy.save writes for ml_dtypes' bfloat16 ('<V2' in the issue's report,
+    # '|V2' from numpy itself) and float8 ('|V1'); read as bit patterns.
+    write(out, "void2", every16.view("V2"))
+    write(out, "void1", np.arange(256, dtype=np.uint8).view("V1"))
+    with open(os.path.join(out, "void2.npy"), "rb") as f:
+        data = f.read()
+    assert data.count(b"'|V2'") == 1
+    with open(os.path.join(out, "void2_lt.npy"), "wb") as f:
+        f.write(data.replace(b"'|V2'", b"'<V2'"))
+    with open(os.path.join(out, "void2.expect")) as f, open(
+            os.path.join(out, "void2_lt.expect"), "w") as g:
+        g.write(f.read())
     # Refused: no expectations beyond the refusal.
     np.save(os.path.join(out, "structured.npy"), np.zeros(4, dtype=[("a", "<f4"), ("b", "<i2")]))
     np.save(os.path.join(out, "complex.npy"), np.zeros(4, dtype=np.complex64))

@@ -21,6 +21,11 @@ float relu2_f32(float x) {
   return r * r;
 }
 
+// tanh_f32 a batch at a time, as a vectorised fp32 kernel is called (KIND batch32).
+void tanh_batch32(const float* in, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = std::tanh(in[i]);
+}
+
 // NaN (bf16 0x7fc0) where |x| > 4, the input itself elsewhere.
 void nan_above_4_bits16(const uint16_t* in, uint16_t* out, size_t n) {
   for (size_t i = 0; i < n; ++i) {
@@ -64,3 +69,4 @@ float prints(float x) {
 
 static_assert(std::is_same_v<decltype(&zero_f32), gelucheck_float_kernel>);
 static_assert(std::is_same_v<decltype(&nan_above_4_bits16), gelucheck_bits16_kernel>);
+static_assert(std::is_same_v<decltype(&tanh_batch32), gelucheck_batch32_kernel>);

@@ -280,6 +280,30 @@ TEST_CASE("gate: missing plugins and symbols exit 2 with the gate file's line", 
                                        kPlugin + "' exports no symbol 'missing_kernel'"));
 }
 
+TEST_CASE("plugin: a batch32 kernel in worker processes grades as its scalar twin", "[plugin]") {
+  // tanh_batch32 computes std::tanh per element, as tanh_f32 does: the same float results, so
+  // every field of the two table rows but the name is equal. The kernels run in gelucheck's
+  // worker processes (the command line's default), fed batches over the socket.
+  const std::string d = test_dir("batch32");
+  const Run r = run(fmt::format(
+      "table -f tanh -t fp32 --range -3:3 --points 20000 -i plugin:{0}:tanh_batch32:batch32,"
+      "plugin:{0}:tanh_f32 --output json -o {1}/t.json",
+      kPlugin, d));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  std::ifstream in(d + "/t.json");
+  nlohmann::json rows = nlohmann::json::parse(in)["rows"];
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["points"] == 20000);
+  rows[0].erase("implementation");
+  rows[1].erase("implementation");
+  CHECK(rows[0] == rows[1]);
+  // fp32 only: in bf16 nothing given provides tanh.
+  const Run bf =
+      run(fmt::format("table -f tanh -t bf16 -i plugin:{}:tanh_batch32:batch32", kPlugin));
+  CHECK(bf.status == 2);
+}
+
 TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before anything runs",
           "[gate][captured]") {
   const std::string d = test_dir("gate_captured");
@@ -304,7 +328,7 @@ TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before any
   r = run("gate " + write(d + "/g.toml", head + "implementation = \"file:half.npy\"\n"));
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Catch::Contains("holds 32770 float16 values (shape (32770,)); bf16 outputs "
-                                       "must be bfloat16 bit patterns as uint16 or int16"));
+                                       "must be bfloat16 bit patterns as uint16, int16 or void"));
   // The same refusal from a command that is not a gate.
   r = run(fmt::format("table -f gelu_erf -t bf16 --range -2:2 -i file:{}/short.npy", d));
   CHECK(r.status == 2);

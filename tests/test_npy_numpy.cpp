@@ -59,10 +59,26 @@ std::string refusal(const std::string& name) {
 }  // namespace
 
 TEST_CASE("files numpy writes are read element for element", "[npy][numpy]") {
-  for (const char* name :
-       {"float16_le", "float16_be", "uint16", "int16", "uint16_be", "float32_le", "float32_be",
-        "uint32", "float64", "uint8", "c_order_2d", "fortran_2d", "scalar_0d", "empty", "version_2",
-        "version_3", "bf16_values_as_float32"}) {
+  for (const char* name : {"float16_le",
+                           "float16_be",
+                           "uint16",
+                           "int16",
+                           "uint16_be",
+                           "float32_le",
+                           "float32_be",
+                           "uint32",
+                           "float64",
+                           "uint8",
+                           "c_order_2d",
+                           "fortran_2d",
+                           "scalar_0d",
+                           "empty",
+                           "version_2",
+                           "version_3",
+                           "bf16_values_as_float32",
+                           "void2",
+                           "void2_lt",
+                           "void1"}) {
     INFO(name);
     const Expected e = read_expected(name);
     const NpyArray a = read_npy(numpy_file(std::string(name) + ".npy"));
@@ -102,6 +118,17 @@ TEST_CASE("numpy files become output bits of a format, or are refused saying why
     CHECK(bits[0x8000] == 0x8000);
     CHECK(bits[0xffff] == 0xffff);
   }
+  SECTION("void items ('<V2', '|V2': numpy.save of an ml_dtypes bfloat16 array) are bits") {
+    for (const char* name : {"void2.npy", "void2_lt.npy"}) {
+      const auto bits = npy_outputs_as_bits(read_npy(numpy_file(name)), bf16, "file:x");
+      REQUIRE(bits.size() == 65536);
+      uint64_t mismatches = 0;
+      for (uint32_t i = 0; i < 65536; ++i) mismatches += bits[i] != i;  // numpy.arange(65536)
+      CHECK(mismatches == 0);
+    }
+    CHECK_THROWS_WITH(npy_outputs_as_bits(read_npy(numpy_file("void1.npy")), bf16, "file:x"),
+                      Catch::Contains("holds 256 void8 values"));
+  }
   SECTION("float32 values that are all bf16 values are accepted exactly; NaNs stay NaN") {
     const auto bits =
         npy_outputs_as_bits(read_npy(numpy_file("bf16_values_as_float32.npy")), bf16, "file:x");
@@ -121,7 +148,7 @@ TEST_CASE("numpy files become output bits of a format, or are refused saying why
     CHECK_THROWS_WITH(
         npy_outputs_as_bits(read_npy(numpy_file("float16_le.npy")), bf16, "file:x"),
         Catch::Contains("file:x holds 65536 float16 values (shape (65536,)); bf16 outputs must "
-                        "be bfloat16 bit patterns as uint16 or int16"));
+                        "be bfloat16 bit patterns as uint16, int16 or void"));
     CHECK_THROWS_WITH(npy_outputs_as_bits(read_npy(numpy_file("uint8.npy")), fp16, "file:x"),
                       Catch::Contains("holds 256 uint8 values"));
   }

@@ -81,17 +81,34 @@ TEST_CASE("svg: symmetric log ticks over fp16's range", "[report]") {
   // t(x) = sign(x) (1 + log10(|x| / 1e-3)) beyond 1e-3: t(65504) = 8.816, the axis spans 17.63
   // units; 10 ticks want neighbours >= 1.763 apart, so every second decade from 10^0:
   // t(0.01) = 2, t(1) = 4, t(100) = 6, t(10^4) = 8.
-  std::vector<double> values;
-  for (const svg::Tick& t : svg::axis_ticks(a, 10)) values.push_back(t.value);
+  // Every other decade from 1e-3 = c to 1e4 = the largest inside 65504 is a minor tick.
+  std::vector<double> values, minor;
+  for (const svg::Tick& t : svg::axis_ticks(a, 10))
+    (t.label.empty() ? minor : values).push_back(t.value);
   CHECK(values == std::vector<double>{-1e4, -100, -1, -0.01, 0, 0.01, 1, 100, 1e4});
+  CHECK(minor == std::vector<double>{-1e3, -10, -0.1, -1e-3, 1e-3, 0.1, 10, 1e3});
   CHECK(a.transform(5e-4) == 0.5);
   CHECK(a.transform(-1) == Approx(-4).epsilon(1e-15));
   CHECK(a.inverse(a.transform(123.0)) == Approx(123.0).epsilon(1e-14));
   // 4 ticks: neighbours >= 4.41 apart; stride 5 from 10^0 leaves only t(10^0) = 4 < 4.41 on
   // each side, so the ticks anchor at the outermost decade instead: 10^4 (t = 8).
   values.clear();
-  for (const svg::Tick& t : svg::axis_ticks(a, 4)) values.push_back(t.value);
+  minor.clear();
+  for (const svg::Tick& t : svg::axis_ticks(a, 4))
+    (t.label.empty() ? minor : values).push_back(t.value);
   CHECK(values == std::vector<double>{-1e4, 0, 1e4});
+  CHECK(minor.size() == 14);  // the other 7 decades 1e-3 ... 1e3 on each side
+  // +-1000 (the symmetric log view of a report cropped at |x| = 1000) in a 280 px panel: 14
+  // units, 6 labels want neighbours >= 2.33 apart, so every third decade; anchored at 10^0 that
+  // is 1 and 1000 (t = 4, 7), and each of the 7 decades 1e-3 ... 1e3 on each side has a tick.
+  a.lo = -1000;
+  a.hi = 1000;
+  values.clear();
+  minor.clear();
+  for (const svg::Tick& t : svg::axis_ticks(a, 6))
+    (t.label.empty() ? minor : values).push_back(t.value);
+  CHECK(values == std::vector<double>{-1000, -1, 0, 1, 1000});
+  CHECK(minor == std::vector<double>{-100, -10, -0.1, -0.01, -1e-3, 1e-3, 0.01, 0.1, 10, 100});
 }
 
 TEST_CASE("report: bin edges of linear and symmetric log views", "[report]") {
@@ -261,6 +278,35 @@ TEST_CASE("report: the same spec gives the same bytes, and --check catches stale
   CHECK(gelucheck_cli(check).status == 0);
   // --check wrote nothing.
   CHECK(tree(d + "/a") == b);
+}
+
+TEST_CASE("report: a panel orders of magnitude above the others gets its own y axis", "[report]") {
+  // gelu_erf in fp16 over every input. At x = -4: -4 sigmoid(-6.808) = -4.41e-3, while
+  // gelu_erf(-4) = -4 Phi(-4) = -1.267e-4 with ulp 2^(-13 - 10) = 1.19e-7, so sigmoid1702 is
+  // off by ~3.6e4 ULP (top decade >= 5). fp64 (one rounding of a double result) is within 1/2
+  // ULP or just above, fp32 within a few ULP, erfc_form faithful: top decades <= 1, so
+  // sigmoid1702 stands more than 2 decades above every other panel.
+  const std::string d = fresh_dir("own_y_scale");
+  write_file(d + "/analyses/own.toml", R"(title = "Own"
+question = "Which panel has its own y axis?"
+functions = ["gelu_erf"]
+formats = ["fp16"]
+implementations = ["correctly_rounded", "fp64", "erfc_form", "fp32", "sigmoid1702"]
+sections = ["ulp_plots"]
+plot_views = ["all"]
+plot_bins = 64
+plot_layout = "panels"
+)");
+  const Run r =
+      gelucheck_cli(fmt::format("report --analyses {0}/analyses --reports {0}/r --threads 2", d));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto files = tree(d + "/r");
+  const std::string svg = files.at("own/plots/ulp_gelu_erf_fp16_all.svg");
+  CHECK_THAT(svg, Catch::Contains(">sigmoid1702 (own y scale)<"));
+  for (const char* shared : {">fp64<", ">erfc_form<", ">fp32<"})
+    CHECK_THAT(svg, Catch::Contains(shared));
+  CHECK_THAT(svg, Catch::Contains("have a y axis of their own"));
 }
 
 TEST_CASE("report: the comparison section and its 'when to use' lines", "[report]") {

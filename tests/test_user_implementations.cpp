@@ -98,6 +98,21 @@ TEST_CASE("plugin: a bits16 kernel is graded on its own bits", "[plugin]") {
   CHECK_FALSE(k.supports(fns::gelu_erf, fp32));  // 16-bit formats only
 }
 
+TEST_CASE("plugin: a batch32 kernel is graded on its float results, fp32 only", "[plugin]") {
+  // tanh_batch32 computes std::tanh(float) per element, as tanh_f32 does one at a time: the same
+  // float results, so the same statistics to the bit, over fp32 inputs of [-3, 3] in random bits.
+  const Implementation batch =
+      make_plugin_implementation(fmt::format("{}:tanh_batch32:batch32", GELUCHECK_TEST_PLUGIN));
+  const Implementation scalar =
+      make_plugin_implementation(fmt::format("{}:tanh_f32", GELUCHECK_TEST_PLUGIN));
+  const Domain d = Domain::grid(fp32, GridKind::random_bits, -3, 3, 100000, 7);
+  const ErrorStats a = measure_accuracy(fns::tanh, d, batch);
+  CHECK(a.points == 100000);
+  check_same_stats(a, measure_accuracy(fns::tanh, d, scalar));
+  CHECK_FALSE(batch.supports(fns::tanh, bf16));  // fp32 only
+  CHECK_FALSE(batch.supports(fns::tanh, fp16));
+}
+
 TEST_CASE("plugin: missing file, missing symbol and malformed names are refused", "[plugin]") {
   CHECK_THAT(error_of([] { make_plugin_implementation("/nonexistent/libx.so:f"); }),
              Catch::Contains("no such file '/nonexistent/libx.so'"));
@@ -116,7 +131,11 @@ TEST_CASE("plugin: missing file, missing symbol and malformed names are refused"
   const PluginName p = parse_plugin_name("dir:with:colons/lib.so:kernel:bits16");
   CHECK(p.path == "dir:with:colons/lib.so");
   CHECK(p.symbol == "kernel");
-  CHECK(p.bits16);
+  CHECK(p.kind == PluginKind::bits16);
+  CHECK(parse_plugin_name("lib.so:k:batch32").kind == PluginKind::batch32);
+  CHECK(parse_plugin_name("lib.so:k:float").kind == PluginKind::scalar_float);
+  CHECK(parse_plugin_name("lib.so:k").argument() == "lib.so:k");
+  CHECK(parse_plugin_name("lib.so:k:batch32").argument() == "lib.so:k:batch32");
 }
 
 TEST_CASE("captured outputs are paired with the sweep's inputs in order", "[captured]") {

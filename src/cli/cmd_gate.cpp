@@ -10,6 +10,7 @@
 #include "gate_report.hpp"
 #include "implementations/kernel_process.hpp"
 #include "io/output_file.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -197,7 +198,8 @@ Runner add_gate(CLI::App& app) {
       "when any fails (the report names the check, the limit and the worst inputs), 2 when the "
       "gate file is malformed (FILE:LINE and what is wrong).\n"
       "Each [[check]] has function, format, implementation (built-in, plugin:PATH.so:SYMBOL"
-      "[:bits16] or file:CAPTURED.npy; paths relative to the gate file), optional range/grid/"
+      "[:bits16|:batch32] or file:CAPTURED.npy; paths relative to the gate file), optional "
+      "range/grid/"
       "points/seed, and limits: max_ulp, mean_ulp, min_correctly_rounded, min_faithful, "
       "max_nonfinite (default 0), max_zero_sign, max_abs_error, min_assert_close (with optional "
       "rtol/atol), max_distance, max_differing and max_differing_not_closer (against "
@@ -264,7 +266,7 @@ Runner add_gate(CLI::App& app) {
       junit->commit();
     }
     if (json) {
-      json->write(render_gate_json(gate, results));
+      json->write(versioned_json("gate", options.reference_mode, render_gate_json(gate, results)));
       json->commit();
     }
     const bool kernel_failed =
@@ -273,7 +275,8 @@ Runner add_gate(CLI::App& app) {
     if (baseline_out && kernel_failed) {
       fmt::print("\nno baseline recorded: a kernel failed, so some metrics were not measured\n");
     } else if (baseline_out) {
-      baseline_out->write(render_baseline(gate, results));
+      baseline_out->write(
+          versioned_json("baseline", options.reference_mode, render_baseline(gate, results)));
       baseline_out->commit();
       fmt::print("\nrecorded the measured metrics of {} checks in {}\n", results.size(),
                  o->baseline);

@@ -9,6 +9,7 @@
 #include "functions/function.hpp"
 #include "io/output_file.hpp"
 #include "render/gradient_render.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -147,7 +148,8 @@ Runner add_gradcheck(CLI::App& app) {
       throw UsageError(
           "no backward given provides the derivatives and formats given; see "
           "`gelucheck list`");
-    out.write(render_gradcheck(results, tol, kind));
+    out.write(
+        versioned(kind, "gradcheck", options.reference_mode, render_gradcheck(results, tol, kind)));
     out.commit();
     for (const auto& r : results)
       if (!r.passed()) return 1;

@@ -9,6 +9,7 @@
 #include "functions/function.hpp"
 #include "io/output_file.hpp"
 #include "render/gradient_render.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -130,7 +131,8 @@ Runner add_gradients(CLI::App& app) {
     }
     OutputFile out(o->output.file);  // fails early on an unwritable path
     const GradientReport report = make_gradient_report(rq);
-    out.write(render_gradient_report(report, kind));
+    out.write(versioned(kind, "gradients", rq.options.reference_mode,
+                        render_gradient_report(report, kind)));
     out.commit();
     return 0;
   };

@@ -1,12 +1,14 @@
 // gelucheck inputs: the exact inputs of a sweep, in the sweep's order, for running a framework or
 // GPU kernel on them and grading its outputs with file:PATH.
 #include <bit>
+#include <tuple>
 
 #include <fmt/format.h>  // fmt::print
 
 #include "common.hpp"
 #include "io/npy.hpp"
 #include "io/output_file.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck::cli {
 
@@ -28,7 +30,7 @@ NpyDtype npy_dtype_for(const Format& f, InputDtype kind) {
 
 Runner add_inputs(CLI::App& app) {
   struct Opts {
-    std::string format, output, dtype = "auto";
+    std::string format, output, kind = "npy", dtype = "auto", shard;
     bool raw = false;
     DomainOptions domain;
   };
@@ -46,16 +48,30 @@ Runner add_inputs(CLI::App& app) {
   cmd->add_option("-t,--format", o->format,
                   "Format: " + format_names() + ", or IN:OUT (the inputs of IN)")
       ->required();
-  cmd->add_option("-o,--output", o->output, "Output file (.npy unless --raw)")->required();
+  cmd->add_option("-o,--file", o->output, "Output file (- for standard output)")->type_name("FILE");
+  cmd->add_option("--output", o->kind,
+                  "Kind of output: npy (default) or raw (little-endian bit patterns, no header)")
+      ->type_name("KIND")
+      ->capture_default_str();
   cmd->add_option("--dtype", o->dtype,
                   "auto (default), bits (uint8/uint16/uint32 bit patterns), float32 (values; "
                   "exact for every format)")
       ->capture_default_str();
   cmd->add_flag("--raw", o->raw,
-                "Raw little-endian bit patterns (1 byte per value for the 8-bit and narrower "
-                "formats, 2 for fp16/bf16, 4 for fp32), no header");
+                "The same as --output raw: little-endian bit patterns (1 byte per value for the "
+                "8-bit and narrower formats, 2 for fp16/bf16, 4 for fp32), no header");
+  cmd->add_option("--shard", o->shard,
+                  "Only the inputs of shard K of N (from 0), the slice `table --shard K/N` "
+                  "sweeps: grade its outputs with table -i file:OUTPUTS --shard K/N --partial FILE "
+                  "and combine the shards with `gelucheck merge`")
+      ->type_name("K/N");
   o->domain.add_to(*cmd);
   return [o]() {
+    if (o->kind == "raw")
+      o->raw = true;
+    else if (o->kind != "npy")
+      throw unknown_output_kind(o->kind, "npy, raw");
+    if (o->output.empty()) throw UsageError("inputs needs -o/--file FILE (- for standard output)");
     const Format& graded = format_named(o->format);
     const Format& f = graded.in();
     InputDtype kind;
@@ -70,8 +86,13 @@ Runner add_inputs(CLI::App& app) {
     if (o->raw && o->dtype != "auto")
       throw UsageError("--raw writes bit patterns; it takes no --dtype");
     const Domain domain = o->domain.build(graded);
-    std::vector<uint32_t> bits(domain.size());
-    domain.fill(0, bits.size(), bits.data());
+    uint64_t first = 0, end = domain.size();
+    if (!o->shard.empty()) {
+      const auto [k, n] = parse_shard(o->shard);
+      std::tie(first, end) = shard_positions(domain, k, n);
+    }
+    std::vector<uint32_t> bits(end - first);
+    domain.fill(first, bits.size(), bits.data());
 
     const NpyDtype dtype = o->raw ? npy_dtype_for(f, InputDtype::bits) : npy_dtype_for(f, kind);
     std::vector<uint64_t> elements(bits.size());
@@ -94,8 +115,10 @@ Runner add_inputs(CLI::App& app) {
     }
     // The summary goes to stderr when the data itself goes to standard output.
     fmt::print(
-        o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}) to {} as {}{}\n", bits.size(),
-        f.name, domain.describe(), o->output, o->raw ? "raw little-endian " : "",
+        o->output == "-" ? stderr : stdout, "wrote {} {} inputs ({}{}) to {} as {}{}\n",
+        bits.size(), f.name, domain.describe(),
+        o->shard.empty() ? "" : fmt::format(", shard {}: positions [{}, {})", o->shard, first, end),
+        o->output, o->raw ? "raw little-endian " : "",
         dtype.kind == 'u' ? fmt::format("{}-bit patterns", 8 * dtype.item_bytes) : dtype.name());
     return 0;
   };

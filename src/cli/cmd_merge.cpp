@@ -7,6 +7,7 @@
 #include "common.hpp"
 #include "io/output_file.hpp"
 #include "sweep/partial_result.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -93,7 +94,8 @@ Runner add_merge(CLI::App& app) {
       rows.push_back({r.function, r.format, &named.back(), r.domain, std::move(r.stats),
                       r.subnormals, r.tolerance});
     }
-    out->write(render_table(rows, kind, o->breakdown));
+    // Partial results do not record the reference mode (both give the same results): null.
+    out->write(versioned(kind, "table", std::nullopt, render_table(rows, kind, o->breakdown)));
     out->commit();
     return 0;
   };

@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "io/output_file.hpp"
 #include "render/saturation_render.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -100,7 +101,8 @@ Runner add_saturation(CLI::App& app) {
       throw UsageError(
           "no implementation given provides the functions and formats given; see "
           "`gelucheck list`");
-    out.write(render_saturation(reports, kind));
+    out.write(versioned(kind, "saturation", sweep.reference_mode, render_saturation(reports, kind),
+                        "reports"));
     out.commit();
     return 0;
   };

@@ -64,7 +64,7 @@ constexpr uint64_t kMaxUnfilteredRows = 100'000'000;
 Runner add_sweep(CLI::App& app) {
   struct Opts {
     OneFunctionOptions one;
-    std::string implementation, output = "-";
+    std::string implementation, output = "-", kind = "csv";
     std::vector<std::string> where;
     std::string worst;
     bool all_rows = false, no_progress = false;
@@ -83,7 +83,10 @@ Runner add_sweep(CLI::App& app) {
   o->one.add_to(*cmd);
   cmd->add_option("-i,--implementation", o->implementation, "Implementation (see `gelucheck list`)")
       ->required();
-  cmd->add_option("-o,--output", o->output, "CSV file (default: standard output)");
+  cmd->add_option("-o,--file", o->output, "CSV file (default: standard output)")->type_name("FILE");
+  cmd->add_option("--output", o->kind, "Kind of output: csv (the only kind)")
+      ->type_name("KIND")
+      ->capture_default_str();
   cmd->add_option("--where", o->where,
                   "Keep rows matching EXPR (repeat: all must match): FIELD OP NUMBER with FIELD "
                   "ulp, abs_ulp, abs_error, rel_error, distance or x and OP > >= < <= == !=, e.g. "
@@ -101,6 +104,7 @@ Runner add_sweep(CLI::App& app) {
   o->engine.add_to(*cmd);
   o->grading.add_to(*cmd);
   return [o]() {
+    if (o->kind != "csv") throw unknown_output_kind(o->kind, "csv");
     const Function fn = o->one.named_function();
     const Format& f = o->one.named_format();
     const Implementation& impl = implementation_named(o->implementation);

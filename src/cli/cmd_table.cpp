@@ -5,26 +5,15 @@
 #include <fmt/format.h>  // fmt::print
 
 #include "common.hpp"
+#include "implementations/captured_outputs.hpp"
 #include "io/output_file.hpp"
 #include "progress.hpp"
 #include "sweep/partial_result.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
 namespace {
-
-// "K/N", shards counted from 0.
-std::pair<uint64_t, uint64_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos)
-    throw UsageError(
-        fmt::format("bad shard {}: expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)",
-                    in_quotes(text, 60)));
-  const uint64_t n = parse_count(text.substr(slash + 1), "N of --shard K/N", 1, kMaxShards);
-  const uint64_t k = parse_count(text.substr(0, slash), "K of --shard K/N", 0, n - 1,
-                                 "(shards count from 0: 0/8 ... 7/8)");
-  return {k, n};
-}
 
 // Where Ctrl-C writes the checkpoint when --checkpoint is not given: beside an output file
 // (whose directory is checked with it), else gelucheck-checkpoint.json in the working directory,
@@ -176,6 +165,7 @@ Runner add_table(CLI::App& app) {
         throw UsageError(
             "--shard needs --partial FILE (a shard is a slice of the table; merge "
             "the slices with `gelucheck merge`)");
+      pair_captured_outputs_with_shard(shard->first, shard->second);
     }
     std::vector<Domain> domains;
     for (const Format* f : formats) domains.push_back(o->domain.build(*f));
@@ -283,7 +273,8 @@ Runner add_table(CLI::App& app) {
           rows.push_back({g.function, g.format, impl, g.domain.describe(), std::move(done.stats),
                           done.subnormals, done.tolerance});
         }
-      out.write(render_table(rows, kind, o->breakdown));
+      out.write(versioned(kind, "table", o->engine.sweep_options().reference_mode,
+                          render_table(rows, kind, o->breakdown)));
     }
     out.commit();
     return 0;

@@ -63,10 +63,17 @@ const Implementation& implementation_named(const std::string& name) {
   return resolve_implementation(name);
 }
 
+UsageError unknown_output_kind(const std::string& name, std::string_view valid) {
+  // Before one convention, `sweep` and `inputs` took the path as --output: say where it went.
+  return UsageError(
+      fmt::format("unknown output {}; valid: {} (--output is the kind of output; the file is "
+                  "-o/--file FILE, e.g. -o {})",
+                  in_quotes(name), valid, in_quotes(name, 80)));
+}
+
 OutputKind output_kind_named(const std::string& name) {
   OutputKind k;
-  if (!parse_output_kind(name, k))
-    throw UsageError(fmt::format("unknown output {}; valid: md, csv, json", in_quotes(name)));
+  if (!parse_output_kind(name, k)) throw unknown_output_kind(name, "md, csv, json");
   return k;
 }
 
@@ -143,6 +150,18 @@ uint64_t parse_count(const std::string& text, std::string_view option, uint64_t 
   }
   if (v < min || v > max) throw refuse();
   return uint64_t(v);
+}
+
+std::pair<uint64_t, uint64_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos)
+    throw UsageError(
+        fmt::format("bad shard {}: expected K/N with 0 <= K < N (shards count from 0: 0/8 ... 7/8)",
+                    in_quotes(text, 60)));
+  const uint64_t n = parse_count(text.substr(slash + 1), "N of --shard K/N", 1, kMaxShards);
+  const uint64_t k = parse_count(text.substr(0, slash), "K of --shard K/N", 0, n - 1,
+                                 "(shards count from 0: 0/8 ... 7/8)");
+  return {k, n};
 }
 
 void DomainOptions::add_to(CLI::App& app) {
@@ -226,8 +245,10 @@ const Format& OneFunctionOptions::named_format() const {
 }
 
 void OutputOptions::add_to(CLI::App& app, std::string kinds) {
-  app.add_option("--output", kind, std::move(kinds))->capture_default_str();
-  app.add_option("-o,--file", file, "Write to FILE (default: standard output)");
+  app.add_option("--output", kind, "Kind of output: " + std::move(kinds))
+      ->type_name("KIND")
+      ->capture_default_str();
+  app.add_option("-o,--file", file, "Write to FILE (default: standard output)")->type_name("FILE");
 }
 
 OutputKind OutputOptions::output_kind() const { return output_kind_named(kind); }
@@ -278,7 +299,9 @@ void GradingOptions::apply(SweepOptions& options) const {
 }
 
 void EngineOptions::add_to(CLI::App& app) {
-  app.add_option("--threads", threads, "Worker threads, 1 to 1024 (default: one per core)")
+  app.add_option("--threads", threads,
+                 "Worker threads, 1 to 1024 (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, "
+                 "else the CPUs this process may run on, e.g. 1 under taskset -c 0)")
       ->type_name("N");
   app.add_option("--reference", reference,
                  "tiered (default: fast double interval, MPFR where undecided) or mpfr (MPFR "

@@ -50,7 +50,8 @@ struct OneFunctionOptions {
   const Format& named_format() const;
 };
 
-// --output KIND and -o/--file FILE of the commands that render a result.
+// --output KIND and -o/--file FILE of the commands that render a result: one meaning in every
+// command (--output the kind, -o the path).
 struct OutputOptions {
   std::string kind = "md", file = "-";
   void add_to(CLI::App& app, std::string kinds = "md, csv or json");
@@ -69,7 +70,7 @@ SubnormalMode subnormal_mode_named(const std::string& name);
 
 // --threads and --reference.
 struct EngineOptions {
-  std::string threads;  // empty: one per core
+  std::string threads;  // empty: default_thread_count() (sweep/threads.hpp)
   std::string reference = "tiered";
   void add_to(CLI::App& app);
   SweepOptions sweep_options() const;
@@ -94,6 +95,8 @@ inline constexpr const char* kFormatHelp =
 void refuse_pairs(const std::vector<const Format*>& formats, std::string_view what);
 const Implementation& implementation_named(const std::string& name);
 OutputKind output_kind_named(const std::string& name);
+// The refusal of an --output KIND outside `valid`, pointing a path given there to -o/--file.
+UsageError unknown_output_kind(const std::string& name, std::string_view valid);
 
 std::vector<Function> functions_or_all(const std::vector<std::string>& names);
 std::vector<const Format*> formats_or_all(const std::vector<std::string>& names);
@@ -107,6 +110,9 @@ std::pair<double, double> parse_range(const std::string& text);
 // with `why_max` after the upper limit when it is given.
 uint64_t parse_count(const std::string& text, std::string_view option, uint64_t min, uint64_t max,
                      std::string_view why_max = "");
+
+// "K/N" of --shard, shards counted from 0; throws UsageError.
+std::pair<uint64_t, uint64_t> parse_shard(const std::string& text);
 
 // The command line, as partial results record it (set once by main).
 void remember_command_line(int argc, char** argv);

@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "implementations/kernel_process.hpp"
 #include "io/output_file.hpp"
+#include "versioned_json.hpp"
 
 namespace {
 
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
       "--scale S: a fused activation + quantization), against a correctly rounded MPFR "
       "reference."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("gelucheck {}", cli::gelucheck_version()),
+                       "Print the version and exit");
   // Options of every command (given before or after the command's name).
   bool force = false, in_process = false;
   double kernel_timeout = kDefaultKernelTimeoutSeconds;
@@ -73,6 +76,14 @@ int main(int argc, char** argv) {
     return status;
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    fmt::print("{}\n", e.what());
+    try {
+      flush_standard_output();
+    } catch (const UsageError& error) {
+      return fail(2, "error", error.what());
+    }
+    return 0;
   } catch (const CLI::ParseError& e) {
     std::string where = app.get_subcommands().empty()
                             ? std::string("gelucheck --help")

@@ -1,6 +1,7 @@
 #include "implementations/captured_outputs.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -19,6 +20,7 @@
 #include "io/errors.hpp"
 #include "io/input_file.hpp"
 #include "sweep/domain.hpp"
+#include "sweep/engine.hpp"
 
 namespace gelucheck {
 namespace {
@@ -26,12 +28,12 @@ namespace {
 std::string accepted_dtypes(const Format& graded) {
   const Format& f = graded.out();
   if (&f == &fp16)
-    return "float16 values, uint16 or int16 bit patterns, or float32/float64 values that are "
-           "all fp16 values";
+    return "float16 values, uint16, int16 or void ('<V2') bit patterns, or float32/float64 "
+           "values that are all fp16 values";
   if (&f == &bf16)
-    return "bfloat16 bit patterns as uint16 or int16 (torch: y.view(torch.int16).numpy(); "
-           "ml_dtypes bfloat16 saved with numpy.save, '<V2'), or float32/float64 values that are "
-           "all bf16 values (torch: y.float().numpy())";
+    return "bfloat16 bit patterns as uint16, int16 or void (torch: y.view(torch.int16).numpy(); "
+           "numpy.save of an ml_dtypes bfloat16 array writes '<V2'), or float32/float64 values "
+           "that are all bf16 values (torch: y.float().numpy())";
   if (f.total_bits() <= 8)
     return fmt::format(
         "uint8 or int8 bit patterns (torch: y.view(torch.uint8).numpy(); a {}-bit pattern in "
@@ -39,7 +41,7 @@ std::string accepted_dtypes(const Format& graded) {
         "float16/32/64 values that are all {} values",
         f.total_bits(), &f == &e5m2 ? ", or '<f1' for float8_e5m2" : "", f.name);
   return fmt::format(
-      "float32 values, uint32 or int32 bit patterns, or float64 values that are "
+      "float32 values, uint32, int32 or void ('<V4') bit patterns, or float64 values that are "
       "all {} values",
       f.name);
 }
@@ -61,13 +63,21 @@ std::string describe_file_values(const NpyArray& a) {
   return fmt::format("{} {} values (shape {})", a.count(), a.dtype.name(), a.shape_text());
 }
 
-// Input bits -> output bits for one sweep domain.
+// The shard a file of one shard's outputs belongs to (pair_captured_outputs_with_shard).
+std::atomic<uint64_t> shard_k{0}, shard_n{0};
+
+// Inputs [first, first + count) of a sweep domain.
+struct InputSlice {
+  uint64_t first = 0, count = 0;
+};
+
+// Input bits -> output bits for the inputs `slice` of a sweep domain.
 class OutputLookup {
  public:
-  OutputLookup(const Format& f, const Domain& domain, const std::vector<uint32_t>& outputs,
-               std::string_view what) {
-    std::vector<uint32_t> inputs(domain.size());
-    domain.fill(0, inputs.size(), inputs.data());
+  OutputLookup(const Format& f, const Domain& domain, InputSlice slice,
+               const std::vector<uint32_t>& outputs, std::string_view what) {
+    std::vector<uint32_t> inputs(slice.count);
+    domain.fill(slice.first, inputs.size(), inputs.data());
     const Format& in = f.in();  // inputs; outputs are of f's layout
     auto conflict = [&](uint64_t i, uint64_t j) {
       return UsageError(fmt::format(
@@ -169,13 +179,24 @@ struct CapturedFile {
     const std::vector<uint32_t>& out = outputs_for(f);
     const std::string key = fmt::format("{} {}", f.name, domain.describe());
     if (auto it = lookups.find(key); it != lookups.end()) return it->second;
-    if (out.size() != domain.size())
+    InputSlice slice{0, domain.size()};
+    std::string shard_text;
+    if (const uint64_t n = shard_n.load(); n != 0 && out.size() != domain.size()) {
+      const uint64_t k = shard_k.load();
+      const auto [first, end] = shard_positions(domain, k, n);
+      slice = {first, end - first};
+      shard_text = fmt::format(
+          " (or {} for shard {}/{}, as `gelucheck inputs --shard {}/{}` "
+          "writes)",
+          slice.count, k, n, k, n);
+    }
+    if (out.size() != slice.count)
       throw UsageError(fmt::format(
           "{}: expected {} {} outputs, one per input of the sweep ({}, in the order `gelucheck "
-          "inputs` writes); got {}. Grade the file with the same -t/--range/--grid/--points/"
+          "inputs` writes){}; got {}. Grade the file with the same -t/--range/--grid/--points/"
           "--seed it was captured for",
-          what, domain.size(), f.name, domain.describe(), contents_for(f)));
-    auto made = std::make_shared<const OutputLookup>(f, domain, out, what);
+          what, domain.size(), f.name, domain.describe(), shard_text, contents_for(f)));
+    auto made = std::make_shared<const OutputLookup>(f, domain, slice, out, what);
     lookups.emplace(key, made);
     return made;
   }
@@ -196,6 +217,11 @@ struct CapturedFile {
 };
 
 }  // namespace
+
+void pair_captured_outputs_with_shard(uint64_t k, uint64_t n) {
+  shard_k = k;
+  shard_n = n;
+}
 
 std::vector<uint32_t> npy_outputs_as_bits(const NpyArray& a, const Format& f,
                                           std::string_view what) {

@@ -19,6 +19,10 @@
 // PATH must be a regular file (a FIFO or a device is refused, not read). The same input appearing
 // twice in a sweep (random grids may draw it twice) must have the same output.
 //
+// Shards: after pair_captured_outputs_with_shard(k, n) (`table --shard K/N`), a file may also
+// hold the outputs of shard K/N's inputs only, as `gelucheck inputs --shard K/N` writes them:
+// the inputs of chunks shard_chunks(chunk_count(domain), k, n) (sweep/engine.hpp), in order.
+//
 // Outside a sweep (a command that asks for one input's value) the file can only be used when
 // it covers every value of a 16-bit format: all 2^16 bit patterns in bit order (--grid
 // patterns), or every finite value in increasing order (the default exhaustive domain).
@@ -37,6 +41,9 @@ namespace gelucheck {
 // Makes the implementation for the argument after "file:" (a path). Reads the file; throws
 // UsageError if it cannot be read or is a malformed .npy file.
 Implementation make_captured_implementation(std::string_view path);
+
+// Files of one shard's outputs are paired with shard k of n of every sweep from now on.
+void pair_captured_outputs_with_shard(uint64_t k, uint64_t n);
 
 // The outputs of a .npy array as bit patterns of format f, in storage order. Throws UsageError
 // (prefixed by `what`) when the dtype cannot hold outputs of f, saying which dtypes can, or when

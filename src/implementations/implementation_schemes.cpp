@@ -19,7 +19,7 @@ namespace {
 // scheme's own header.
 const std::vector<ImplementationScheme> kSchemes = {
     {"plugin",
-     "plugin:PATH.so:SYMBOL[:bits16|:bits8|:bits16to8]  a kernel in a shared library "
+     "plugin:PATH.so:SYMBOL[:bits16|:bits8|:bits16to8|:batch32]  a kernel in a shared library "
      "(plugin_abi.h)",
      &make_plugin_implementation},
     {"file", "file:PATH  outputs captured for every input of the sweep (.npy or raw bits)",

@@ -278,7 +278,9 @@ Implementation shape_of(PluginKind kind) {
     case PluginKind::bits16to8:
       return implementation_from_bits16to8_kernel("",
                                                   [](const uint16_t*, uint8_t*, size_t, float) {});
-    case PluginKind::float_function:
+    case PluginKind::batch32:
+      return implementation_from_batch32_kernel("", [](const float*, float*, size_t) {});
+    case PluginKind::scalar_float:
       break;
   }
   return implementation_from_float_function("", [](float x) { return x; });

@@ -21,6 +21,9 @@
  *   KIND bits16to8  void SYMBOL(const uint16_t *in, uint8_t *out, size_t n, float scale);
  *     A fused activation + quantization: 16-bit inputs (fp16 or bf16) to 8-bit or narrower
  *     results, out[i] = q(scale * f(in[i])), graded as the pair -t bf16:e4m3 (--scale S).
+ *   KIND batch32               void SYMBOL(const float *in, float *out, size_t n);
+ *     out[i] = f(in[i]) on fp32 values, a batch at a time (up to 2048 per call in a sweep), for
+ *     vectorised float kernels; fp32 only: graded on its own float results.
  *
  * The kind is not visible in a shared library, so the name must state it: a bits16 kernel
  * loaded as float is called with the wrong signature. Kernels are called from several threads
@@ -40,6 +43,7 @@ typedef float (*gelucheck_float_kernel)(float x);
 typedef void (*gelucheck_bits16_kernel)(const uint16_t *in, uint16_t *out, size_t n);
 typedef void (*gelucheck_bits8_kernel)(const uint8_t *in, uint8_t *out, size_t n, float scale);
 typedef void (*gelucheck_bits16to8_kernel)(const uint16_t *in, uint8_t *out, size_t n, float scale);
+typedef void (*gelucheck_batch32_kernel)(const float *in, float *out, size_t n);
 
 #ifdef __cplusplus
 }

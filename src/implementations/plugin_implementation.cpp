@@ -19,13 +19,15 @@ namespace {
 constexpr std::string_view kForms =
     "plugin:PATH.so:SYMBOL (float SYMBOL(float)), plugin:PATH.so:SYMBOL:bits16 (void "
     "SYMBOL(const uint16_t*, uint16_t*, size_t)), plugin:PATH.so:SYMBOL:bits8 (void "
-    "SYMBOL(const uint8_t*, uint8_t*, size_t, float scale)) or plugin:PATH.so:SYMBOL:bits16to8 "
-    "(void SYMBOL(const uint16_t*, uint8_t*, size_t, float scale))";
+    "SYMBOL(const uint8_t*, uint8_t*, size_t, float scale)), plugin:PATH.so:SYMBOL:bits16to8 "
+    "(void SYMBOL(const uint16_t*, uint8_t*, size_t, float scale)) or "
+    "plugin:PATH.so:SYMBOL:batch32 (void SYMBOL(const float*, float*, size_t))";
 
-constexpr std::pair<std::string_view, PluginKind> kKinds[] = {{"float", PluginKind::float_function},
+constexpr std::pair<std::string_view, PluginKind> kKinds[] = {{"float", PluginKind::scalar_float},
                                                               {"bits16", PluginKind::bits16},
                                                               {"bits8", PluginKind::bits8},
-                                                              {"bits16to8", PluginKind::bits16to8}};
+                                                              {"bits16to8", PluginKind::bits16to8},
+                                                              {"batch32", PluginKind::batch32}};
 
 std::string summary_of(const PluginName& p) {
   switch (p.kind) {
@@ -43,12 +45,14 @@ std::string summary_of(const PluginName& p) {
           "{} from {}: void(const uint16_t*, uint8_t*, size_t, float scale): 16-bit inputs to "
           "8-bit results",
           p.symbol, p.path);
-    case PluginKind::float_function:
+    case PluginKind::batch32:
+      return fmt::format("{} from {}: void(const float*, float*, size_t) over fp32 values",
+                         p.symbol, p.path);
+    case PluginKind::scalar_float:
       break;
   }
   return fmt::format(
-      "{} from {}: float(float); 16-bit inputs widened, the result "
-      "rounded once to the format",
+      "{} from {}: float(float); 16-bit inputs widened, the result rounded once to the format",
       p.symbol, p.path);
 }
 
@@ -66,7 +70,7 @@ void require_plugin_file(std::string_view argument, const PluginName& p) {
 
 std::string PluginName::argument() const {
   for (const auto& [name, k] : kKinds)
-    if (k == kind && k != PluginKind::float_function)
+    if (k == kind && k != PluginKind::scalar_float)
       return fmt::format("{}:{}:{}", path, symbol, name);
   return fmt::format("{}:{}", path, symbol);
 }
@@ -80,7 +84,6 @@ PluginName parse_plugin_name(std::string_view argument) {
     for (const auto& [name, kind] : kKinds) {
       if (tail != name || rest.substr(0, last).find(':') == rest.npos) continue;
       p.kind = kind;
-      p.bits16 = kind == PluginKind::bits16;
       rest = rest.substr(0, last);
       last = rest.rfind(':');
       break;
@@ -133,7 +136,11 @@ Implementation load_plugin_in_process(std::string_view argument) {
       impl = implementation_from_bits16to8_kernel(
           name, reinterpret_cast<gelucheck_bits16to8_kernel>(symbol));
       break;
-    case PluginKind::float_function:
+    case PluginKind::batch32:
+      impl = implementation_from_batch32_kernel(name,
+                                                reinterpret_cast<gelucheck_batch32_kernel>(symbol));
+      break;
+    case PluginKind::scalar_float:
       impl = implementation_from_float_function(name,
                                                 reinterpret_cast<gelucheck_float_kernel>(symbol));
       break;

@@ -1,6 +1,7 @@
 // Implementations loaded from a shared library: plugin:PATH.so:SYMBOL[:KIND], KIND float (the
 // default, float SYMBOL(float)), bits16 (void SYMBOL(const uint16_t*, uint16_t*, size_t)), bits8
-// or bits16to8 (8-bit results, with the per-tensor scale);
+// or bits16to8 (8-bit results, with the per-tensor scale), or batch32 (void SYMBOL(const float*,
+// float*, size_t), fp32 only);
 // plugin_abi.h documents the ABI. The library is loaded with dlopen when the name is resolved and
 // stays loaded until the program ends: in worker processes when plugins are isolated
 // (kernel_process.hpp, the command-line tool's default), else in this process.
@@ -13,16 +14,18 @@
 
 namespace gelucheck {
 
+// The kernel's signature, which a shared library does not record (plugin_abi.h).
+enum class PluginKind { scalar_float, bits16, bits8, bits16to8, batch32 };
+
 // The parts of the argument after "plugin:": PATH:SYMBOL or PATH:SYMBOL:KIND (KIND float,
-// bits16, bits8 or bits16to8), split from the right so that PATH may hold ':'. Throws UsageError
-// if malformed.
-enum class PluginKind { float_function, bits16, bits8, bits16to8 };
+// bits16, bits8, bits16to8 or batch32), split from the right so that PATH may hold ':'. Throws
+// UsageError if malformed.
 struct PluginName {
   std::string path, symbol;
-  PluginKind kind = PluginKind::float_function;
-  bool bits16 = false;           // kind == bits16
+  PluginKind kind = PluginKind::scalar_float;
   std::string argument() const;  // back to PATH:SYMBOL[:KIND]
 };
+// Whether a kernel of this kind grades format f: bits16 only 16-bit formats, batch32 only fp32.
 PluginName parse_plugin_name(std::string_view argument);
 
 // Makes the implementation for the argument after "plugin:". Throws UsageError when the argument

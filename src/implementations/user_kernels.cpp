@@ -1,5 +1,6 @@
 #include "implementations/user_kernels.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <memory>
 #include <vector>
@@ -79,6 +80,26 @@ Implementation narrow_batch_implementation(std::string name, std::string summary
   return impl;
 }
 }  // namespace
+
+Implementation implementation_from_batch32_kernel(std::string name, Batch32Kernel kernel) {
+  auto shared = std::make_shared<const Batch32Kernel>(std::move(kernel));
+  Implementation impl;
+  impl.name = std::move(name);
+  impl.summary = "a user's batch kernel over fp32 values";
+  impl.used_in = "user code";
+  impl.kernel_for = [shared](Function, const Format& f, const Domain*) -> BatchKernel {
+    if (&f != &fp32) return {};
+    return [shared](std::span<const uint32_t> x, std::span<uint32_t> y) {
+      std::vector<float> in(x.size()), out(x.size());
+      std::transform(x.begin(), x.end(), in.begin(),
+                     [](uint32_t b) { return std::bit_cast<float>(b); });
+      (*shared)(in.data(), out.data(), in.size());
+      std::transform(out.begin(), out.end(), y.begin(),
+                     [](float v) { return std::bit_cast<uint32_t>(v); });
+    };
+  };
+  return impl;
+}
 
 Implementation implementation_from_bits8_kernel(std::string name, Bits8Kernel kernel) {
   return narrow_batch_implementation<uint8_t>(

@@ -10,6 +10,8 @@
 //  - batch kernels with 8-bit (or narrower) results and the per-tensor scale: 8-bit inputs
 //    (void f(const uint8_t*, uint8_t*, size_t n, float scale)) or 16-bit inputs (a fused
 //    activation + quantization, void f(const uint16_t*, uint8_t*, size_t n, float scale)).
+//  - a batch kernel over fp32 values, void f(const float* in, float* out, size_t n), for
+//    vectorised float kernels. fp32 only.
 //
 // A kernel grades whatever function it is asked for (a kernel is one function): pass the function
 // it computes. Sweeps call kernels from several threads at once, on disjoint batches; a kernel
@@ -31,6 +33,7 @@ namespace gelucheck {
 
 using ScalarFloatKernel = std::function<float(float)>;
 using Bits16Kernel = std::function<void(const uint16_t* in, uint16_t* out, size_t n)>;
+using Batch32Kernel = std::function<void(const float* in, float* out, size_t n)>;
 
 Implementation implementation_from_float_function(std::string name, ScalarFloatKernel kernel);
 Implementation implementation_from_bits16_kernel(std::string name, Bits16Kernel kernel);
@@ -39,6 +42,7 @@ using Bits16To8Kernel =
     std::function<void(const uint16_t* in, uint8_t* out, size_t n, float scale)>;
 Implementation implementation_from_bits8_kernel(std::string name, Bits8Kernel kernel);
 Implementation implementation_from_bits16to8_kernel(std::string name, Bits16To8Kernel kernel);
+Implementation implementation_from_batch32_kernel(std::string name, Batch32Kernel kernel);
 
 // The statistics of one implementation of `fn` over `domain` (sweep.hpp, one implementation).
 // Throws UsageError if the implementation does not provide fn in the domain's format.

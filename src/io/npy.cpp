@@ -207,12 +207,10 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
       throw refuse("no byte-order character <, >, | or =");
   }
   d.kind = descr[1];
-  // 'V' of one or two bytes: what numpy writes for ml_dtypes' float8/float6/float4 ('<V1') and
-  // bfloat16 ('<V2') arrays (ml_dtypes registers them with kind 'V'); the bytes are bit patterns.
-  const bool ml_dtypes_void = d.kind == 'V' && (descr.substr(2) == "1" || descr.substr(2) == "2");
-  if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i' && !ml_dtypes_void) {
-    throw refuse(d.kind == 'V'   ? "void/structured"
-                 : d.kind == 'O' ? "Python objects"
+  // 'V' (void, raw bytes of a fixed width) is what numpy.save writes for a dtype numpy does not
+  // know, e.g. ml_dtypes' bfloat16 ('<V2') and float8 ('|V1'): read as bit patterns.
+  if (d.kind != 'f' && d.kind != 'u' && d.kind != 'i' && d.kind != 'V') {
+    throw refuse(d.kind == 'O'   ? "Python objects"
                  : d.kind == 'c' ? "complex"
                  : d.kind == 'b' ? "boolean"
                                  : "not a plain number type");
@@ -221,15 +219,18 @@ NpyDtype parse_descr(const std::string& descr, std::string_view what) {
   if (size_text != "1" && size_text != "2" && size_text != "4" && size_text != "8")
     throw refuse("item size must be 1, 2, 4 or 8 bytes");
   d.item_bytes = size_text[0] - '0';
-  // A one-byte float is ml_dtypes' float8_e5m2 (registered with kind 'f': '<f1').
-  if (descr[0] == '|' && d.item_bytes != 1) throw refuse("'|' is only for one-byte items");
+  // A one-byte float is ml_dtypes' float8_e5m2 (registered with kind 'f': '<f1'). numpy writes
+  // void items with '|' whatever their width; their bytes are in the writer's order,
+  // little-endian on every platform numpy supports today.
+  if (descr[0] == '|' && d.item_bytes != 1 && d.kind != 'V')
+    throw refuse("'|' is only for one-byte items");
   return d;
 }
 
 }  // namespace
 
 std::string NpyDtype::descr() const {
-  const char order = item_bytes == 1 ? '|' : big_endian ? '>' : '<';
+  const char order = item_bytes == 1 || kind == 'V' ? '|' : big_endian ? '>' : '<';
   return fmt::format("{}{}{}", order, kind, item_bytes);
 }
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>  // fmt::format, fmt::join
 
 #include "functions/function.hpp"
+#include "io/csv_writer.hpp"
 #include "render/saturation_render.hpp"
 #include "render/text.hpp"
 
@@ -287,7 +288,7 @@ std::vector<std::pair<std::string, std::string>> comparison_csv(const ReportData
           if (g)
             accuracy +=
                 fmt::format("{},{},{},{},{},{},{},{},{},{}\n", backward ? "backward" : "forward",
-                            name_of(fn), f->name, label, g->implementation->name,
+                            name_of(fn), f->name, label, csv_field(g->implementation->name),
                             g->stats->max_abs_ulp.seen() ? g->stats->max_abs_ulp.value : 0.0,
                             g->stats->mean_abs_ulp(), g->stats->nonfinite, g->stats->nan,
                             all_correctly_rounded(*g->stats) ? "yes" : "no");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
 #include "functions/function.hpp"
+#include "io/csv_writer.hpp"
 #include "reference/reference.hpp"
 #include "render/text.hpp"
 
@@ -193,7 +194,7 @@ std::string accuracy_csv_rows(const std::vector<BackwardAccuracy>& rows) {
                       : std::string(",");
     };
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       name_of(a.derivative), f.name, a.implementation->name, s.points,
+                       name_of(a.derivative), f.name, csv_field(a.implementation->name), s.points,
                        ulp_error_csv(f, s.max_abs_ulp.seen() ? s.max_abs_ulp.value : 0.0),
                        at(s.max_abs_ulp), ulp_error_csv(f, s.mean_abs_ulp()),
                        ulp_error_csv(f, s.rms_ulp()), s.correctly_rounded, s.faithful,
@@ -254,9 +255,9 @@ std::string flow_csv(const GradientReport& r) {
   for (const FlowRow& row : r.flow) {
     const bool exact = row.format == nullptr;
     out += fmt::format("{},{},{},{},{},{},{},{}\n", name_of(row.derivative), row.sigma,
-                       exact ? "exact" : row.format->name, exact ? "" : row.implementation->name,
-                       row.result.mean_square, row.exact, row.result.zero_mass,
-                       row.result.nonfinite_mass);
+                       exact ? "exact" : row.format->name,
+                       exact ? "" : csv_field(row.implementation->name), row.result.mean_square,
+                       row.exact, row.result.zero_mass, row.result.nonfinite_mass);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include "analysis/other_form.hpp"
 #include "functions/function.hpp"
+#include "io/csv_writer.hpp"
 #include "render/comparison_render.hpp"
 #include "render/gradient_render.hpp"
 #include "render/saturation_render.hpp"
@@ -229,6 +230,46 @@ svg::Figure arrange(std::string title, const svg::Panel& shape, std::vector<svg:
   return fig;
 }
 
+// In small multiples of a log y axis, panels whose top decades stand more than kOwnScaleDecades
+// above every panel from the typical one (the lower median of the panels' top decades) up, a
+// gap in the sorted tops, get a y axis of their own and say so in their titles; the others share
+// one axis over their own values. One implementation 30 orders of magnitude off would otherwise
+// squash every other panel into the bottom sixth of its height, while tops that climb a decade
+// at a time (fp16: 10^0 ... 10^5) share one axis, each panel keeping most of its height.
+constexpr int kOwnScaleDecades = 2;
+
+void own_y_scales(svg::Figure& fig) {
+  if (fig.panels.size() < 2) return;
+  // Top decade of each panel as log_axis makes it: ceil(log10(largest value)), at least 10^0.
+  std::vector<int> top;
+  for (const svg::Panel& p : fig.panels) {
+    double hi = 0;
+    for (const svg::Series& s : p.series)
+      for (const svg::Step& st : s.steps)
+        if (std::isfinite(st.y)) hi = std::max(hi, st.y);
+    top.push_back(hi > 1 ? int(std::ceil(std::log10(hi) - 1e-12)) : 0);
+  }
+  std::vector<int> sorted = top;
+  std::sort(sorted.begin(), sorted.end());
+  // The highest top below the first gap of more than kOwnScaleDecades above the median.
+  std::optional<int> cut;
+  for (size_t i = (sorted.size() - 1) / 2; i + 1 < sorted.size() && !cut; ++i)
+    if (sorted[i + 1] - sorted[i] > kOwnScaleDecades) cut = sorted[i];
+  if (!cut) return;
+  // At least 10^1: under a top of 10^0 the 0.5 ULP rule's label runs into the panel's corner text.
+  const int shared = std::max(*cut, 1);
+  for (size_t k = 0; k < fig.panels.size(); ++k) {
+    svg::Panel& p = fig.panels[k];
+    const bool own = top[k] > *cut;
+    p.y.hi = std::pow(10.0, own ? top[k] : shared);
+    if (own) p.title += " (own y scale)";
+  }
+  fig.note += fmt::format(
+      " Panels titled (own y scale) reach more than {} decades above all the others and have a y "
+      "axis of their own; the others share one.",
+      kOwnScaleDecades);
+}
+
 std::optional<size_t> reference_row(const std::vector<TableRow>& rows) {
   for (size_t k = 0; k < rows.size(); ++k)
     if (rows[k].implementation->is_reference) return k;
@@ -269,7 +310,7 @@ std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layo
     series.push_back(binned_series(
         implementation_series(*part.rows[k].implementation, k, std::move(detail)), v, v.series[k]));
   }
-  return svg::render(
+  svg::Figure fig =
       arrange(fmt::format("{} in {}: largest |ULP error| per x-bin", name_of(part.function),
                           part.format->name),
               shape, std::move(series), layout,
@@ -277,7 +318,9 @@ std::string ulp_figure(const SweepPart& part, size_t view_index, PlotLayout layo
                           "a result was NaN or inf.",
                           inputs, v.view.describe(), v.edges.size() - 1,
                           cropped_text(shape.x, v.edges.back(), shape.y.lo)),
-              reference_row(part.rows)));
+              reference_row(part.rows));
+  if (!fig.legend) own_y_scales(fig);
+  return svg::render(fig);
 }
 
 // The upper edge of histogram bin b >= 1 (the last bin is open: drawn one binade wide).
@@ -478,6 +521,37 @@ std::string zone_chart(const SaturationReport& r) {
     }
   for (auto& row : chart.rows)
     for (auto& iv : row.intervals) iv.category = index[size_t(iv.category)];
+  // The linear view, when there are zones between the tails: where plateaus begin (their ends
+  // other than +-max) and where the zones that do not run out to +-max are, with 5% of the span
+  // on each side. Zones out to +-max (overflow) are wide on the symmetric log view already.
+  double lo = INFINITY, hi = -INFINITY;
+  bool zones = false;
+  const auto include = [&](double x) {
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  };
+  for (const auto& row : chart.rows)
+    for (const auto& iv : row.intervals) {
+      const bool inner = std::fabs(iv.x0) < max && std::fabs(iv.x1) < max;
+      if (iv.category == 0) {
+        for (const double x : {iv.x0, iv.x1})
+          if (std::fabs(x) < max) include(x);
+      } else if (inner) {
+        zones = true;
+        include(iv.x0);
+        include(iv.x1);
+      }
+    }
+  if (zones && lo <= hi) {
+    const double pad = hi > lo ? (hi - lo) / 20 : std::max(1.0, std::fabs(lo) / 10);
+    svg::Axis linear;
+    linear.lo = lo - pad;
+    linear.hi = hi + pad;
+    linear.label =
+        fmt::format("x (linear, [{:g}, {:g}]: where the plateaus begin and the zones are)",
+                    linear.lo, linear.hi);
+    chart.detail_x = linear;
+  }
   chart.note =
       fmt::format("{}. Zones as in the tables below; a single input is drawn 2 px wide.", r.method);
   return svg::render(chart);
@@ -496,7 +570,7 @@ void binned_csv_rows(std::string& out, const Format& f, const BinnedView& v, con
     if (!s.inputs[k]) continue;
     const Extreme& e = s.max_abs[k];
     out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", v.view.key(), k, edge_text(v.edges[k]),
-                       edge_text(v.edges[k + 1]), series_name, s.inputs[k],
+                       edge_text(v.edges[k + 1]), csv_field(series_name), s.inputs[k],
                        e.seen() ? fmt::format("{}", e.value) : "",
                        e.seen() ? to_shortest_decimal(f, e.x) : "",
                        e.seen() ? to_hex_bits(f, e.x) : "", s.nonfinite[k]);
@@ -511,13 +585,14 @@ std::string histogram_csv(const std::vector<SweepPart>& parts) {
         const uint64_t c = r.stats.histogram.counts[size_t(b)];
         if (!c) continue;
         out += fmt::format("{},{},{},{},{},{},{}\n", name_of(p.function), p.format->name,
-                           r.implementation->name, UlpHistogram::lower_edge(b),
+                           csv_field(r.implementation->name), UlpHistogram::lower_edge(b),
                            b == 0 ? 0.0 : UlpHistogram::upper_edge(b), c, r.stats.share(c));
       }
       const uint64_t bad = r.stats.nonfinite + r.stats.nan;
       if (bad)
-        out += fmt::format("{},{},{},nonfinite,nonfinite,{},{}\n", name_of(p.function),
-                           p.format->name, r.implementation->name, bad, r.stats.share(bad));
+        out +=
+            fmt::format("{},{},{},nonfinite,nonfinite,{},{}\n", name_of(p.function), p.format->name,
+                        csv_field(r.implementation->name), bad, r.stats.share(bad));
     }
   return out;
 }

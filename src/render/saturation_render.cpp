@@ -3,6 +3,7 @@
 #include <fmt/format.h>       // fmt::format, fmt::join
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "io/csv_writer.hpp"
 #include "render/text.hpp"
 
 namespace gelucheck {
@@ -290,13 +291,6 @@ std::string markdown(const std::vector<SaturationReport>& reports) {
 
 // --- CSV -------------------------------------------------------------------------------------
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
-}
-
 struct CsvRow {
   std::string implementation, section, item, approach;
   std::string x_first, x_first_bits, x_last, x_last_bits;
@@ -336,9 +330,7 @@ std::string csv(const std::vector<SaturationReport>& reports) {
                                     c.verdict,
                                     c.operation,
                                     c.text};
-      std::string line;
-      for (size_t i = 0; i < std::size(fields); ++i) line += (i ? "," : "") + csv_field(fields[i]);
-      out += line + "\n";
+      out += csv_record(fields);
     };
     auto plateau_row = [&](const std::string& impl, const Asymptote& a, const Plateau& p,
                            const std::optional<int64_t>& d) {

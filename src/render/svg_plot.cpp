@@ -100,7 +100,10 @@ std::vector<Tick> axis_ticks(const Axis& axis, int max_ticks) {
     for (double m = std::ceil(axis.lo / step - 1e-9); m * step <= axis.hi * (1 + 1e-12) + 1e-300;
          m += 1) {
       const double v = m == 0 ? 0.0 : m * step;
-      ticks.push_back({v, m == 0 ? "0" : fmt::format("{:.{}f}", v, decimals)});
+      // Steps of 10^6 and more as 5e+18, not 5000000000000000000.
+      ticks.push_back({v, m == 0             ? "0"
+                          : magnitude >= 1e6 ? fmt::format("{:g}", v)
+                                             : fmt::format("{:.{}f}", v, decimals)});
     }
     return ticks;
   }
@@ -148,8 +151,22 @@ std::vector<Tick> axis_ticks(const Axis& axis, int max_ticks) {
     for (Tick& t : side(1, anchor)) out.push_back(std::move(t));
     return out;
   };
-  ticks = both_sides(0);
-  if (ticks.size() < 3) ticks = both_sides(e1);
+  // Labels anchored at 10^0, or at the outermost decade when that labels more of the axis.
+  std::vector<Tick> labelled = both_sides(0);
+  if (std::vector<Tick> outer = both_sides(e1); outer.size() > labelled.size())
+    labelled = std::move(outer);
+  // Every decade in range gets a tick; those not labelled are minor.
+  for (double sign : {-1.0, 1.0})
+    for (int e = e0; e <= e1; ++e) {
+      const double v = sign * std::pow(10.0, e);
+      if (v < axis.lo * (1 + 1e-12) || v > axis.hi * (1 + 1e-12)) continue;
+      if (std::none_of(labelled.begin(), labelled.end(),
+                       [&](const Tick& t) { return t.value == v; }))
+        ticks.push_back({v, ""});
+    }
+  for (Tick& t : labelled) ticks.push_back(std::move(t));
+  std::sort(ticks.begin(), ticks.end(),
+            [](const Tick& a, const Tick& b) { return a.value < b.value; });
   return ticks;
 }
 
@@ -184,17 +201,29 @@ void text(std::string& out, double x, double y, std::string_view anchor, std::st
                  extra, body);
 }
 
+// A grid line for a labelled tick, a short mark inside the bottom edge for a minor one.
+void x_tick(std::string& out, double x, double top, double bottom, const Tick& t) {
+  if (t.label.empty())
+    fmt::format_to(std::back_inserter(out),
+                   "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", px(x),
+                   px(bottom - 5), px(bottom), kFrameColor);
+  else
+    fmt::format_to(std::back_inserter(out),
+                   "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", px(x),
+                   px(top), px(bottom), kGridColor);
+}
+
 // Axis labels only where `x_label` / `y_label`: panels of a grid share their axes, so the grid
 // labels its bottom row and left column.
 void draw_axes(std::string& out, const Panel& p, const PanelBox& b, bool x_label, bool y_label) {
   const double bottom = b.top + b.height;
   // Grid and ticks.
-  for (const Tick& t : axis_ticks(p.x, std::max(4, int(b.width / 60)))) {
+  // Symmetric log labels are short powers of ten: one per 45 px (others: 60 px).
+  const double label_px = p.x.scale == Scale::symlog ? 45 : 60;
+  for (const Tick& t : axis_ticks(p.x, std::max(4, int(b.width / label_px)))) {
     const double x = b.left + p.x.position(t.value) * b.width;
-    fmt::format_to(std::back_inserter(out),
-                   "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", px(x),
-                   px(b.top), px(bottom), kGridColor);
-    text(out, x, bottom + b.floor_band + 14, "middle", t.label);
+    x_tick(out, x, b.top, bottom, t);
+    if (!t.label.empty()) text(out, x, bottom + b.floor_band + 14, "middle", t.label);
   }
   for (const Tick& t : axis_ticks(p.y, std::max(3, int(b.height / 36)))) {
     const double y = bottom - p.y.position(t.value) * b.height;
@@ -408,20 +437,15 @@ std::string render(const Figure& fig) {
   return out;
 }
 
-std::string render(const IntervalChart& chart) {
-  constexpr double kLabelWidth = 170, kRowHeight = 18, kTop = 34, kAxisHeight = 44;
-  const double plot_w = chart.plot_width;
+namespace {
+
+constexpr double kRowHeight = 18, kAxisHeight = 44;  // interval charts
+
+// The rows of an interval chart on one x axis, from `top` down; returns the y under the axis.
+double draw_interval_rows(std::string& out, const IntervalChart& chart, const Axis& axis,
+                          double left, double top, double plot_w) {
   const double plot_h = kRowHeight * double(chart.rows.size());
-  const double legend_h = 20 * std::ceil(double(chart.categories.size()) / 3.0);
-  const std::vector<std::string> note = wrap(chart.note, kLabelWidth + plot_w + 20);
-  const double note_h = kNoteLine * double(note.size()) + (note.empty() ? 0 : 6);
-  const double width = kLabelWidth + plot_w + 20;
-  const double height = kTop + plot_h + kAxisHeight + legend_h + note_h;
-  std::string out;
-  open_svg(out, width, height);
-  text(out, width / 2, 20, "middle", xml_escape(chart.title),
-       " font-size=\"14\" font-weight=\"bold\"");
-  const double left = kLabelWidth, top = kTop, bottom = top + plot_h;
+  const double bottom = top + plot_h;
   for (size_t r = 0; r < chart.rows.size(); ++r) {
     const double y = top + kRowHeight * double(r);
     if (r % 2 == 1)
@@ -430,20 +454,18 @@ std::string render(const IntervalChart& chart) {
                      px(left), px(y), px(plot_w), px(kRowHeight));
     text(out, left - 6, y + kRowHeight / 2 + 4, "end", xml_escape(chart.rows[r].label));
   }
-  for (const Tick& t : axis_ticks(chart.x, std::max(3, int(plot_w / 70)))) {
-    const double x = left + chart.x.position(t.value) * plot_w;
-    fmt::format_to(std::back_inserter(out),
-                   "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>\n", px(x),
-                   px(top), px(bottom), kGridColor);
-    text(out, x, bottom + 14, "middle", t.label);
+  for (const Tick& t : axis_ticks(axis, std::max(3, int(plot_w / 70)))) {
+    const double x = left + axis.position(t.value) * plot_w;
+    x_tick(out, x, top, bottom, t);
+    if (!t.label.empty()) text(out, x, bottom + 14, "middle", t.label);
   }
   for (size_t r = 0; r < chart.rows.size(); ++r) {
     const double y = top + kRowHeight * double(r) + 3;
     for (const Interval& iv : chart.rows[r].intervals) {
-      const double x0 = std::max(iv.x0, chart.x.lo), x1 = std::min(iv.x1, chart.x.hi);
+      const double x0 = std::max(iv.x0, axis.lo), x1 = std::min(iv.x1, axis.hi);
       if (!(x1 >= x0)) continue;
-      double px0 = left + chart.x.position(x0) * plot_w;
-      double px1 = left + chart.x.position(x1) * plot_w;
+      double px0 = left + axis.position(x0) * plot_w;
+      double px1 = left + axis.position(x1) * plot_w;
       if (px1 - px0 < 2) {  // a single input still shows
         const double mid = (px0 + px1) / 2;
         px0 = mid - 1;
@@ -459,10 +481,33 @@ std::string render(const IntervalChart& chart) {
                  "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
                  "stroke=\"{}\"/>\n",
                  px(left), px(top), px(plot_w), px(plot_h), kFrameColor);
-  text(out, left + plot_w / 2, bottom + 32, "middle", xml_escape(chart.x.label));
+  text(out, left + plot_w / 2, bottom + 32, "middle", xml_escape(axis.label));
+  return bottom + kAxisHeight;
+}
+
+}  // namespace
+
+std::string render(const IntervalChart& chart) {
+  constexpr double kLabelWidth = 170, kTop = 34, kGap = 12;
+  const double plot_w = chart.plot_width;
+  const double plot_h = kRowHeight * double(chart.rows.size());
+  const double legend_h = 20 * std::ceil(double(chart.categories.size()) / 3.0);
+  const std::vector<std::string> note = wrap(chart.note, kLabelWidth + plot_w + 20);
+  const double note_h = kNoteLine * double(note.size()) + (note.empty() ? 0 : 6);
+  const double width = kLabelWidth + plot_w + 20;
+  const double views_h =
+      (plot_h + kAxisHeight) * (chart.detail_x ? 2 : 1) + (chart.detail_x ? kGap : 0);
+  const double height = kTop + views_h + legend_h + note_h;
+  std::string out;
+  open_svg(out, width, height);
+  text(out, width / 2, 20, "middle", xml_escape(chart.title),
+       " font-size=\"14\" font-weight=\"bold\"");
+  double below = draw_interval_rows(out, chart, chart.x, kLabelWidth, kTop, plot_w);
+  if (chart.detail_x)
+    below = draw_interval_rows(out, chart, *chart.detail_x, kLabelWidth, below + kGap, plot_w);
   for (size_t c = 0; c < chart.categories.size(); ++c) {
     const double x = 10 + (width - 20) / 3 * double(c % 3);
-    const double y = bottom + kAxisHeight + 20 * double(c / 3) + 8;
+    const double y = below + 20 * double(c / 3) + 8;
     fmt::format_to(std::back_inserter(out),
                    "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"{}\"/>\n", px(x),
                    px(y - 9), chart.categories[c].color);

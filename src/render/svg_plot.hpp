@@ -8,6 +8,7 @@
 // number formatting (one decimal for coordinates), no timestamps, no locale.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,12 @@ struct Axis {
 
 struct Tick {
   double value;
-  std::string label;  // SVG text content (may hold a <tspan> for an exponent)
+  std::string label;  // SVG text content (may hold a <tspan> for an exponent); empty: a minor
+                      // tick, drawn as a short mark without a grid line
 };
 // Round-number ticks for the axis: steps of 1, 2, 5 x 10^k (linear); whole decades, thinned to at
-// most max_ticks (log10); 0 and +-c 10^k (symlog).
+// most max_ticks (log10); symlog: a tick at 0 and at every decade +-10^k from c outwards, at most
+// max_ticks of them labelled, the others minor.
 std::vector<Tick> axis_ticks(const Axis& axis, int max_ticks);
 
 // One bin of a step line: the value y over [x0, x1). y = NaN: no data (the line breaks).
@@ -100,6 +103,9 @@ struct Category {
 struct IntervalChart {
   std::string title;
   Axis x;
+  // A second view of the same rows under the first, e.g. linear over where the zones are; its
+  // label says what it shows.
+  std::optional<Axis> detail_x;
   std::vector<IntervalRow> rows;
   std::vector<Category> categories;
   int plot_width = 640;

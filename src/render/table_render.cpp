@@ -3,6 +3,7 @@
 #include <fmt/format.h>       // fmt::format
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
+#include "io/csv_writer.hpp"
 #include "render/text.hpp"
 
 namespace gelucheck {
@@ -123,7 +124,7 @@ std::string csv(const std::vector<TableRow>& rows, TableColumns columns) {
     const double h = ulp_error_bound(f);
     const bool seen = s.max_abs_ulp.seen();
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}", name_of(r.function), f.name,
-                       r.implementation->name, s.points,
+                       csv_field(r.implementation->name), s.points,
                        seen ? known_digits(s.max_abs_ulp.value, h, kMachineDigits, true) : "0",
                        seen ? to_shortest_decimal(f.in(), s.max_abs_ulp.x) : "",
                        seen ? to_hex_bits(f.in(), s.max_abs_ulp.x) : "",

@@ -14,12 +14,13 @@
 #include <fmt/format.h>  // fmt::format
 
 #include "io/errors.hpp"
+#include "sweep/threads.hpp"
 
 namespace gelucheck {
 
 unsigned resolve_threads(unsigned threads) {
   if (threads) return threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return default_thread_count();
 }
 
 void parallel_for(uint64_t n, unsigned threads, const std::function<void(uint64_t)>& body) {
@@ -129,6 +130,12 @@ ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n) {
   // floor(chunks * k / n) in 128 bits: exact for every chunks, k < n < 2^64.
   __extension__ typedef unsigned __int128 u128;
   return {uint64_t(u128(chunks) * k / n), uint64_t(u128(chunks) * (k + 1) / n)};
+}
+
+ChunkSet::Interval shard_positions(const Domain& domain, uint64_t k, uint64_t n) {
+  const ChunkSet::Interval chunks = shard_chunks(chunk_count(domain), k, n);
+  return {std::min(chunks.first * kChunkSize, domain.size()),
+          std::min(chunks.second * kChunkSize, domain.size())};
 }
 
 ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,

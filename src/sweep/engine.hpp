@@ -44,7 +44,7 @@ class ChunkSet {
 };
 
 struct SweepOptions {
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // 0: default_thread_count() (sweep/threads.hpp)
   ReferenceMode reference_mode = ReferenceMode::tiered;
   // Only chunks in [first_chunk, end_chunk) (a shard), and not in `done` (a resumed run).
   uint64_t first_chunk = 0, end_chunk = UINT64_MAX;
@@ -115,6 +115,9 @@ ChunkSet evaluate(const Evaluation& evaluation, const SweepOptions& options,
 uint64_t chunk_count(const Domain& domain);
 // Chunks [begin, end) of shard k of n (0 <= k < n): contiguous, balanced, covering everything.
 ChunkSet::Interval shard_chunks(uint64_t chunks, uint64_t k, uint64_t n);
+// Positions [first, end) in the domain's order of the inputs of shard k of n: what
+// `inputs --shard K/N` writes and `table --shard K/N` sweeps.
+ChunkSet::Interval shard_positions(const Domain& domain, uint64_t k, uint64_t n);
 
 // Receives the records of one chunk of one implementation, in input order, one call at a time.
 using RecordSink = std::function<void(size_t implementation_index, std::span<const PointRecord>)>;
