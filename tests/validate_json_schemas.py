@@ -57,6 +57,8 @@ def main():
                        "-o", w("gradients.json")]),
         ("gradcheck", ["gradcheck", "-i", "fp32", "-t", "bf16", "-f", "gelu_tanh",
                        "--output", "json", "-o", w("gradcheck.json")]),
+        ("diff", ["diff", "fp32", "erfc_form", "-f", "gelu_erf", "-t", "bf16", "--output",
+                  "json", "-o", w("diff.json")]),
         ("gate", ["gate", gate, "--json", w("gate.json")]),
         ("baseline", ["gate", gate, "--baseline", w("baseline.json"), "--write-baseline"]),
     ]

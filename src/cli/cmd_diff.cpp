@@ -5,6 +5,7 @@
 #include "common.hpp"
 #include "io/output_file.hpp"
 #include "render/diff_render.hpp"
+#include "versioned_json.hpp"
 
 namespace gelucheck::cli {
 
@@ -53,7 +54,8 @@ Runner add_diff(CLI::App& app) {
                                      escaped(impl->name), name_of(fn), f.name));
     OutputFile out(o->output.file);
     const DiffStats d = diff_implementations(fn, domain, a, b, options, worst);
-    out.write(render_diff({fn, &f, a.name, b.name, domain.describe()}, d, kind));
+    out.write(versioned(kind, "diff", options.reference_mode,
+                        render_diff({fn, &f, a.name, b.name, domain.describe()}, d, kind)));
     out.commit();
     return 0;
   };
