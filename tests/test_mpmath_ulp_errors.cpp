@@ -81,7 +81,7 @@ bool true_digits(const std::string& printed, const std::string& exact) {
 
 }  // namespace
 
-TEST_CASE("printed ULP errors are the exact errors rounded to the digits shown",
+TEST_CASE("printed ULP errors are mpmath's exact errors rounded to the digits shown",
           "[mpmath][metrics]") {
   const auto cases = load_cases();
   REQUIRE(cases.size() >= 600);  // 5 functions x 3 formats x 10 inputs x about 5 results
