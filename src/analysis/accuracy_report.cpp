@@ -261,6 +261,10 @@ std::vector<ErrorStats> binned_sweep(Function fn, const Domain& domain,
         c->other.resize(n);
         reference_batch(pass.other, f, s.x, c->other, options.reference_mode);
       }
+      if (pass.quantity == BinnedQuantity::value) {  // per input, whatever the implementations
+        c->bins.inputs += n;
+        for (const RefValue& r : s.ref) c->bins.zeros += is_zero(f, r.correctly_rounded);
+      }
       for (size_t k = 0; k < n_impl; ++k) {
         c->stats[k].add_batch(f, s.x, s.y[k], s.ref);
         for (size_t i = 0; i < n; ++i) {
@@ -275,8 +279,6 @@ std::vector<ErrorStats> binned_sweep(Function fn, const Domain& domain,
               break;
             }
             case BinnedQuantity::value: {
-              ++c->bins.inputs;
-              if (is_zero(f, r.correctly_rounded)) ++c->bins.zeros;
               const double v = to_double(f, r.correctly_rounded);
               if (std::isfinite(v)) q = std::fabs(v);
               break;

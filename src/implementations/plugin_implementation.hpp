@@ -25,7 +25,6 @@ struct PluginName {
   PluginKind kind = PluginKind::scalar_float;
   std::string argument() const;  // back to PATH:SYMBOL[:KIND]
 };
-// Whether a kernel of this kind grades format f: bits16 only 16-bit formats, batch32 only fp32.
 PluginName parse_plugin_name(std::string_view argument);
 
 // Makes the implementation for the argument after "plugin:". Throws UsageError when the argument

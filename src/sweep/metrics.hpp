@@ -169,14 +169,6 @@ bool assert_close_passes(const Format& f, uint32_t y, uint32_t c, const Toleranc
 // compare()'s outcome alone, for callers that need only it and the ULP error (ulp_error below).
 Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);
 
-// compare()'s outcome is finite: y, r and the correctly rounded r are all finite and r is within
-// range (remarks 5 to 7; an MX overflow can be finite too, compare() decides it).
-[[gnu::always_inline]] inline bool finite_outcome(const Format& f, uint32_t y,
-                                                  const RefValue& ref) {
-  return std::isfinite(to_double(f, y)) && std::isfinite(ref.exact) && !ref.overflow &&
-         std::isfinite(to_double(f, ref.correctly_rounded));
-}
-
 // y is the correctly rounded value and that value is finite (remarks 5 and 6): the case the
 // statistics count without compare().
 [[gnu::always_inline]] inline bool finite_and_correctly_rounded(const Format& f, uint32_t y,
