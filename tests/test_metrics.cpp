@@ -173,26 +173,45 @@ TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit in
       std::vector<uint32_t> x(f->pattern_count());
       for (uint32_t i = 0; i < x.size(); ++i) x[i] = i;
       std::vector<RefValue> r(ref, ref + x.size());
-      for (const char* name : {"fp32", "native", "exp_tanh", "correctly_rounded"}) {
+      for (const char* name : {"fp32", "native", "exp_tanh", "correctly_rounded", "fp32_ftz"}) {
         const Implementation* impl = find_implementation(name);
         REQUIRE(impl);
         const BatchKernel kernel = impl->kernel_for(fn, *f, nullptr);
         if (!kernel) continue;
         std::vector<uint32_t> y(x.size());
         kernel(x, y);
-        ErrorStats batched, pointwise;
-        // Uneven pieces, so that blocks and binade runs start anywhere.
-        for (size_t start = 0, piece = 1; start < x.size(); start += piece, piece = piece * 3 + 1) {
-          const size_t n = std::min(piece, x.size() - start);
-          batched.add_batch(*f, std::span(x).subspan(start, n), std::span(y).subspan(start, n),
-                            std::span(r).subspan(start, n));
-          batched.flush();
+        // IEEE grading, and FTZ (a zero in place of a subnormal result graded as flushed).
+        for (SubnormalMode mode : {SubnormalMode::ieee, SubnormalMode::ftz}) {
+          const Grading g = grading_for(fn, *f, mode);
+          ErrorStats batched, shared, pointwise;
+          // Uneven pieces, so that blocks and binade runs start anywhere; `shared` with the
+          // reference's blocks decided once (ReferenceBlocks), as the engine hands them out.
+          for (size_t start = 0, piece = 1; start < x.size();
+               start += piece, piece = piece * 3 + 1) {
+            const size_t n = std::min(piece, x.size() - start);
+            const auto xs = std::span(x).subspan(start, n);
+            const auto ys = std::span(y).subspan(start, n);
+            const auto rs = std::span(r).subspan(start, n);
+            batched.add_batch(*f, xs, ys, rs, g);
+            batched.flush();
+            ReferenceBlocks blocks;
+            blocks.assign(*f, xs, rs);
+            shared.add_batch(*f, xs, ys, rs, g, &blocks);
+            shared.flush();
+          }
+          // Flushed at the same points: an exact sum's parts depend on how its terms were
+          // grouped (its value does not).
+          for (size_t start = 0, piece = 1; start < x.size();
+               start += piece, piece = piece * 3 + 1) {
+            for (size_t i = start; i < std::min(x.size(), start + piece); ++i)
+              pointwise.add(*f, compare(*f, x[i], y[i], r[i], g));
+            pointwise.flush();
+          }
+          INFO(name_of(fn) << " " << f->name << " " << name << " " << subnormal_mode_name(mode));
+          CHECK(stats_to_json(batched) == stats_to_json(pointwise));
+          CHECK(stats_to_json(shared) == stats_to_json(pointwise));
+          CHECK(batched.points == x.size());
         }
-        for (size_t i = 0; i < x.size(); ++i) pointwise.add(*f, compare(*f, x[i], y[i], r[i]));
-        pointwise.flush();
-        INFO(name_of(fn) << " " << f->name << " " << name);
-        CHECK(stats_to_json(batched) == stats_to_json(pointwise));
-        CHECK(batched.points == x.size());
       }
     }
   }

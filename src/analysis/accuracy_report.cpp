@@ -266,7 +266,7 @@ std::vector<ErrorStats> binned_sweep(Function fn, const Domain& domain,
         for (const RefValue& r : s.ref) c->bins.zeros += is_zero(f, r.correctly_rounded);
       }
       for (size_t k = 0; k < n_impl; ++k) {
-        c->stats[k].add_batch(f, s.x, s.y[k], s.ref);
+        c->stats[k].add_batch(f, s.x, s.y[k], s.ref, {}, s.blocks);
         for (size_t i = 0; i < n; ++i) {
           const RefValue& r = s.ref[i];
           double q = NAN;

@@ -3,7 +3,9 @@
 // fp16 or bf16 arithmetic throughout.
 #pragma once
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -145,8 +147,11 @@ struct FtzFloat {
   FtzFloat() = default;
   FtzFloat(double c) : v(flush(static_cast<float>(c))) {}  // NOLINT: implicit, like float's
   explicit operator double() const { return v; }
+  // Exponent field 0: a subnormal (or a zero, unchanged) becomes the zero of its sign. On the
+  // bits, without fpclassify's branches: it runs after every operation.
   static float flush(float a) {
-    return std::fpclassify(a) == FP_SUBNORMAL ? std::copysign(0.0f, a) : a;
+    const uint32_t bits = std::bit_cast<uint32_t>(a);
+    return std::bit_cast<float>((bits & 0x7f800000u) ? bits : bits & 0x80000000u);
   }
   static FtzFloat op_result(float r, bool operands_finite, const char* op) {
     if (operands_finite && !std::isfinite(r)) overflow_trace().note(op);

@@ -240,9 +240,12 @@ inline bool is_zero(const Format& f, uint32_t bits) {
 // interpreted), so outputs printed with them would differ between builds of the same code.
 // Inputs keep their bits. Every NaN is graded alike, whatever its bits (metrics.hpp).
 inline void canonicalize_nans(const Format& f, std::span<uint32_t> y) {
-  const uint32_t nan = f.nan_bits();
   if (!f.has_nan()) return;
-  for (uint32_t& v : y) v = is_nan(f, v) ? nan : v;
+  with_constant_format(
+      f, [&](const Format& g) __attribute__((always_inline)) {
+        const uint32_t nan = g.nan_bits();
+        for (uint32_t& v : y) v = is_nan(g, v) ? nan : v;
+      });
 }
 
 // --- conversions ----------------------------------------------------------------------------

@@ -181,6 +181,7 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
     thread_local std::vector<uint32_t> x_buffer, y_buffer, flushed_x;
     thread_local std::vector<RefValue> ref_buffer;
     thread_local std::vector<std::span<const uint32_t>> y_spans;
+    thread_local ReferenceBlocks blocks;
     x_buffer.resize(kChunkSize);
     y_buffer.resize(kSliceSize * n_impl);
     ref_buffer.resize(e.reference ? kSliceSize : 0);
@@ -196,6 +197,7 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
       } else if (e.reference) {
         reference_batch(e.function, f, xs, refs, options.reference_mode);
       }
+      if (e.reference) blocks.assign(f, xs, refs);  // decided once for every implementation
       if (any_flush) {
         flushed_x.assign(xs.begin(), xs.end());
         for (uint32_t& v : flushed_x)
@@ -211,7 +213,7 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
         canonicalize_nans(f, ys);  // format.hpp: NaN outputs print alike in every build
         y_spans[k] = ys;
       }
-      task.slice(Slice{chunk, offset, xs, refs, y_spans});
+      task.slice(Slice{chunk, offset, xs, refs, y_spans, e.reference ? &blocks : nullptr});
     }
     std::lock_guard lock(mutex);
     if (task.done) task.done();
@@ -280,7 +282,7 @@ SweepResult sweep_chunks(Function fn, const Domain& domain,
     ChunkTask task;
     task.slice = [state, sink, &f, &gradings, n_impl](const Slice& s) {
       for (size_t k = 0; k < n_impl; ++k) {
-        state->stats[k].add_batch(f, s.x, s.y[k], s.ref, gradings[k]);
+        state->stats[k].add_batch(f, s.x, s.y[k], s.ref, gradings[k], s.blocks);
         if (!sink) continue;
         std::vector<PointRecord>& r = state->records[k];
         for (size_t i = 0; i < s.x.size(); ++i)

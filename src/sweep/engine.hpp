@@ -95,6 +95,7 @@ struct Slice {
   std::span<const uint32_t> x;
   std::span<const RefValue> ref;
   std::span<const std::span<const uint32_t>> y;  // one per implementation
+  const ReferenceBlocks* blocks = nullptr;       // of x and ref (stats.hpp), when ref is given
 };
 
 // What a caller does with one chunk: `slice` runs on the worker thread for each slice in order;

@@ -260,20 +260,85 @@ template <class BitsOf>
   }
 }
 
-void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
-                           std::span<const uint32_t> y, std::span<const RefValue> ref,
-                           const Grading& g) {
+void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
+                             std::span<const RefValue> ref) {
+  const size_t n = x.size();
+  correctly_rounded.resize(n);
+  exact.resize((n + kBlock - 1) / kBlock);
   with_constant_format(
-      f, [&](const Format& constant_f)
-             __attribute__((always_inline)) { add_batch_in(constant_f, x, y, ref, g); });
+      f, [&](const Format& g) __attribute__((always_inline)) {
+        for (size_t i = 0; i < n; ++i) correctly_rounded[i] = ref[i].correctly_rounded;
+        for (size_t start = 0, b = 0; start < n; start += kBlock, ++b) {
+          const size_t end = std::min(n, start + kBlock);
+          const int key0 = binade_key(g, x[start]);
+          bool all_exact = true;  // c - r is NaN, not 0, when r is not finite
+          for (size_t i = start; i < end; ++i)
+            all_exact &= (to_double(g, ref[i].correctly_rounded) - ref[i].exact == 0) &
+                         (binade_key(g, x[i]) == key0);
+          exact[b] = all_exact;
+        }
+      });
 }
 
-[[gnu::always_inline]] inline void ErrorStats::add_batch_in(const Format& f,
-                                                            std::span<const uint32_t> x,
-                                                            std::span<const uint32_t> y,
-                                                            std::span<const RefValue> ref,
-                                                            const Grading& g) {
-  constexpr size_t kBlock = 256;
+[[gnu::always_inline]] inline bool ErrorStats::count_plain_finite(
+    const Format& f, uint32_t x, uint32_t y, const RefValue& ref, const Grading& g,
+    const Tolerance& t, double& ulp_error, double& abs_error, uint64_t& distance) {
+  // compare() and count() for the points whose outcome is finite (outcome_of: r, c and y finite,
+  // r not beyond the range) in IEEE or FTZ grading (FTZ changes only a zero y), when no
+  // example of an assert_close disagreement is to be kept.
+  const double yv = to_double(f, y), cr = to_double(f, ref.correctly_rounded);
+  if (!std::isfinite(ref.exact) || ref.overflow || !std::isfinite(cr) || !std::isfinite(yv) ||
+      flushes_inputs(g.subnormals) || (flushes_results(g.subnormals) && yv == 0))
+    return false;
+  const bool is_correctly_rounded = y == ref.correctly_rounded;
+  distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
+  const bool is_faithful =
+      distance == 0 || (distance == 1 && ref.side != 0 && (yv > cr) == (ref.side > 0));
+  const double actual = std::fabs(yv - cr);  // assert_close_passes, inline
+  const bool close =
+      yv == cr || (std::isfinite(actual) && actual <= t.atol + std::fabs(t.rtol * cr));
+  if (close != is_faithful) return false;
+  abs_error = yv - ref.exact;
+  ulp_error = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+  const double a = std::fabs(ulp_error);
+  ++points;
+  correctly_rounded += is_correctly_rounded;
+  faithful += is_faithful;
+  assert_close += close;
+  BinadeStats& b = binade(f, x);
+  ++b.points;
+  b.correctly_rounded += is_correctly_rounded;
+  ++b.finite;
+  b.pending_abs += a;
+  if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x, ordinal(f.in(), x));
+  ++finite;
+  zero_sign += yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
+  if (distance) {
+    pending_distance_ += double(distance);
+    if (distance < kSmallDistances)
+      ++pending_small_distances_[distance];
+    else
+      sum_bits.add(bits_of_error(distance));
+  }
+  pending_abs_ += a;
+  pending_sq_ += a * a;
+  ++pending_count_;
+  return true;
+}
+
+void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
+                           std::span<const uint32_t> y, std::span<const RefValue> ref,
+                           const Grading& g, const ReferenceBlocks* blocks) {
+  with_constant_format(
+      f, [&](const Format& constant_f)
+             __attribute__((always_inline)) { add_batch_in(constant_f, x, y, ref, g, blocks); });
+}
+
+[[gnu::always_inline]] inline void ErrorStats::add_batch_in(
+    const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
+    std::span<const RefValue> ref, const Grading& g, const ReferenceBlocks* blocks) {
+  constexpr size_t kBlock = ReferenceBlocks::kBlock;
+  const Tolerance tolerance = g.tolerance_for(f);
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock], distance[kBlock];
   uint32_t at[kBlock], zero_at[kBlock], cr_pos[kBlock];
   int key[kBlock], zero_key[kBlock];
@@ -283,9 +348,15 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     // sweep): counted as one run. y - r is NaN, not 0, when r is not finite.
     const int key0 = binade_key(f, x[start]);
     bool all_zero = true;
-    for (size_t i = start; i < end; ++i)
-      all_zero &= (y[i] == ref[i].correctly_rounded) & (to_double(f, y[i]) - ref[i].exact == 0) &
-                  (binade_key(f, x[i]) == key0);
+    if (blocks) {
+      all_zero = blocks->exact[start / kBlock] &&
+                 std::equal(y.begin() + start, y.begin() + end,
+                            blocks->correctly_rounded.begin() + ptrdiff_t(start));
+    } else {
+      for (size_t i = start; i < end; ++i)
+        all_zero &= (y[i] == ref[i].correctly_rounded) & (to_double(f, y[i]) - ref[i].exact == 0) &
+                    (binade_key(f, x[i]) == key0);
+    }
     if (all_zero) {
       add_zero_run(f, key0, end - start, [&](size_t k) { return x[start + k]; });
       continue;
@@ -300,6 +371,14 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     for (size_t i = start; i < end; ++i) {
       const RefValue& r = ref[i];
       if (!finite_and_correctly_rounded(f, y[i], r)) {
+        uint64_t d = 0;
+        if (count_plain_finite(f, x[i], y[i], r, g, tolerance, err[m], abs_err[m], d)) {
+          abs_exact[m] = std::fabs(r.exact);
+          distance[m] = double(d);
+          key[m] = binade_key(f, x[i]);
+          at[m++] = uint32_t(i);
+          continue;
+        }
         const PointRecord p = compare(f, x[i], y[i], r, g);
         if (!count(f, p)) continue;
         abs_err[m] = p.abs_error;

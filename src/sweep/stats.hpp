@@ -120,6 +120,18 @@ inline int binade_key(const Format& f, uint32_t x) {
 // The inputs' range of a binade key, e.g. "[1, 2)" or "(-2^-126, -0]" (of f.in()).
 std::string binade_range(const Format& f, int key);
 
+// What add_batch can decide from a slice's reference alone, decided once and shared by every
+// implementation's add_batch over that slice: the correctly rounded bits, contiguous, and for
+// each block of kBlock inputs whether every r there is exactly its correctly rounded value
+// (finite) and every input is of one binade. An implementation whose results in such a block
+// are those bits has error 0 at every point of it.
+struct ReferenceBlocks {
+  static constexpr size_t kBlock = 256;  // add_batch's block
+  std::vector<uint32_t> correctly_rounded;
+  std::vector<uint8_t> exact;  // per block
+  void assign(const Format& f, std::span<const uint32_t> x, std::span<const RefValue> ref);
+};
+
 struct ErrorStats {
   uint64_t points = 0;
   uint64_t finite = 0;             // outcome finite: in the ULP statistics
@@ -151,9 +163,11 @@ struct ErrorStats {
   bool count(const Format& f, const PointRecord& p);
   // The same as add(f, compare(f, x, y, ref, g)), faster when y is the correctly rounded value.
   void add(const Format& f, uint32_t x, uint32_t y, const RefValue& ref, const Grading& g = {});
-  // The same for a batch, in passes over blocks that the compiler can vectorize.
+  // The same for a batch, in passes over blocks that the compiler can vectorize. `blocks`, when
+  // given, is ReferenceBlocks::assign(f, x, ref): the same numbers, sooner.
   void add_batch(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
-                 std::span<const RefValue> ref, const Grading& g = {});
+                 std::span<const RefValue> ref, const Grading& g = {},
+                 const ReferenceBlocks* blocks = nullptr);
   void flush();  // moves pending plain-double sums into the exact sums
   void merge(const ErrorStats& other);
 
@@ -173,7 +187,13 @@ struct ErrorStats {
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
-                    std::span<const RefValue> ref, const Grading& g);
+                    std::span<const RefValue> ref, const Grading& g, const ReferenceBlocks* blocks);
+  // count(f, compare(f, x, y, ref, g)) for a point whose outcome is finite, graded in a mode
+  // that does not touch it, when assert_close and faithfulness agree; false (nothing counted)
+  // for any other point. The ULP error, y - r and the distance in the out-parameters.
+  bool count_plain_finite(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
+                          const Grading& g, const Tolerance& t, double& ulp_error,
+                          double& abs_error, uint64_t& distance);
   template <class BitsOf>
   void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
