@@ -345,6 +345,32 @@ TEST_CASE("plugin: a batch32 kernel in worker processes grades as its scalar twi
   CHECK(bf.status == 2);
 }
 
+TEST_CASE("plugin: bits8 and bits16to8 kernels in worker processes", "[plugin][pairs]") {
+  // The kernels of test_user_implementations.cpp, run in gelucheck's worker processes (the
+  // command line's default) with the scale passed over the socket: the same counts, derived
+  // there (E4M3 relu2': 7 saturated of 254; bf16 -> E4M3 with --scale 0.5: 15255 of 65280).
+  const std::string d = test_dir("bits8");
+  Run r = run(fmt::format(
+      "table -f relu2_grad -t e4m3 -i plugin:{}:relu2_grad_e4m3_bits8:bits8 --output json -o "
+      "{}/t8.json",
+      kPlugin, d));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  nlohmann::json row = nlohmann::json::parse(read(d + "/t8.json"))["rows"][0];
+  CHECK(row["points"] == 254);
+  CHECK(row["saturated"] == 7);
+  CHECK(row["correctly_rounded"] == 247);
+  r = run(fmt::format(
+      "table -f relu2_grad -t bf16:e4m3 --scale 0.5 -i "
+      "plugin:{}:relu2_grad_bf16_to_e4m3_bits16to8:bits16to8 --output json -o {}/t16.json",
+      kPlugin, d));
+  REQUIRE(r.status == 0);
+  row = nlohmann::json::parse(read(d + "/t16.json"))["rows"][0];
+  CHECK(row["points"] == 65280);
+  CHECK(row["saturated"] == 15255);
+  CHECK(row["correctly_rounded"] == 65280 - 15255);
+}
+
 TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before anything runs",
           "[gate][captured]") {
   const std::string d = test_dir("gate_captured");
@@ -387,11 +413,11 @@ mean_ulp = 0.001
   INFO(r.output);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.output, Catch::Contains("recorded the measured metrics of 1 checks in " + base));
-  // The same build compared with its own record: every metric equal, within tolerance (seven
-  // accuracy metrics, min_assert_close and max_distance).
+  // The same build compared with its own record: every metric equal, within tolerance (eight
+  // accuracy metrics with max_saturated, min_assert_close and max_distance).
   r = run(fmt::format("gate {} --baseline {}", gate, base));
   CHECK(r.status == 0);
-  CHECK_THAT(r.output, Catch::Contains("| baseline | 9 metrics no worse than recorded |"));
+  CHECK_THAT(r.output, Catch::Contains("| baseline | 10 metrics no worse than recorded |"));
 
   // A baseline better than what is measured: the ratchet fails. max_ulp has no tolerance, so any
   // worsening fails; mean_ulp is allowed 0.001.
