@@ -202,18 +202,23 @@ def critical_points(name):
     return extrema, zeros
 
 
-def landscape(name, fmt, lines):
-    d = DERIVATIVES[name]
-    extrema, zeros = critical_points(name)
+def monotone_pieces(fmt, cuts):
+    """The format's finite ordinals cut where f' has an extremum or a zero."""
     top = fmt.max_finite_bits
-    cuts = sorted(extrema + zeros)
     pieces, start = [], -top - 1
-    for c in cuts:
+    for c in sorted(cuts):
         o = first_ordinal_at_or_above(fmt, c)
         if o > start:
             pieces.append((start, o - 1))
         start = max(start, o)
     pieces.append((start, top))
+    return pieces
+
+
+def landscape(name, fmt, lines):
+    d = DERIVATIVES[name]
+    extrema, zeros = critical_points(name)
+    pieces = monotone_pieces(fmt, extrema + zeros)
 
     cache = {}
 
@@ -268,15 +273,7 @@ def pair_landscape(name, fin, fout, scale, pair_name, lines):
     value, monotone on each piece where f' is, so it is found by bisection on the pieces."""
     d = DERIVATIVES[name]
     extrema, zeros = critical_points(name)
-    top = fin.max_finite_bits
-    cuts = sorted(extrema + zeros)
-    pieces, start = [], -top - 1
-    for c in cuts:
-        o = first_ordinal_at_or_above(fin, c)
-        if o > start:
-            pieces.append((start, o - 1))
-        start = max(start, o)
-    pieces.append((start, top))
+    pieces = monotone_pieces(fin, extrema + zeros)
     cache = {}
 
     def graded(o):
