@@ -24,6 +24,10 @@ Output lines:
       max, min (rounds to that value), negative (rounds below zero), below:1e-2, below:1e-4,
       below:eps (|rounded f'| < threshold; eps = 2^(1-p)), zero (rounds to +-0)
   crossing FN FMT BELOW_BITS ABOVE_BITS   the inputs either side of the root of f'
+  The same lines for graded pairs (FMT = IN:OUT or IN:OUT*S, issue 14): inputs of IN, the value
+      S f'(x) rounded once to OUT by mpmath_pairs.py's facts() (Python integers, OUT's
+      encodings from the OFP8 and MX specifications, the non-saturating convention); eps is
+      OUT's 2^(1-p), and FEATURE also takes overflow (S f' rounds beyond OUT's largest value).
   kappa FN X_HEX KAPPA_HEX   |x f''(x) / f'(x)|, f'' by mp.diff (numerical, 200 digits)
   flow FN SIGMA VALUE_HEX    E[f'(z)^2], z ~ N(0, sigma^2), by mp.quad
 
@@ -40,6 +44,7 @@ from mpmath import mp, mpf
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mpmath_reference import FORMATS, Fmt, round_to_precision, encode, bits_of_nearest  # noqa
+from mpmath_pairs import Fmt as PairFmt, facts as pair_facts, float32  # noqa: E402
 
 K = mpf(44715) / 10 ** 6
 
@@ -197,18 +202,23 @@ def critical_points(name):
     return extrema, zeros
 
 
-def landscape(name, fmt, lines):
-    d = DERIVATIVES[name]
-    extrema, zeros = critical_points(name)
+def monotone_pieces(fmt, cuts):
+    """The format's finite ordinals cut where f' has an extremum or a zero."""
     top = fmt.max_finite_bits
-    cuts = sorted(extrema + zeros)
     pieces, start = [], -top - 1
-    for c in cuts:
+    for c in sorted(cuts):
         o = first_ordinal_at_or_above(fmt, c)
         if o > start:
             pieces.append((start, o - 1))
         start = max(start, o)
     pieces.append((start, top))
+    return pieces
+
+
+def landscape(name, fmt, lines):
+    d = DERIVATIVES[name]
+    extrema, zeros = critical_points(name)
+    pieces = monotone_pieces(fmt, extrema + zeros)
 
     cache = {}
 
@@ -250,6 +260,57 @@ def landscape(name, fmt, lines):
                      f"{from_ordinal(fmt, above):#x}")
 
 
+# (input, output, scale, name as gelucheck spells it): 44.8 is the float32 nearest 448/10, the
+# Transformer Engine scale of analyses/fp8_outputs.toml.
+PAIRS = [("bf16", "e4m3", 1, "bf16:e4m3"), ("bf16", "e4m3", float32(44.8), "bf16:e4m3*44.8"),
+         ("bf16", "e5m2", 1, "bf16:e5m2"), ("fp16", "e4m3fnuz", 1, "fp16:e4m3fnuz"),
+         ("bf16", "e2m1", 1, "bf16:e2m1")]
+
+
+def pair_landscape(name, fin, fout, scale, pair_name, lines):
+    """landscape() for a graded pair: the value at input ordinal o is S f'(x) rounded to OUT,
+    +-inf where it rounds beyond OUT's largest finite value; every feature is a predicate on that
+    value, monotone on each piece where f' is, so it is found by bisection on the pieces."""
+    d = DERIVATIVES[name]
+    extrema, zeros = critical_points(name)
+    pieces = monotone_pieces(fin, extrema + zeros)
+    cache = {}
+
+    def graded(o):
+        """(value, bits): the rounded S f'(x) as a real (+-inf on overflow) and its bits."""
+        if o not in cache:
+            r = mpf(scale) * d(value(fin, o))
+            cr, _, _, _, overflow = pair_facts(fout, r)
+            v = (mp.inf if r > 0 else -mp.inf) if overflow else fout.decode(cr)
+            cache[o] = (v, cr)
+        return cache[o]
+
+    ends = [o for p in pieces for o in p]
+    vmax = max(ends, key=lambda o: graded(o)[0])
+    vmin = min(ends, key=lambda o: graded(o)[0])
+    top_v, low_v = graded(vmax)[0], graded(vmin)[0]
+    lines.append(f"value {name} {pair_name} max {graded(vmax)[1]:#x}")
+    lines.append(f"value {name} {pair_name} min {graded(vmin)[1]:#x}")
+
+    def emit(feature, holds):
+        for a, b in runs(fin, pieces, holds):
+            lines.append(f"interval {name} {pair_name} {feature} {from_ordinal(fin, a):#x} "
+                         f"{from_ordinal(fin, b):#x}")
+
+    emit("max", lambda o: graded(o)[0] >= top_v)
+    emit("min", lambda o: graded(o)[0] <= low_v)
+    emit("negative", lambda o: graded(o)[0] < 0)
+    for label, t in (("1e-2", mpf("1e-2")), ("1e-4", mpf("1e-4")),
+                     ("eps", mp.ldexp(1, 1 - fout.p))):
+        emit(f"below:{label}", lambda o, t=t: abs(graded(o)[0]) < t)
+    emit("zero", lambda o: graded(o)[0] == 0)
+    emit("overflow", lambda o: mp.isinf(graded(o)[0]))
+    for z in zeros:
+        above = first_ordinal_at_or_above(fin, z)
+        lines.append(f"crossing {name} {pair_name} {from_ordinal(fin, above - 1):#x} "
+                     f"{from_ordinal(fin, above):#x}")
+
+
 def decoded(fmt, bits):
     """The value of a pattern, +-inf included."""
     if fmt.is_finite(bits):
@@ -277,6 +338,8 @@ def main():
             lines.append(f"root {name} {float(z).hex()}")
         for fname in FORMATS:
             landscape(name, Fmt(fname), lines)
+        for fin, fout, scale, pair_name in PAIRS:
+            pair_landscape(name, Fmt(fin), PairFmt(fout), scale, pair_name, lines)
         # Large positive x stays below 10: there f' = 1 - tiny, and a 200-digit numerical
         # derivative resolves f'' only down to ~1e-190 (at x = 20 the tanh form's is 5e-256).
         for x in ("-40.5", "-31", "-12", "-5.25", "-1.5", "-0.5", "-0.0625", "0.375", "1", "2.5",

@@ -213,6 +213,47 @@ implementation = "erfc_form"
   CHECK(json["checks"][1]["metrics"]["saturation_threshold_tolerance"] == 0);
 }
 
+TEST_CASE("gate: max_saturated budgets results at +-max where the reference overflows",
+          "[gate][pairs]") {
+  // relu2 = x^2 over bf16 [0, 32] graded in e4m3, saturating (fused_fp32_sat: x^2 is exact in
+  // float, then cast with __NV_SATFINITE). e4m3's largest value is 448 = 1.110b * 2^8 (even last
+  // bit); x^2 overflows iff it is above the midpoint 464 to the next step 480 (464 ties to 448).
+  // bf16 steps by 2^-3 in [16, 32): 21.5^2 = 462.25 does not overflow, 21.625^2 = 467.6 does,
+  // so the inputs 21.625, 21.75, ..., 32 overflow: (32 - 21.625) * 8 + 1 = 84. Each gives +448
+  // where the reference (non-saturating) is E4M3's NaN; every other result is correctly rounded.
+  const std::string d = test_dir("gate_saturated");
+  const auto gate_with = [&](int limit) {
+    return write(d + fmt::format("/gate{}.toml", limit), fmt::format(R"(
+[[check]]
+name = "relu2 to e4m3, saturating"
+function = "relu2"
+format = "bf16:e4m3"
+implementation = "fused_fp32_sat"
+range = "0:32"
+max_ulp = 0.5
+max_saturated = {}
+)",
+                                                                     limit));
+  };
+  const Run pass = run(fmt::format("gate {}", gate_with(84)));
+  INFO(pass.output);
+  CHECK(pass.status == 0);
+  CHECK_THAT(pass.output, Catch::Contains("| max_saturated | <= 84 | 84 | pass |"));
+  CHECK_THAT(pass.output, Catch::Contains("| max_nonfinite | <= 0 (default) | 0 | pass |"));
+  const Run fail = run(fmt::format("gate {}", gate_with(83)));
+  INFO(fail.output);
+  CHECK(fail.status == 1);
+  CHECK_THAT(fail.output, Catch::Contains("max_saturated = 84 fails <= 83"));
+  CHECK(run(fmt::format("gate {}", write(d + "/bad.toml", R"(
+[[check]]
+function = "relu2"
+format = "bf16:e4m3"
+implementation = "fused_fp32_sat"
+max_saturated = -1
+)")))
+            .status == 2);
+}
+
 TEST_CASE("gate: malformed gate files exit 2 with FILE:LINE and what is wrong", "[gate]") {
   const std::string d = test_dir("gate_malformed");
   const std::string head = "[[check]]\nfunction = \"gelu_erf\"\nformat = \"bf16\"\n";
@@ -304,6 +345,32 @@ TEST_CASE("plugin: a batch32 kernel in worker processes grades as its scalar twi
   CHECK(bf.status == 2);
 }
 
+TEST_CASE("plugin: bits8 and bits16to8 kernels in worker processes", "[plugin][pairs]") {
+  // The kernels of test_user_implementations.cpp, run in gelucheck's worker processes (the
+  // command line's default) with the scale passed over the socket: the same counts, derived
+  // there (E4M3 relu2': 7 saturated of 254; bf16 -> E4M3 with --scale 0.5: 15255 of 65280).
+  const std::string d = test_dir("bits8");
+  Run r = run(fmt::format(
+      "table -f relu2_grad -t e4m3 -i plugin:{}:relu2_grad_e4m3_bits8:bits8 --output json -o "
+      "{}/t8.json",
+      kPlugin, d));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  nlohmann::json row = nlohmann::json::parse(read(d + "/t8.json"))["rows"][0];
+  CHECK(row["points"] == 254);
+  CHECK(row["saturated"] == 7);
+  CHECK(row["correctly_rounded"] == 247);
+  r = run(fmt::format(
+      "table -f relu2_grad -t bf16:e4m3 --scale 0.5 -i "
+      "plugin:{}:relu2_grad_bf16_to_e4m3_bits16to8:bits16to8 --output json -o {}/t16.json",
+      kPlugin, d));
+  REQUIRE(r.status == 0);
+  row = nlohmann::json::parse(read(d + "/t16.json"))["rows"][0];
+  CHECK(row["points"] == 65280);
+  CHECK(row["saturated"] == 15255);
+  CHECK(row["correctly_rounded"] == 65280 - 15255);
+}
+
 TEST_CASE("gate: captured outputs of the wrong length or dtype exit 2 before anything runs",
           "[gate][captured]") {
   const std::string d = test_dir("gate_captured");
@@ -346,11 +413,11 @@ mean_ulp = 0.001
   INFO(r.output);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.output, Catch::Contains("recorded the measured metrics of 1 checks in " + base));
-  // The same build compared with its own record: every metric equal, within tolerance (seven
-  // accuracy metrics, min_assert_close and max_distance).
+  // The same build compared with its own record: every metric equal, within tolerance (eight
+  // accuracy metrics with max_saturated, min_assert_close and max_distance).
   r = run(fmt::format("gate {} --baseline {}", gate, base));
   CHECK(r.status == 0);
-  CHECK_THAT(r.output, Catch::Contains("| baseline | 9 metrics no worse than recorded |"));
+  CHECK_THAT(r.output, Catch::Contains("| baseline | 10 metrics no worse than recorded |"));
 
   // A baseline better than what is measured: the ratchet fails. max_ulp has no tolerance, so any
   // worsening fails; mean_ulp is allowed 0.001.

@@ -44,10 +44,11 @@ Function derivative_named(const std::string& name) {
 
 double hex_double(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
 
-// The landscape as the lines mpmath_gradients.py writes for it.
+// The landscape as the lines mpmath_gradients.py writes for it (a graded pair's inputs are of
+// f.in(), its values S f' rounded to f; it also lists where they overflow).
 std::set<std::string> landscape_lines(Function fn, const Format& f) {
-  const Landscape l =
-      derivative_landscape(fn, f, finite_ordinals_in(f, -INFINITY, INFINITY), default_thresholds());
+  const Landscape l = derivative_landscape(fn, f, finite_ordinals_in(f.in(), -INFINITY, INFINITY),
+                                           default_thresholds());
   std::set<std::string> out;
   const std::string prefix = fmt::format("{} {}", name_of(fn), f.name);
   out.insert(fmt::format("value {} max {:#x}", prefix, l.max.value));
@@ -63,6 +64,7 @@ std::set<std::string> landscape_lines(Function fn, const Format& f) {
   REQUIRE(l.below.size() == 3);
   for (size_t k = 0; k < 3; ++k) add(labels[k], l.below[k].inputs);
   add("zero", l.underflow);
+  if (f.is_pair()) add("overflow", l.overflow);
   for (const ZeroCrossing& z : l.zeros)
     out.insert(fmt::format("crossing {} {:#x} {:#x}", prefix, z.below, z.above));
   return out;
@@ -70,7 +72,8 @@ std::set<std::string> landscape_lines(Function fn, const Format& f) {
 
 }  // namespace
 
-TEST_CASE("landscape of f' matches mpmath bit for bit in every format", "[gradients][mpmath]") {
+TEST_CASE("landscape of f' matches mpmath bit for bit in every format and graded pair",
+          "[gradients][mpmath]") {
   std::map<std::pair<std::string, std::string>, std::set<std::string>> expected;
   for (const auto& w : load_lines()) {
     if (w[0] != "value" && w[0] != "interval" && w[0] != "crossing") continue;
@@ -78,7 +81,9 @@ TEST_CASE("landscape of f' matches mpmath bit for bit in every format", "[gradie
     for (size_t i = 1; i < w.size(); ++i) line += " " + w[i];
     expected[{w[1], w[2]}].insert(line);
   }
-  REQUIRE(expected.size() == 21);  // 7 derivatives x 3 formats
+  // 7 derivatives x (3 formats + 5 pairs: bf16:e4m3, bf16:e4m3*44.8, bf16:e5m2, fp16:e4m3fnuz,
+  // bf16:e2m1)
+  REQUIRE(expected.size() == 7 * (3 + 5));
   for (const auto& [key, lines] : expected) {
     const Function fn = derivative_named(key.first);
     const Format* f = find_format(key.second);

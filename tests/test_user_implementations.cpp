@@ -113,6 +113,46 @@ TEST_CASE("plugin: a batch32 kernel is graded on its float results, fp32 only", 
   CHECK_FALSE(batch.supports(fns::tanh, fp16));
 }
 
+TEST_CASE("plugin: a bits8 kernel is graded on its E4M3 bits, saturation counted apart",
+          "[plugin][pairs]") {
+  // relu2_grad_e4m3_bits8 doubles x >= 0 by bit arithmetic (plugin_test_kernels.cpp). Over the
+  // 254 finite E4M3 values, 2x is exact where it fits: the 7 inputs 256 .. 448 (0x78 .. 0x7e)
+  // double to 512 .. 896, above the overflow midpoint 464, where the reference (non-saturating)
+  // is E4M3's NaN and the kernel gives 448: saturated. 240 (0x77) doubles to 480, also beyond
+  // 464: NaN from both, which is correct. Every other result is the exact 2x (or +0).
+  const Implementation k = make_plugin_implementation(
+      fmt::format("{}:relu2_grad_e4m3_bits8:bits8", GELUCHECK_TEST_PLUGIN));
+  const ErrorStats s =
+      measure_accuracy(fns::relu2_grad, Domain::exhaustive(e4m3, -INFINITY, INFINITY), k);
+  CHECK(s.points == 254);
+  CHECK(s.convention == 7);
+  CHECK(s.correctly_rounded == 254 - 7);
+  CHECK(s.nonfinite + s.nan == 0);
+  CHECK_FALSE(k.supports(fns::relu2_grad, bf16));                     // 8-bit results only
+  CHECK_FALSE(k.supports(fns::relu2_grad, format_pair(bf16, e4m3)));  // and 8-bit inputs
+}
+
+TEST_CASE("plugin: a bits16to8 kernel is graded as the pair, with the scale passed to it",
+          "[plugin][pairs]") {
+  // relu2_grad_bf16_to_e4m3_bits16to8 computes 2 max(x, 0) * scale in float and rounds it to
+  // E4M3 by its own code, saturating. With scale 0.5 the value is x itself, graded against x
+  // rounded once to E4M3: correct everywhere but above the overflow midpoint 464 (464 ties to
+  // 448), where it saturates to 448. bf16 values above 464: 466 .. 510 in steps of 2 (23), and
+  // the binades 2^9 .. 2^127, 128 values each (119 * 128 = 15232): 15255 of the 65280 finite.
+  // A kernel called with scale 1 would double every input: far fewer correct results.
+  const Implementation k = make_plugin_implementation(
+      fmt::format("{}:relu2_grad_bf16_to_e4m3_bits16to8:bits16to8", GELUCHECK_TEST_PLUGIN));
+  const Format& half = format_pair(bf16, e4m3, 0.5);
+  const ErrorStats s =
+      measure_accuracy(fns::relu2_grad, Domain::exhaustive(half, -INFINITY, INFINITY), k);
+  CHECK(s.points == 65280);
+  CHECK(s.convention == 15255);
+  CHECK(s.correctly_rounded == 65280 - 15255);
+  CHECK(s.nonfinite + s.nan == 0);
+  CHECK_FALSE(k.supports(fns::relu2_grad, bf16));  // 8-bit results only
+  CHECK_FALSE(k.supports(fns::relu2_grad, e4m3));  // 16-bit inputs only
+}
+
 TEST_CASE("plugin: missing file, missing symbol and malformed names are refused", "[plugin]") {
   CHECK_THAT(error_of([] { make_plugin_implementation("/nonexistent/libx.so:f"); }),
              Catch::Contains("no such file '/nonexistent/libx.so'"));

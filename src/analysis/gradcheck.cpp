@@ -17,6 +17,7 @@ namespace {
 // Keeps the `capacity` points with the largest ratio (ties: smaller input ordinal first).
 class WorstPoints {
  public:
+  // f: the inputs' format (a graded pair's f.in()).
   WorstPoints(const Format& f, size_t capacity) : f_(&f), capacity_(capacity) {}
   void offer(const GradcheckPoint& p) {
     if (capacity_ == 0) return;
@@ -59,7 +60,7 @@ void merge_counts(GradcheckResult& into, const GradcheckResult& part) {
 template <class Body>
 void run_chunks(const Evaluation& e, const SweepOptions& options, size_t worst_count,
                 GradcheckResult& result, Body body) {
-  const Format& f = e.domain->format();
+  const Format& f = e.domain->format().in();
   WorstPoints worst(f, worst_count);
   evaluate(e, options, [&](uint64_t) {
     struct PerChunk {
@@ -110,12 +111,14 @@ GradcheckResult gradcheck_exact(Function fn, const Domain& domain, const Impleme
                  const RefValue& ref = s.ref[i];
                  const PointRecord p = compare(f, x, y, ref);
                  ++part.checked;
-                 if (p.outcome == Outcome::special) continue;
+                 // The saturating convention's +-max where S f' overflows is the value a
+                 // saturating cast gives, not an error of the backward (metrics.hpp remark 7).
+                 if (p.outcome == Outcome::special || p.outcome == Outcome::convention) continue;
                  GradcheckPoint g;
                  g.x = x;
                  g.backward = y;
                  g.expected = ref.exact;
-                 const double xv = to_double(f, x);
+                 const double xv = to_double(f.in(), x);
                  g.kappa = derivative_condition(fn, xv);
                  const double ulp = std::ldexp(1.0, ref.ulp_log2);
                  const double by_envelope =
@@ -154,54 +157,62 @@ GradcheckResult gradcheck_finite_difference(Function fn, const Domain& domain,
   result.forward = &forward;
   result.against = GradcheckAgainst::finite_difference;
   result.domain = domain.describe();
-  // The forward is evaluated on the stencils, inputs of this check's choosing.
-  const BatchKernel forward_kernel = forward.kernel_for(primitive_of(fn), f, nullptr);
+  // The forward is evaluated on the stencils, inputs of this check's choosing, in the input
+  // format: in a graded pair IN:OUT*S, D is the difference quotient of the forward's IN values
+  // (its own outputs in OUT are too coarse to differentiate), and S D is what the backward's OUT
+  // value is compared with, in OUT's units.
+  const Format& in = f.in();
+  const BatchKernel forward_kernel = forward.kernel_for(primitive_of(fn), in, nullptr);
   if (!backward.supports(fn, f) || !forward_kernel) return result;
   const double atol = tol.atol_for(f);
+  const double scale = f.scale, max_finite = to_double(f, f.max_finite_bits());
   const Implementation* impls[] = {&backward};
-  run_chunks({fn, &domain, impls, false, true}, options, worst_count, result,
-             [&](const Slice& s, GradcheckResult& part, WorstPoints& worst) {
-               const size_t n = s.x.size();
-               std::vector<FiniteDifference> d(n);
-               finite_differences(fn, f, forward_kernel, s.x, d, true, tol.forward_ulps);
-               part.points += n;
-               for (size_t i = 0; i < n; ++i) {
-                 const double b = to_double(f, s.y[0][i]);
-                 const double bound = d[i].error_bound();
-                 if (!std::isfinite(d[i].value) || !std::isfinite(bound)) {
-                   ++part.unjudged;
-                   continue;
-                 }
-                 ++part.checked;
-                 GradcheckPoint g;
-                 g.x = s.x[i];
-                 g.backward = s.y[0][i];
-                 g.expected = d[i].value;
-                 g.fd_error_bound = bound;
-                 const double ulp = std::ldexp(1.0, ulp_log2(f, d[i].value));
-                 g.allowed = tol.fd_factor * bound + 0.5 * tol.envelope_factor * ulp + atol;
-                 if (g.allowed < 0.1 * std::fabs(d[i].value)) ++part.resolved;
-                 if (!std::isfinite(b)) {
-                   g.abs_error = g.ulp_error = std::numeric_limits<double>::quiet_NaN();
-                   g.ratio = INFINITY;
-                   ++part.failures;
-                   ++part.nonfinite_failures;
-                 } else {
-                   g.abs_error = b - d[i].value;
-                   g.ulp_error = g.abs_error / ulp;
-                   g.ratio = std::fabs(g.abs_error) / g.allowed;
-                   if (g.ratio > 1)
-                     ++part.failures;
-                   else if (std::fabs(g.abs_error) > g.allowed - atol)
-                     ++part.passed_by_atol_only;
-                 }
-                 worst.offer(g);
-               }
-             });
+  run_chunks(
+      {fn, &domain, impls, false, true}, options, worst_count, result,
+      [&](const Slice& s, GradcheckResult& part, WorstPoints& worst) {
+        const size_t n = s.x.size();
+        std::vector<FiniteDifference> d(n);
+        finite_differences(fn, in, forward_kernel, s.x, d, true, tol.forward_ulps);
+        part.points += n;
+        for (size_t i = 0; i < n; ++i) {
+          const double b = to_double(f, s.y[0][i]);
+          const double value = scale * d[i].value, bound = scale * d[i].error_bound();
+          // S D beyond OUT's range: which value is right there is the overflow
+          // convention's question, not the derivative's (the exact check grades it).
+          if (!std::isfinite(value) || !std::isfinite(bound) || std::fabs(value) > max_finite) {
+            ++part.unjudged;
+            continue;
+          }
+          ++part.checked;
+          GradcheckPoint g;
+          g.x = s.x[i];
+          g.backward = s.y[0][i];
+          g.expected = value;
+          g.fd_error_bound = bound;
+          const double ulp = std::ldexp(1.0, ulp_log2(f, value));
+          g.allowed = tol.fd_factor * bound + 0.5 * tol.envelope_factor * ulp + atol;
+          if (g.allowed < 0.1 * std::fabs(value)) ++part.resolved;
+          if (!std::isfinite(b)) {
+            g.abs_error = g.ulp_error = std::numeric_limits<double>::quiet_NaN();
+            g.ratio = INFINITY;
+            ++part.failures;
+            ++part.nonfinite_failures;
+          } else {
+            g.abs_error = b - value;
+            g.ulp_error = g.abs_error / ulp;
+            g.ratio = std::fabs(g.abs_error) / g.allowed;
+            if (g.ratio > 1)
+              ++part.failures;
+            else if (std::fabs(g.abs_error) > g.allowed - atol)
+              ++part.passed_by_atol_only;
+          }
+          worst.offer(g);
+        }
+      });
   for (GradcheckPoint& g : result.worst) {
     uint32_t fx = 0;
     forward_kernel(std::span<const uint32_t>(&g.x, 1), std::span<uint32_t>(&fx, 1));
-    const PointRecord p = compare(f, g.x, fx, reference(primitive_of(fn), f, g.x));
+    const PointRecord p = compare(in, g.x, fx, reference(primitive_of(fn), in, g.x));
     g.forward_ulp_error =
         p.outcome == Outcome::finite ? p.ulp_error : std::numeric_limits<double>::quiet_NaN();
   }

@@ -19,8 +19,13 @@
 namespace gelucheck {
 namespace {
 
+// The graded value at the input of ordinal `ord` (of f.in()), as a double: f' (S f' in a pair)
+// correctly rounded to f. A value beyond the largest finite one is +-inf here, whatever the
+// reference's convention writes (NaN in E4M3 and FNUZ, +-max in MX), so that every predicate
+// that is monotone in f' stays monotone along a piece.
 double cr_value(Function fn, const Format& f, int64_t ord) {
-  return to_double(f, reference(fn, f, from_ordinal(f, ord)).correctly_rounded);
+  const RefValue r = reference(fn, f, from_ordinal(f.in(), ord));
+  return r.overflow ? std::copysign(INFINITY, r.exact) : to_double(f, r.correctly_rounded);
 }
 
 // The smallest ordinal whose value is >= c (one past the largest finite value if none).
@@ -30,9 +35,11 @@ int64_t first_ordinal_at_or_above(const Format& f, double c) {
 }
 
 // The range cut where f' has an extremum or a zero: pieces on which f' is monotone and of one
-// sign, as ordinal intervals.
-std::vector<std::pair<int64_t, int64_t>> monotone_pieces(Function fn, const Format& f,
+// sign, as ordinal intervals of inputs (of f.in()). Rounding S f' (S > 0) to the output format
+// is monotone too, so the pieces are the same for a graded pair.
+std::vector<std::pair<int64_t, int64_t>> monotone_pieces(Function fn, const Format& graded,
                                                          OrdinalRange range) {
+  const Format& f = graded.in();
   const DerivativeShape& shape = derivative_shape(fn);
   std::vector<double> cuts = shape.extrema;
   cuts.insert(cuts.end(), shape.zeros.begin(), shape.zeros.end());
@@ -48,9 +55,10 @@ std::vector<std::pair<int64_t, int64_t>> monotone_pieces(Function fn, const Form
   return pieces;
 }
 
-std::vector<InputInterval> to_intervals(const Format& f,
+std::vector<InputInterval> to_intervals(const Format& graded,
                                         const std::vector<std::pair<int64_t, int64_t>>& ords) {
   std::vector<InputInterval> out;
+  const Format& f = graded.in();
   for (const auto& [a, b] : ords) out.push_back({from_ordinal(f, a), from_ordinal(f, b)});
   return out;
 }
@@ -108,15 +116,16 @@ std::vector<InputInterval> inputs_where(Function fn, const Format& f, OrdinalRan
 
 Landscape derivative_landscape(Function fn, const Format& f, OrdinalRange range,
                                std::span<const Threshold> thresholds) {
-  Landscape l{fn, &f, range, {}, {}, {}, {}, {}, {}};
+  Landscape l{fn, &f, range, {}, {}, {}, {}, {}, {}, {}};
   if (range.size() == 0) return l;
+  const Format& in = f.in();
   // On each monotone piece the extremes are at its ends.
   uint32_t max_bits = 0, min_bits = 0;
   double vmax = -INFINITY, vmin = INFINITY;
   for (const auto& [a, b] : monotone_pieces(fn, f, range)) {
     for (int64_t o : {a, b}) {
-      const uint32_t bits = reference(fn, f, from_ordinal(f, o)).correctly_rounded;
-      const double v = to_double(f, bits);
+      const uint32_t bits = reference(fn, f, from_ordinal(in, o)).correctly_rounded;
+      const double v = cr_value(fn, f, o);
       if (v > vmax) vmax = v, max_bits = bits;
       if (v < vmin) vmin = v, min_bits = bits;
     }
@@ -125,19 +134,19 @@ Landscape derivative_landscape(Function fn, const Format& f, OrdinalRange range,
   l.min.value = min_bits;
   l.max.attained = inputs_where(fn, f, range, [vmax](double v) { return v >= vmax; });
   l.min.attained = inputs_where(fn, f, range, [vmin](double v) { return v <= vmin; });
-  const double lo = to_double(f, from_ordinal(f, range.first));
-  const double hi = to_double(f, from_ordinal(f, range.last));
+  const double lo = to_double(in, from_ordinal(in, range.first));
+  const double hi = to_double(in, from_ordinal(in, range.last));
   const DerivativeShape& shape = derivative_shape(fn);
   for (double c : shape.extrema) {
     if (c < lo || c > hi) continue;
-    const double v = round_value(f, derivative_value(fn, c));
+    const double v = round_value(f, f.scale * derivative_value(fn, c));
     if (v == vmax) l.max.critical_x = c;
     if (v == vmin) l.min.critical_x = c;
   }
   for (double z : shape.zeros) {
     if (z <= lo || z >= hi) continue;
-    const int64_t above = first_ordinal_at_or_above(f, z);
-    l.zeros.push_back({z, from_ordinal(f, above - 1), from_ordinal(f, above)});
+    const int64_t above = first_ordinal_at_or_above(in, z);
+    l.zeros.push_back({z, from_ordinal(in, above - 1), from_ordinal(in, above)});
   }
   l.negative = inputs_where(fn, f, range, [](double v) { return v < 0; });
   for (const Threshold& t : thresholds) {
@@ -150,6 +159,7 @@ Landscape derivative_landscape(Function fn, const Format& f, OrdinalRange range,
     l.below.push_back(std::move(region));
   }
   l.underflow = inputs_where(fn, f, range, [](double v) { return v == 0; });
+  l.overflow = inputs_where(fn, f, range, [](double v) { return std::isinf(v); });
   return l;
 }
 
@@ -169,11 +179,13 @@ void EnvelopeStats::merge(const EnvelopeStats& o) {
 
 double envelope_ulps(Function fn, const Format& f, double x, int ulp_log2, double kappa) {
   if (!std::isfinite(x)) return 0.5;
-  const double u = std::ldexp(1.0, -f.precision());
+  const int p_in = f.in().precision(), p_out = f.precision();
+  const double u = std::ldexp(1.0, -p_in);
   const double at = derivative_value(fn, x);
   const double change = std::max(std::fabs(derivative_value(fn, x * (1 + u)) - at),
                                  std::fabs(derivative_value(fn, x * (1 - u)) - at));
-  return std::max(0.5, std::min(0.5 * kappa, std::ldexp(change, -ulp_log2)));
+  return std::max(0.5, std::min(std::ldexp(0.5 * kappa, p_out - p_in),
+                                std::ldexp(f.scale * change, -ulp_log2)));
 }
 
 double envelope_ulps(Function fn, const Format& f, double x, int ulp_log2) {
@@ -203,7 +215,7 @@ std::vector<BackwardAccuracy> backward_accuracy(
       c->kappa.resize(n);
       c->envelope.resize(n);
       for (size_t i = 0; i < n; ++i) {
-        const double xv = to_double(f, s.x[i]);
+        const double xv = to_double(f.in(), s.x[i]);
         c->kappa[i] = derivative_condition(fn, xv);
         c->envelope[i] = envelope_ulps(fn, f, xv, s.ref[i].ulp_log2, c->kappa[i]);
       }
@@ -216,7 +228,7 @@ std::vector<BackwardAccuracy> backward_accuracy(
           ++env.judged;
           const double ratio = std::fabs(p.ulp_error) / c->envelope[i];
           if (ratio > 1) ++env.above;
-          const int64_t ord = ordinal(f, s.x[i]);
+          const int64_t ord = ordinal(f.in(), s.x[i]);
           if (!env.worst_ratio.seen() || ratio > env.worst_ratio.value ||
               (ratio == env.worst_ratio.value && ord < env.worst_ratio.x_ordinal)) {
             env.worst_ratio.offer(ratio, s.x[i], ord);
@@ -354,36 +366,43 @@ struct BackwardAt {
   }
 };
 
+// The gradient as the flow weighs it: the backward's value, divided by the scale of a graded
+// pair (an FP8 recipe reads S f' back as f'), so that E[g^2] compares with the exact E[f'^2].
+double unscaled(const Format& f, uint32_t y) { return to_double(f, y) / f.scale; }
+
+// z is stored in the input format (f.in()); g is graded in f.
 FlowResult flow_16bit(const Format& f, double sigma, const BackwardAt& backward) {
-  const int64_t top = max_finite_ordinal(f);
-  const double overflow = overflow_boundary(f);
+  const Format& in = f.in();
+  const int64_t top = max_finite_ordinal(in);
+  const double overflow = overflow_boundary(in);
   std::vector<uint32_t> x;
-  for (int64_t o = -top - 1; o <= top; ++o) x.push_back(from_ordinal(f, o));
+  for (int64_t o = -top - 1; o <= top; ++o) x.push_back(from_ordinal(in, o));
   const std::vector<uint32_t> y = backward(f, x);
   ExactSum square, zero, nonfinite;
   for (size_t i = 0; i < x.size(); ++i) {
     const int64_t o = -top - 1 + int64_t(i);
-    const double lo = o == -top - 1 ? -overflow : cell_lower(f, o);
-    const double hi = o == top ? overflow : cell_upper(f, o);
+    const double lo = o == -top - 1 ? -overflow : cell_lower(in, o);
+    const double hi = o == top ? overflow : cell_upper(in, o);
     const double p = normal_mass(lo, hi, sigma);
-    if (p > 0) add_mass(p, to_double(f, y[i]), square, zero, nonfinite);
+    if (p > 0) add_mass(p, unscaled(f, y[i]), square, zero, nonfinite);
   }
   // Beyond the overflow boundary z is stored as +-infinity (NaN in formats without infinity).
   const double tail = normal_mass(overflow, INFINITY, sigma);
   if (tail > 0) {
-    const uint32_t big = f.has_infinity() ? f.infinity_bits() : f.nan_bits();
-    for (uint32_t b : backward(f, {f.sign_mask() | big, big}))
-      add_mass(tail, to_double(f, b), square, zero, nonfinite);
+    const uint32_t big = in.has_infinity() ? in.infinity_bits() : in.nan_bits();
+    for (uint32_t b : backward(f, {in.sign_mask() | big, big}))
+      add_mass(tail, unscaled(f, b), square, zero, nonfinite);
   }
   return {square.value(), zero.value(), nonfinite.value()};
 }
 
 FlowResult flow_sampled(const Format& f, double sigma, const BackwardAt& backward) {
+  const Format& in = f.in();
   const int64_t m = kFp32FlowGridHalf;
   const size_t n = size_t(2 * m + 1);
   const double dz = 12 * sigma / double(m);
   std::vector<uint32_t> x(n);
-  for (size_t i = 0; i < n; ++i) x[i] = round_to_format(f, double(int64_t(i) - m) * dz);
+  for (size_t i = 0; i < n; ++i) x[i] = round_to_format(in, double(int64_t(i) - m) * dz);
   const std::vector<uint32_t> y = backward(f, x);
   // The trapezoid sum, per chunk of the grid in plain double, the chunks' sums added exactly.
   ExactSum square, nonfinite;
@@ -395,7 +414,7 @@ FlowResult flow_sampled(const Format& f, double sigma, const BackwardAt& backwar
       const double z = double(int64_t(i) - m) * dz;
       const double w = (i == 0 || i == n - 1 ? 0.5 : 1.0) * dz * norm *
                        std::exp(-0.5 * (z / sigma) * (z / sigma));
-      const double g = to_double(f, y[i]);
+      const double g = unscaled(f, y[i]);
       if (std::isfinite(g))
         sq += w * g * g;
       else
@@ -407,12 +426,12 @@ FlowResult flow_sampled(const Format& f, double sigma, const BackwardAt& backwar
   // Zero mass: walk the grid (and +-max) in increasing order, bisect each flip of zero-ness
   // to the fp32 input where it happens, and integrate the zero intervals exactly.
   auto is_zero_at = [&](int64_t o) {
-    return is_zero_value(f, backward(f, {from_ordinal(f, o)}).front());
+    return is_zero_value(f, backward(f, {from_ordinal(in, o)}).front());
   };
-  const int64_t top = max_finite_ordinal(f);
+  const int64_t top = max_finite_ordinal(in);
   std::vector<std::pair<int64_t, bool>> marks = {{-top - 1, is_zero_at(-top - 1)}};
   for (uint64_t i = 0; i < n; ++i) {
-    const int64_t o = ordinal(f, x[i]);
+    const int64_t o = ordinal(in, x[i]);
     if (o != marks.back().first) marks.emplace_back(o, is_zero_value(f, y[i]));
   }
   if (marks.back().first != top) marks.emplace_back(top, is_zero_at(top));
@@ -426,11 +445,11 @@ FlowResult flow_sampled(const Format& f, double sigma, const BackwardAt& backwar
       const int64_t mid = lo + (hi - lo) / 2;
       (is_zero_at(mid) == run_zero ? lo : hi) = mid;
     }
-    if (run_zero) zero.add(normal_mass(cell_lower(f, run_start), cell_upper(f, lo), sigma));
+    if (run_zero) zero.add(normal_mass(cell_lower(in, run_start), cell_upper(in, lo), sigma));
     run_start = hi;
     run_zero = marks[k].second;
   }
-  if (run_zero) zero.add(normal_mass(cell_lower(f, run_start), INFINITY, sigma));
+  if (run_zero) zero.add(normal_mass(cell_lower(in, run_start), INFINITY, sigma));
   return {square.value(), zero.value(), nonfinite.value()};
 }
 
@@ -465,7 +484,7 @@ FlowResult format_mean_square_derivative(Function fn, const Format& f, double si
                                          const Implementation& backward, unsigned threads) {
   if (!backward.supports(fn, f)) return {NAN, NAN, NAN};
   const BackwardAt at{fn, &backward, threads};
-  if (f.total_bits() <= 16) return flow_16bit(f, sigma, at);
+  if (f.in().total_bits() <= 16) return flow_16bit(f, sigma, at);
   return flow_sampled(f, sigma, at);
 }
 

@@ -25,6 +25,9 @@ namespace gelucheck {
 // every value of the format in a range. f' is monotone and of one sign between consecutive
 // points of derivative_shape(), so each feature below is found by bisection there (a few hundred
 // reference evaluations, fp32 included); tests check it against exhaustive scans and mpmath.
+// In a graded pair IN:OUT*S (format.hpp) the inputs and the range are of IN and every value is
+// S f'(x) correctly rounded once to OUT, the function's grading: rounding S f' is monotone in
+// f', so the same pieces and bisections hold; thresholds compare with that graded value.
 
 // Inputs first..last of the format, inclusive, in increasing order.
 struct InputInterval {
@@ -57,6 +60,9 @@ struct Landscape {
   std::vector<InputInterval> negative;  // f' rounds to a value < 0
   std::vector<ThresholdRegion> below;
   std::vector<InputInterval> underflow;  // f' rounds to +-0 (f' itself is never 0 there)
+  // f' rounds beyond the largest finite value: the reference's non-saturating convention gives
+  // +-inf (NaN in E4M3 and FNUZ), a saturating kernel +-max (metrics.hpp remark 7; MX: +-max).
+  std::vector<InputInterval> overflow;
 };
 
 // A threshold for the landscape: a number, or the format's machine epsilon 2^(1-p) ("eps").
@@ -90,6 +96,12 @@ std::vector<InputInterval> inputs_where(Function derivative, const Format& f, Or
 //     max(1/2, min(kappa/2, max_s |f'(x(1 + s u)) - f'(x)| / ulp)),   s = +-1,
 // evaluated in double. To first order that change is kappa u |f'| = kappa/2 to kappa ULP (u|f'|
 // is 1/2 to 1 ULP), so the cap only binds where the linearization is wrong.
+//
+// In a graded pair IN:OUT*S the input is rounded in IN (u = 2^-p_IN) and the ULP is OUT's, of
+// S f': the same change is kappa u_IN |S f'| = (kappa/2) 2^(p_OUT - p_IN) to twice that in OUT's
+// ULP, so the envelope is max(1/2, min((kappa/2) 2^(p_OUT - p_IN), S change / ulp)). With
+// bf16:e4m3 (8 and 4 bits) the input's rounding explains 1/16 of what it explains in bf16: the
+// 1/2 ULP of the output's own rounding dominates. For a plain format it is the formula above.
 
 struct EnvelopeStats {
   uint64_t judged = 0;  // finite points

@@ -160,14 +160,6 @@ class Reader : TomlFile {
                        "of {}",
                        with_forms));
     }
-    for (const Format* f : rq.formats)
-      if (f->is_pair() && (rq.has(ReportSection::landscape) || rq.has(ReportSection::gradients)))
-        fail(*sections_node_,
-             fmt::format("sections 'landscape' and 'gradients' do not take graded pairs ({}); "
-                         "grade a derivative in a pair as a function (e.g. functions = "
-                         "[\"gelu_erf_grad\"]) in the sections 'table', 'ulp_plots', "
-                         "'histograms', 'saturation'",
-                         f->name));
     if (rq.has(ReportSection::comparison)) {
       const auto& g = rq.gradient_sections;
       const bool has_flow = std::find(g.begin(), g.end(), GradientSection::flow) != g.end();

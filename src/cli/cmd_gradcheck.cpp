@@ -79,7 +79,6 @@ Runner add_gradcheck(CLI::App& app) {
   o->engine.add_to(*cmd);
   return [o]() {
     const auto formats = o->selection.selected_formats();
-    refuse_pairs(formats, "gradcheck");
     const auto backwards = implementations_or_all(o->selection.implementations);
     const OutputKind kind = o->output.output_kind();
     if (kind == OutputKind::csv)
@@ -128,15 +127,16 @@ Runner add_gradcheck(CLI::App& app) {
           if (exact) results.push_back(gradcheck_exact(fn, domains[fi], *b, tol, worst, options));
           if (!fd) continue;
           const Implementation& fwd = forward_override ? *forward_override : *b;
-          if (!fwd.supports(primitive_of(fn), f)) {
+          // The difference is taken of the forward in the input format (f.in() of a pair).
+          if (!fwd.supports(primitive_of(fn), f.in())) {
             if (fd_explicit)
               throw UsageError(fmt::format(
                   "'{}' has no {} in {} to take a finite difference of; give --forward IMPL",
-                  fwd.name, name_of(primitive_of(fn)), f.name));
+                  fwd.name, name_of(primitive_of(fn)), f.in().name));
             fmt::print(stderr,
                        "gradcheck: note: '{}' has no {} in {}: finite-difference check "
                        "skipped (give --forward IMPL)\n",
-                       fwd.name, name_of(primitive_of(fn)), f.name);
+                       fwd.name, name_of(primitive_of(fn)), f.in().name);
             continue;
           }
           results.push_back(

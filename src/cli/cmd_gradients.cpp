@@ -81,7 +81,6 @@ Runner add_gradients(CLI::App& app) {
     GradientReportRequest rq;
     rq.derivatives = derivatives_or_all(o->selection.functions);
     rq.formats = o->selection.selected_formats();
-    refuse_pairs(rq.formats, "gradients");
     rq.implementations = implementations_or_all(o->selection.implementations);
     const OutputKind kind = o->output.output_kind();
     rq.options = o->engine.sweep_options();
@@ -127,7 +126,7 @@ Runner add_gradients(CLI::App& app) {
     if (!o->domain.range.empty()) std::tie(lo, hi) = parse_range(o->domain.range);
     for (const Format* f : rq.formats) {
       rq.domains.push_back(o->domain.build(*f));
-      rq.ranges.push_back(finite_ordinals_in(*f, lo, hi));
+      rq.ranges.push_back(finite_ordinals_in(f->in(), lo, hi));
     }
     OutputFile out(o->output.file);  // fails early on an unwritable path
     const GradientReport report = make_gradient_report(rq);

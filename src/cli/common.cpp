@@ -44,15 +44,6 @@ const Format& with_scale(const Format& f, const std::string& scale_text) {
   return format_pair(f.in(), f.out(), static_cast<float>(f.scale * double(s)));
 }
 
-void refuse_pairs(const std::vector<const Format*>& formats, std::string_view what) {
-  for (const Format* f : formats)
-    if (f->is_pair())
-      throw UsageError(fmt::format(
-          "{} does not take graded pairs ({}); grade a derivative in a pair as a function: "
-          "table -f gelu_erf_grad -t {} (and --scale)",
-          what, f->name, format_pair(f->in(), f->out()).name));
-}
-
 std::vector<const Format*> SelectionOptions::selected_formats() const {
   std::vector<const Format*> out = formats_or_all(formats);
   for (const Format*& f : out) f = &with_scale(*f, scale);

@@ -90,9 +90,6 @@ inline constexpr const char* kScaleHelp =
 inline constexpr const char* kFormatHelp =
     "Formats (comma-separated; default fp32, fp16, bf16): a format, or IN:OUT for inputs of IN "
     "graded in OUT (e.g. bf16:e4m3)";
-// The commands and report sections built on the derivative's landscape over the input format
-// (gradients, gradcheck) do not grade pairs yet: a UsageError naming what does.
-void refuse_pairs(const std::vector<const Format*>& formats, std::string_view what);
 const Implementation& implementation_named(const std::string& name);
 OutputKind output_kind_named(const std::string& name);
 // The refusal of an --output KIND outside `valid`, pointing a path given there to -o/--file.

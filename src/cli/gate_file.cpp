@@ -25,6 +25,10 @@ const std::vector<GateMetricInfo>& gate_metrics() {
        "inputs whose result is inf or NaN where f(x) is finite, or the wrong inf/NaN "
        "(default limit 0)"},
       {GateMetric::max_zero_sign, "max_zero_sign", false, true, false, "zeros of the wrong sign"},
+      {GateMetric::max_saturated, "max_saturated", false, true, false,
+       "inputs whose result is +-max where f(x) overflows and the reference, non-saturating, "
+       "gives inf or NaN: the saturating convention, counted apart from errors (the "
+       "`saturated` column)"},
       {GateMetric::max_abs_error, "max_abs_error", false, false, false,
        "largest |y - f(x)| over finite results"},
       {GateMetric::gradient_max_ulp, "gradient_max_ulp", false, false, true,

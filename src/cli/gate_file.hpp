@@ -35,7 +35,10 @@ enum class GateMetric {
   min_faithful,           // share of inputs whose result is one of the two neighbours of f(x)
   max_nonfinite,          // results that are inf or NaN where f(x) is not, or the wrong inf/NaN
   max_zero_sign,          // zeros of the wrong sign
-  max_abs_error,          // largest |y - f(x)| over finite results
+  // +-max where the exact value overflows: results that differ from the reference only by the
+  // overflow convention (Outcome::convention, the `saturated` column; metrics.hpp remark 7)
+  max_saturated,
+  max_abs_error,  // largest |y - f(x)| over finite results
   // The backward: the derivative of the check's function (gelu_erf -> gelu_erf_grad), computed
   // by gradient_implementation (default: the check's implementation) over the same inputs.
   gradient_max_ulp,        // largest |ULP error| of the backward over finite results

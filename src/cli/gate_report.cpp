@@ -78,6 +78,8 @@ std::optional<double> measured_value(GateMetric m, const CheckResult& r) {
       return double(s.nonfinite + s.nan);
     case GateMetric::max_zero_sign:
       return double(s.zero_sign);
+    case GateMetric::max_saturated:
+      return double(s.convention);
     case GateMetric::max_abs_error:
       return s.max_abs_error.seen() ? s.max_abs_error.value : 0.0;
     case GateMetric::gradient_max_ulp:
@@ -330,6 +332,8 @@ std::vector<WorstList> lists_for_failures(const CheckResult& r) {
       case GateMetric::max_zero_sign:
         zero = true;
         break;
+      case GateMetric::max_saturated:
+        break;  // the count says it; `gelucheck saturation` shows where
       case GateMetric::max_abs_error:
         abs = true;
         break;

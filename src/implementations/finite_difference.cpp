@@ -137,13 +137,14 @@ Implementation make_finite_difference(std::string_view forward_name) {
   const Implementation* forward = &base;
   impl.kernel_for = [forward](Function fn, const Format& f, const Domain*) -> BatchKernel {
     if (!is_derivative(fn)) return {};
-    // The forward is evaluated on the stencils, inputs of this scheme's choosing.
-    BatchKernel fwd = forward->kernel_for(primitive_of(fn), f, nullptr);
+    // The forward is evaluated on the stencils, inputs of this scheme's choosing, in the input
+    // format; in a graded pair IN:OUT*S the result is S D rounded once to OUT.
+    BatchKernel fwd = forward->kernel_for(primitive_of(fn), f.in(), nullptr);
     if (!fwd) return {};
     return [fn, &f, fwd](std::span<const uint32_t> x, std::span<uint32_t> y) {
       std::vector<FiniteDifference> d(x.size());
-      finite_differences(fn, f, fwd, x, d, false);
-      for (size_t i = 0; i < x.size(); ++i) y[i] = round_to_format(f, d[i].value);
+      finite_differences(fn, f.in(), fwd, x, d, false);
+      for (size_t i = 0; i < x.size(); ++i) y[i] = round_to_format(f, f.scale * d[i].value);
     };
   };
   return impl;

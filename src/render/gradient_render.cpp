@@ -23,19 +23,21 @@ std::string num(double v) {
 
 std::string value_text(const Format& f, uint32_t bits) { return value_with_bits(f, bits); }
 
+// Inputs are values of f.in() (a graded pair's input format), results of f.
 std::string extreme_at(const Format& f, const Extreme& e) {
-  return e.seen() ? value_text(f, e.x) : "-";
+  return e.seen() ? value_text(f.in(), e.x) : "-";
 }
 
 // An extreme whose value is known to within +-h (0: exactly).
 Json extreme_json(const Format& f, const Extreme& e, double h = 0) {
   if (!e.seen()) return nullptr;
   return {{"value", h > 0 ? known_value(e.value, h, kMachineDigits, true) : e.value},
-          {"x", to_shortest_decimal(f, e.x)},
-          {"x_bits", to_hex_bits(f, e.x)}};
+          {"x", to_shortest_decimal(f.in(), e.x)},
+          {"x_bits", to_hex_bits(f.in(), e.x)}};
 }
 
-Json intervals_json(const Format& f, const std::vector<InputInterval>& v) {
+Json intervals_json(const Format& graded, const std::vector<InputInterval>& v) {
+  const Format& f = graded.in();
   Json a = Json::array();
   for (const InputInterval& i : v)
     a.push_back({{"first", to_shortest_decimal(f, i.first)},
@@ -66,8 +68,8 @@ std::string zeros_text(const Landscape& l) {
     const uint32_t vb = reference(l.derivative, f, z.below).correctly_rounded;
     const uint32_t va = reference(l.derivative, f, z.above).correctly_rounded;
     s += fmt::format("exact {:.17g}; f' = {} at x = {}, f' = {} at x = {}", z.exact_x,
-                     to_shortest_decimal(f, vb), value_text(f, z.below), to_shortest_decimal(f, va),
-                     value_text(f, z.above));
+                     to_shortest_decimal(f, vb), value_text(f.in(), z.below),
+                     to_shortest_decimal(f, va), value_text(f.in(), z.above));
   }
   return s;
 }
@@ -81,13 +83,24 @@ std::string landscape_markdown(const GradientReport& r) {
   for (const Landscape& l : r.landscapes) {
     const Format& f = *l.format;
     out += fmt::format("### {} in {}\n\n", name_of(l.derivative), f.name);
+    if (f.is_pair())
+      out += fmt::format(
+          "Inputs: every {} value in the range; f' stands for {}f'(x) rounded once "
+          "to {}.\n\n",
+          f.in().name, f.scale == 1 ? "" : fmt::format("{} ", f.scale), f.out().name);
     out += fmt::format("- maximum: {}\n", extreme_text(l, l.max));
     out += fmt::format("- minimum: {}\n", extreme_text(l, l.min));
     out += fmt::format("- zero crossing: {}\n", zeros_text(l));
     out += fmt::format("- negative (f' < 0): {}\n", intervals_text(f, l.range, l.negative));
     for (const ThresholdRegion& t : l.below)
       out += fmt::format("- |f'| < {}: {}\n", t.label, intervals_text(f, l.range, t.inputs));
-    out += fmt::format("- rounds to 0: {}\n\n", intervals_text(f, l.range, l.underflow));
+    out += fmt::format("- rounds to 0: {}\n", intervals_text(f, l.range, l.underflow));
+    if (shows_convention(f))
+      out += fmt::format(
+          "- overflows (NaN or inf by the reference's convention, +-max saturated): "
+          "{}\n",
+          intervals_text(f, l.range, l.overflow));
+    out += "\n";
   }
   return out;
 }
@@ -96,10 +109,11 @@ void landscape_csv_rows(std::string& out, const Landscape& l, std::string_view f
                         const std::string& value, const std::vector<InputInterval>& v,
                         const std::string& exact_x = "") {
   const Format& f = *l.format;
+  const Format& in = f.in();
   for (const InputInterval& i : v)
     out += fmt::format("{},{},{},{},{},{},{},{},{}\n", name_of(l.derivative), f.name, feature,
-                       value, to_shortest_decimal(f, i.first), to_hex_bits(f, i.first),
-                       to_shortest_decimal(f, i.last), to_hex_bits(f, i.last), exact_x);
+                       value, to_shortest_decimal(in, i.first), to_hex_bits(in, i.first),
+                       to_shortest_decimal(in, i.last), to_hex_bits(in, i.last), exact_x);
 }
 
 std::string landscape_csv(const GradientReport& r) {
@@ -120,6 +134,7 @@ std::string landscape_csv(const GradientReport& r) {
     for (const ThresholdRegion& t : l.below)
       landscape_csv_rows(out, l, "below", fmt::format("{}", t.threshold), t.inputs);
     landscape_csv_rows(out, l, "rounds_to_zero", "0", l.underflow);
+    if (shows_convention(f)) landscape_csv_rows(out, l, "overflows", "inf", l.overflow);
   }
   return out;
 }
@@ -138,32 +153,44 @@ Json landscape_json(const Landscape& l) {
   Json zeros = Json::array();
   for (const ZeroCrossing& z : l.zeros)
     zeros.push_back({{"exact_x", z.exact_x},
-                     {"below", to_shortest_decimal(f, z.below)},
-                     {"below_bits", to_hex_bits(f, z.below)},
-                     {"above", to_shortest_decimal(f, z.above)},
-                     {"above_bits", to_hex_bits(f, z.above)}});
+                     {"below", to_shortest_decimal(f.in(), z.below)},
+                     {"below_bits", to_hex_bits(f.in(), z.below)},
+                     {"above", to_shortest_decimal(f.in(), z.above)},
+                     {"above_bits", to_hex_bits(f.in(), z.above)}});
   Json below = Json::array();
   for (const ThresholdRegion& t : l.below)
     below.push_back(
         {{"threshold", t.threshold}, {"label", t.label}, {"inputs", intervals_json(f, t.inputs)}});
-  return {{"function", name_of(l.derivative)},
-          {"format", f.name},
-          {"max", ext(l.max)},
-          {"min", ext(l.min)},
-          {"zero_crossings", zeros},
-          {"negative", intervals_json(f, l.negative)},
-          {"below", below},
-          {"rounds_to_zero", intervals_json(f, l.underflow)}};
+  Json j = {{"function", name_of(l.derivative)},
+            {"format", f.name},
+            {"max", ext(l.max)},
+            {"min", ext(l.min)},
+            {"zero_crossings", zeros},
+            {"negative", intervals_json(f, l.negative)},
+            {"below", below},
+            {"rounds_to_zero", intervals_json(f, l.underflow)}};
+  if (shows_convention(f)) j["overflows"] = intervals_json(f, l.overflow);
+  return j;
 }
 
 // ---- accuracy -------------------------------------------------------------------------------
 
+// The `saturated` column (results that differ from the reference by the overflow convention
+// only, metrics.hpp remark 7) where a row can have them, as in `table`.
+bool shows_convention(const std::vector<BackwardAccuracy>& rows) {
+  for (const BackwardAccuracy& a : rows)
+    if (shows_convention(*a.format) || a.stats.convention) return true;
+  return false;
+}
+
 std::string accuracy_markdown_table(const std::vector<BackwardAccuracy>& rows) {
-  std::string out =
+  const bool saturated = shows_convention(rows);
+  std::string out = fmt::format(
       "| derivative | format | implementation | points | max abs ULP | at x | mean abs ULP | "
       "max abs error | at x | above envelope | worst error / envelope | at x (kappa) | "
-      "non-finite | NaN |\n"
-      "|---|---|---|---:|---:|---|---:|---:|---|---:|---:|---|---:|---:|\n";
+      "non-finite | NaN |{}\n"
+      "|---|---|---|---:|---:|---|---:|---:|---|---:|---:|---|---:|---:|{}\n",
+      saturated ? " saturated |" : "", saturated ? "---:|" : "");
   for (const BackwardAccuracy& a : rows) {
     const Format& f = *a.format;
     const ErrorStats& s = a.stats;
@@ -176,22 +203,27 @@ std::string accuracy_markdown_table(const std::vector<BackwardAccuracy>& rows) {
         s.max_abs_error.seen() ? num(s.max_abs_error.value) : "-", extreme_at(f, s.max_abs_error),
         e.above, e.worst_ratio.seen() ? num(e.worst_ratio.value) : "-",
         e.worst_ratio.seen()
-            ? fmt::format("{} ({})", value_text(f, e.worst_ratio.x), num(e.kappa_at_worst))
+            ? fmt::format("{} ({})", value_text(f.in(), e.worst_ratio.x), num(e.kappa_at_worst))
             : "-",
         s.nonfinite, s.nan);
+    if (saturated) out.insert(out.size() - 1, fmt::format(" {} |", s.convention));
   }
   return out;
 }
 
-std::string accuracy_csv_rows(const std::vector<BackwardAccuracy>& rows) {
-  std::string out;
+// The header of the accuracy and comparison CSV, with `saturated` where the rows have it.
+std::string accuracy_csv(GradientSection section, const std::vector<BackwardAccuracy>& rows) {
+  const bool saturated = shows_convention(rows);
+  std::string out = gradient_csv_header(section);
+  if (saturated) out.insert(out.size() - 1, ",saturated");
   for (const BackwardAccuracy& a : rows) {
     const Format& f = *a.format;
     const ErrorStats& s = a.stats;
     const EnvelopeStats& e = a.envelope;
     auto at = [&](const Extreme& x) {
-      return x.seen() ? fmt::format("{},{}", to_shortest_decimal(f, x.x), to_hex_bits(f, x.x))
-                      : std::string(",");
+      return x.seen()
+                 ? fmt::format("{},{}", to_shortest_decimal(f.in(), x.x), to_hex_bits(f.in(), x.x))
+                 : std::string(",");
     };
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                        name_of(a.derivative), f.name, csv_field(a.implementation->name), s.points,
@@ -201,31 +233,34 @@ std::string accuracy_csv_rows(const std::vector<BackwardAccuracy>& rows) {
                        s.max_abs_error.seen() ? s.max_abs_error.value : 0.0, at(s.max_abs_error),
                        e.above, e.worst_ratio.seen() ? e.worst_ratio.value : 0.0, at(e.worst_ratio),
                        e.kappa_at_worst, s.nonfinite, s.nan, s.zero_sign);
+    if (saturated) out.insert(out.size() - 1, fmt::format(",{}", s.convention));
   }
   return out;
 }
 
-Json accuracy_json(const BackwardAccuracy& a) {
+Json accuracy_json(const BackwardAccuracy& a, bool saturated) {
   const Format& f = *a.format;
   const ErrorStats& s = a.stats;
-  return {{"function", name_of(a.derivative)},
-          {"format", f.name},
-          {"implementation", a.implementation->name},
-          {"domain", a.domain},
-          {"points", s.points},
-          {"finite", s.finite},
-          {"max_abs_ulp", extreme_json(f, s.max_abs_ulp, ulp_error_bound(f))},
-          {"mean_abs_ulp", ulp_error_value(f, s.mean_abs_ulp())},
-          {"rms_ulp", ulp_error_value(f, s.rms_ulp())},
-          {"correctly_rounded", s.correctly_rounded},
-          {"faithful", s.faithful},
-          {"max_abs_error", extreme_json(f, s.max_abs_error)},
-          {"above_envelope", a.envelope.above},
-          {"worst_envelope_ratio", extreme_json(f, a.envelope.worst_ratio)},
-          {"kappa_at_worst", a.envelope.kappa_at_worst},
-          {"nonfinite", s.nonfinite},
-          {"nan", s.nan},
-          {"zero_sign", s.zero_sign}};
+  Json j = {{"function", name_of(a.derivative)},
+            {"format", f.name},
+            {"implementation", a.implementation->name},
+            {"domain", a.domain},
+            {"points", s.points},
+            {"finite", s.finite},
+            {"max_abs_ulp", extreme_json(f, s.max_abs_ulp, ulp_error_bound(f))},
+            {"mean_abs_ulp", ulp_error_value(f, s.mean_abs_ulp())},
+            {"rms_ulp", ulp_error_value(f, s.rms_ulp())},
+            {"correctly_rounded", s.correctly_rounded},
+            {"faithful", s.faithful},
+            {"max_abs_error", extreme_json(f, s.max_abs_error)},
+            {"above_envelope", a.envelope.above},
+            {"worst_envelope_ratio", extreme_json(f, a.envelope.worst_ratio)},
+            {"kappa_at_worst", a.envelope.kappa_at_worst},
+            {"nonfinite", s.nonfinite},
+            {"nan", s.nan},
+            {"zero_sign", s.zero_sign}};
+  if (saturated) j["saturated"] = s.convention;
+  return j;
 }
 
 // ---- flow -----------------------------------------------------------------------------------
@@ -236,7 +271,15 @@ std::string flow_markdown(const GradientReport& r) {
       "## Gradient flow: E[g(z)^2] for z ~ N(0, sigma^2)\n\n"
       "exact: MPFR quadrature. 16-bit formats: exact sum over the format's values of P(z rounds "
       "to v) g(v)^2. fp32: trapezoid rule on 2^17 + 1 points in [-12 sigma, 12 sigma] (about "
-      "1e-9 relative); zero mass exact by bisection.\n\n"
+      "1e-9 relative); zero mass exact by bisection.\n\n";
+  for (const FlowRow& row : r.flow) {
+    if (!row.format || !row.format->is_pair()) continue;
+    out +=
+        "Graded pairs IN:OUT*S: z is stored in IN, g is the backward's OUT value divided by S "
+        "(the gradient an FP8 recipe reads back), so P(g = 0) counts what flushes in OUT.\n\n";
+    break;
+  }
+  out +=
       "| derivative | sigma | format | implementation | E[g^2] | relative to exact | P(g = 0) | "
       "P(g non-finite) |\n|---|---:|---|---|---:|---:|---:|---:|\n";
   for (const FlowRow& row : r.flow) {
@@ -323,9 +366,10 @@ std::string histogram_markdown(const GradientReport& r) {
 
 }  // namespace
 
-std::string intervals_text(const Format& f, OrdinalRange range,
+std::string intervals_text(const Format& graded, OrdinalRange range,
                            const std::vector<InputInterval>& intervals) {
   if (intervals.empty()) return "none";
+  const Format& f = graded.in();
   std::string out;
   for (const InputInterval& i : intervals) {
     if (!out.empty()) out += ", ";
@@ -373,9 +417,9 @@ std::string render_gradient_report(const GradientReport& r, OutputKind kind) {
       case GradientSection::landscape:
         return landscape_csv(r);
       case GradientSection::accuracy:
-        return gradient_csv_header(GradientSection::accuracy) + accuracy_csv_rows(r.accuracy);
+        return accuracy_csv(GradientSection::accuracy, r.accuracy);
       case GradientSection::comparison:
-        return gradient_csv_header(GradientSection::comparison) + accuracy_csv_rows(r.comparison);
+        return accuracy_csv(GradientSection::comparison, r.comparison);
       case GradientSection::flow:
         return flow_csv(r);
       case GradientSection::histogram:
@@ -395,10 +439,12 @@ std::string render_gradient_report(const GradientReport& r, OutputKind kind) {
           for (const auto& l : r.landscapes) a.push_back(landscape_json(l));
           break;
         case GradientSection::accuracy:
-          for (const auto& x : r.accuracy) a.push_back(accuracy_json(x));
+          for (const auto& x : r.accuracy)
+            a.push_back(accuracy_json(x, shows_convention(r.accuracy)));
           break;
         case GradientSection::comparison:
-          for (const auto& x : r.comparison) a.push_back(accuracy_json(x));
+          for (const auto& x : r.comparison)
+            a.push_back(accuracy_json(x, shows_convention(r.comparison)));
           break;
         case GradientSection::flow:
           for (const FlowRow& row : r.flow)
@@ -472,9 +518,9 @@ std::string verdict(const GradcheckResult& c) {
 }
 
 Json point_json(const Format& f, const GradcheckPoint& p, GradcheckAgainst against) {
-  Json j = {{"x", to_shortest_decimal(f, p.x)},
-            {"x_bits", to_hex_bits(f, p.x)},
-            {"x_hex", fmt::format("{:a}", to_double(f, p.x))},
+  Json j = {{"x", to_shortest_decimal(f.in(), p.x)},
+            {"x_bits", to_hex_bits(f.in(), p.x)},
+            {"x_hex", fmt::format("{:a}", to_double(f.in(), p.x))},
             {"backward", to_shortest_decimal(f, p.backward)},
             {"backward_bits", to_hex_bits(f, p.backward)},
             {"expected", p.expected},
@@ -536,7 +582,7 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
       "difference of the forward). atol = {}.\n\n",
       tol.envelope_factor, tol.fd_factor, 0.5 * tol.envelope_factor, tol.forward_ulps,
       tol.atol ? fmt::format("{}", *tol.atol)
-               : "2^-p of the format (fp32 2^-24, fp16 2^-11, bf16 2^-8)");
+               : "2^-p of the format (fp32 2^-24, fp16 2^-11, bf16 2^-8; OUT's in a pair IN:OUT)");
   out +=
       "| derivative | format | backward | against | verdict | checked | failures | non-finite | "
       "worst error / allowed | at x | FD resolves f' at |\n"
@@ -547,7 +593,7 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
     out += fmt::format(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name_of(c.derivative), f.name,
         c.backward->name, check_label(c), verdict(c), c.checked, c.failures, c.nonfinite_failures,
-        any ? num(c.worst[0].ratio) : "-", any ? value_text(f, c.worst[0].x) : "-",
+        any ? num(c.worst[0].ratio) : "-", any ? value_text(f.in(), c.worst[0].x) : "-",
         c.against == GradcheckAgainst::exact
             ? "-"
             : fmt::format("{:.1f}%",
@@ -569,8 +615,8 @@ std::string render_gradcheck(const std::vector<GradcheckResult>& results,
     for (const auto& p : c.worst) {
       if (p.ratio <= 1) break;
       out += fmt::format(
-          "| {} | {:a} | {} | {:.9g} | {:.3e} | {} | {:.3e} | {} | {} |\n", value_text(f, p.x),
-          to_double(f, p.x), value_text(f, p.backward), p.expected, p.abs_error,
+          "| {} | {:a} | {} | {:.9g} | {:.3e} | {} | {:.3e} | {} | {} |\n", value_text(f.in(), p.x),
+          to_double(f.in(), p.x), value_text(f, p.backward), p.expected, p.abs_error,
           exact ? ulp_error_text(f, p.ulp_error) : num(p.ulp_error), p.allowed, num(p.ratio),
           exact ? num(p.kappa)
                 : num(p.fd_error_bound) + " | " + ulp_error_text(f, p.forward_ulp_error));
