@@ -467,14 +467,23 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       const double ae = std::fabs(abs_err[j]);
       return abs_exact[j] != 0 ? ae / abs_exact[j] : (ae == 0 ? 0.0 : INFINITY);
     };
+    double rel[kBlock];
     for (size_t j = 0; j < m; ++j) {
-      const double r = rel_of(j);
-      best_rel = r > best_rel ? r : best_rel;
+      rel[j] = rel_of(j);
+      best_rel = rel[j] > best_rel ? rel[j] : best_rel;
     }
     // Pass 3: for each block maximum that can change the running extreme, the smallest input
-    // ordinal attaining it (the tie rule of Extreme).
+    // ordinal attaining it (the tie rule of Extreme). A tie cannot change it when no input of
+    // the block comes before the extreme's.
+    int64_t block_first_ord = INT64_MAX;
     auto offer = [&](Extreme& ext, double best, auto value_of) {
       if (best == -INFINITY || best < ext.value) return;
+      if (best == ext.value) {
+        if (block_first_ord == INT64_MAX)
+          for (size_t j = 0; j < m; ++j)
+            block_first_ord = std::min(block_first_ord, ordinal(f.in(), x[at[j]]));
+        if (block_first_ord >= ext.x_ordinal) return;
+      }
       int64_t best_ord = INT64_MAX;
       uint32_t best_x = 0;
       for (size_t j = 0; j < m; ++j) {
@@ -488,7 +497,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     offer(max_ulp, best_pos, [&](size_t j) { return err[j] > 0 ? err[j] : -INFINITY; });
     offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
     offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
-    offer(max_rel_error, best_rel, rel_of);
+    offer(max_rel_error, best_rel, [&](size_t j) { return rel[j]; });
     offer(max_distance, best_distance, [&](size_t j) { return distance[j]; });
   }
 }
