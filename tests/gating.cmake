@@ -15,7 +15,6 @@ set_tests_properties(npy_numpy_files PROPERTIES FIXTURES_SETUP numpy_files)
 
 gelucheck_add_tests(gelucheck_gating_tests
   SOURCES test_npy_numpy.cpp test_user_implementations.cpp test_gate_command.cpp
-          test_captured_8bit.cpp
           test_hardening.cpp
   PROPERTIES FIXTURES_REQUIRED numpy_files)
 target_compile_definitions(gelucheck_gating_tests PRIVATE
