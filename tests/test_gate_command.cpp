@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "implementations/plugin_implementation.hpp"  // parse_plugin_name
+
 using namespace std::string_literals;
 
 namespace {
@@ -470,4 +472,31 @@ TEST_CASE("inputs: the sweep's inputs in order, as numpy reads them", "[inputs]"
   const Run bad = run(fmt::format("inputs -t bf16 --dtype float8 -o {}/x.npy", d));
   CHECK(bad.status == 2);
   CHECK_THAT(bad.output, Catch::Contains("unknown --dtype 'float8'; valid: auto, bits, float32"));
+}
+
+TEST_CASE("help texts and completion name every plugin kind and format the program accepts",
+          "[gate][plugin]") {
+  // The kinds of plugin_abi.h besides the default float, each parsed as its own kind.
+  const std::pair<std::string, gelucheck::PluginKind> kinds[] = {
+      {"bits16", gelucheck::PluginKind::bits16},
+      {"bits8", gelucheck::PluginKind::bits8},
+      {"bits16to8", gelucheck::PluginKind::bits16to8},
+      {"batch32", gelucheck::PluginKind::batch32}};
+  for (const auto& [name, kind] : kinds)
+    CHECK(gelucheck::parse_plugin_name("lib.so:k:" + name).kind == kind);
+  const std::string usage = "plugin:PATH.so:SYMBOL[:bits16|:bits8|:bits16to8|:batch32]";
+  for (const char* command : {"--help", "gate --help", "list"}) {
+    INFO(command);
+    const Run r = run(command);
+    CHECK(r.status == 0);
+    CHECK_THAT(r.output, Catch::Contains(usage));
+  }
+  // bash completion of -t offers the 8-bit formats too (OCP FP8 e4m3, e4m3fnuz, e5m2, ...).
+  const std::string d = test_dir("completion");
+  const std::string complete = fmt::format(
+      "bash -c 'source {}/share/gelucheck.bash-completion; COMP_WORDS=({} table -t e); "
+      "COMP_CWORD=3; _gelucheck; echo \"${{COMPREPLY[@]}}\"' > {}/words",
+      GELUCHECK_SOURCE_DIR, GELUCHECK_BINARY, d);
+  REQUIRE(std::system(complete.c_str()) == 0);
+  CHECK(read(d + "/words") == "e4m3 e5m2 e4m3fnuz e5m2fnuz e2m3 e3m2 e2m1\n");
 }

@@ -9,6 +9,7 @@
 #include "gate_file.hpp"
 #include "gate_report.hpp"
 #include "implementations/kernel_process.hpp"
+#include "implementations/plugin_implementation.hpp"  // kPluginKindSuffixes
 #include "io/output_file.hpp"
 #include "versioned_json.hpp"
 
@@ -194,19 +195,21 @@ Runner add_gate(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "gate",
-      "Runs the accuracy checks of a TOML gate file, for CI: exit 0 when every check passes, 1 "
-      "when any fails (the report names the check, the limit and the worst inputs), 2 when the "
-      "gate file is malformed (FILE:LINE and what is wrong).\n"
-      "Each [[check]] has function, format, implementation (built-in, plugin:PATH.so:SYMBOL"
-      "[:bits16|:batch32] or file:CAPTURED.npy; paths relative to the gate file), optional "
-      "range/grid/"
-      "points/seed, and limits: max_ulp, mean_ulp, min_correctly_rounded, min_faithful, "
-      "max_nonfinite (default 0), max_zero_sign, max_saturated, max_abs_error, min_assert_close "
-      "(with optional "
-      "rtol/atol), max_distance, max_differing and max_differing_not_closer (against "
-      "diff_against), and for the backward (the derivative, by gradient_implementation or the "
-      "same implementation) gradient_max_ulp, gradient_max_nonfinite (default 0); subnormals = "
-      "ieee|ftz|daz|ftz+daz grades the check in that mode. See docs/gating.md.");
+      fmt::format(
+          "Runs the accuracy checks of a TOML gate file, for CI: exit 0 when every check passes, 1 "
+          "when any fails (the report names the check, the limit and the worst inputs), 2 when the "
+          "gate file is malformed (FILE:LINE and what is wrong).\n"
+          "Each [[check]] has function, format, implementation (built-in, plugin:PATH.so:SYMBOL"
+          "{} or file:CAPTURED.npy; paths relative to the gate file), optional range/grid/"
+          "points/seed, and limits: max_ulp, mean_ulp, min_correctly_rounded, min_faithful, "
+          "max_nonfinite (default 0), max_zero_sign, max_saturated, max_abs_error, "
+          "min_assert_close "
+          "(with optional "
+          "rtol/atol), max_distance, max_differing and max_differing_not_closer (against "
+          "diff_against), and for the backward (the derivative, by gradient_implementation or the "
+          "same implementation) gradient_max_ulp, gradient_max_nonfinite (default 0); subnormals = "
+          "ieee|ftz|daz|ftz+daz grades the check in that mode. See docs/gating.md.",
+          kPluginKindSuffixes));
   cmd->add_option("GATE_FILE", o->gate_file, "The gate file (TOML)")->required();
   cmd->add_option("--junit", o->junit, "Also write JUnit XML (one testcase per check) to FILE");
   cmd->add_option("--json", o->json, "Also write the full results as JSON to FILE");

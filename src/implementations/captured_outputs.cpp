@@ -36,10 +36,16 @@ std::string accepted_dtypes(const Format& graded) {
            "that are all bf16 values (torch: y.float().numpy())";
   if (f.total_bits() <= 8)
     return fmt::format(
-        "uint8 or int8 bit patterns (torch: y.view(torch.uint8).numpy(); a {}-bit pattern in "
-        "the low bits of each byte), an ml_dtypes array saved with numpy.save ('<V1'{}), or "
+        "uint8 or int8 bit patterns ('|u1', '|i1'{}; torch: y.view(torch.uint8).numpy()), an "
+        "ml_dtypes {} array saved with numpy.save (void items '|V1' or '<V1'{}), or "
         "float16/32/64 values that are all {} values",
-        f.total_bits(), &f == &e5m2 ? ", or '<f1' for float8_e5m2" : "", f.name);
+        f.total_bits() < 8
+            ? fmt::format(", the {}-bit pattern in the low bits of each byte", f.total_bits())
+            : "",
+        f.total_bits() == 8   ? "float8"
+        : f.total_bits() == 6 ? "float6"
+                              : "float4",
+        &f == &e5m2 ? ", or '<f1' for float8_e5m2" : "", f.name);
   return fmt::format(
       "float32 values, uint32, int32 or void ('<V4') bit patterns, or float64 values that are "
       "all {} values",
@@ -274,9 +280,10 @@ std::vector<uint32_t> npy_outputs_as_bits(const NpyArray& a, const Format& f,
       const std::optional<uint32_t> b = exact_bits(f, v);
       if (!b)
         throw UsageError(fmt::format(
-            "{}: element {} is {} ({:a}), which is not a {} value: the file must hold outputs "
+            "{}: element {} is {} ({:a}), which is not {} {} value: the file must hold outputs "
             "already rounded to {} ({})",
-            what, i, v, v, f.name, f.name, accepted_dtypes(f)));
+            what, i, v, v, layout.name.starts_with('e') ? "an" : "a", layout.name, layout.name,
+            accepted_dtypes(f)));
       bits[i] = *b;
     }
     return bits;

@@ -17,6 +17,10 @@ namespace gelucheck {
 // The kernel's signature, which a shared library does not record (plugin_abi.h).
 enum class PluginKind { scalar_float, bits16, bits8, bits16to8, batch32 };
 
+// The kinds a plugin name may end with, as help texts list them (float, the default, goes
+// unwritten): every PluginKind but scalar_float, in the enum's order.
+inline constexpr std::string_view kPluginKindSuffixes = "[:bits16|:bits8|:bits16to8|:batch32]";
+
 // The parts of the argument after "plugin:": PATH:SYMBOL or PATH:SYMBOL:KIND (KIND float,
 // bits16, bits8, bits16to8 or batch32), split from the right so that PATH may hold ':'. Throws
 // UsageError if malformed.

@@ -79,6 +79,10 @@ std::string markdown(const std::vector<TableRow>& rows, TableColumns columns) {
               : "| function | format | implementation | points | max abs ULP | at x | mean abs ULP "
                 "| RMS ULP | correctly rounded | faithful | non-finite | NaN | zero sign |\n"
                 "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  if (saturated) {  // the column every row below ends with
+    out.insert(out.find('\n'), " saturated |");
+    out.insert(out.size() - 1, "---:|");
+  }
   for (const TableRow& r : rows) {
     const ErrorStats& s = r.stats;
     const Format& f = *r.format;
