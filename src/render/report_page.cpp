@@ -987,7 +987,8 @@ void implementations_section(Page& page, const ReportData& data) {
   std::vector<const Implementation*> listed = rq.implementations;
   if (rq.has(ReportSection::forms)) listed.push_back(&approximating_form_correctly_rounded());
   for (const Implementation* i : listed)
-    page.body += fmt::format("| `{}` | {} | {} |\n", i->name, i->summary, i->used_in);
+    page.body += fmt::format("| `{}` | {} | {} |\n", i->name, markdown_cell(i->summary),
+                             markdown_cell(i->used_in));
   // Where each function's formula of each set is written, where its family cites it.
   std::string sources;
   std::vector<Function> fns;

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>  // fmt::format
 
@@ -45,6 +46,17 @@ inline std::string percent_prose(double share) {
   if (share == 0.0) return "0%";
   if (share < 1e-3) return fmt::format("{:.2e}%", 100.0 * share);
   return fmt::format("{:.3f}%", 100.0 * share);
+}
+
+// Text in a Markdown table cell: a '|' escaped, so that it does not end the cell (GFM tables).
+inline std::string markdown_cell(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace gelucheck
