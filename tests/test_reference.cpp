@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <mutex>
 #include <random>
@@ -138,6 +139,34 @@ TEST_CASE("tiered and pure MPFR references agree on fp32 samples", "[reference]"
     });
     INFO(first);
     CHECK(mismatches == 0);
+  }
+}
+
+TEST_CASE("mish near zero is decided by the fast tier, with the values of its series",
+          "[reference]") {
+  // mish(x) = 3x/5 + 0.32 x^2 + O(x^3) (mish.cpp). Where x = 5k 2^e, 3x/5 = 3k 2^e is an fp32
+  // value c and r lies 0.53|x| (relative) above it for either sign of x: for |x| < 2^-30 far
+  // below half an ulp, so c is the correctly rounded value and r is above it (side +1). These
+  // inputs went to MPFR before the fast tier anchored r at 3x/5.
+  std::vector<uint32_t> xs;
+  std::vector<double> expected;
+  for (int e : {-149, -140, -126, -100, -60, -40})
+    for (int k = 1; k <= 201; k += 4)
+      for (double sign : {1.0, -1.0}) {
+        const double x = sign * std::ldexp(5.0 * k, e);
+        xs.push_back(std::bit_cast<uint32_t>(float(x)));
+        REQUIRE(double(float(x)) == x);
+        expected.push_back(sign * std::ldexp(3.0 * k, e));
+      }
+  std::vector<RefValue> tiered(xs.size());
+  reference_counters() = {};
+  reference_batch(fns::mish, fp32, xs, tiered);
+  CHECK(reference_counters().mpfr == 0);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    INFO(where(fns::mish, fp32, xs[i]));
+    CHECK(to_double(fp32, tiered[i].correctly_rounded) == expected[i]);
+    CHECK(tiered[i].side == 1);
+    CHECK(same(tiered[i], reference(fns::mish, fp32, xs[i], ReferenceMode::mpfr)));
   }
 }
 

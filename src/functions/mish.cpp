@@ -44,8 +44,39 @@ double log2_grad_tail(double x) {
 // Reference: fast tier (reference/tiers.hpp). e = e^x carries L (argument exact). Sums of
 // positive terms: e + 2 carries L + u, n = e (e + 2) 2L + 2u, n + 2 2L + 3u, n + 1 2L + 3u.
 
+// Near zero mish(x) = 3x/5 + 0.32x^2 + ...: where 3x/5 is a value of the format (x's significand
+// a multiple of 5), r lies 0.53|x| (relative) beside it, far inside the 2^-48 relative error of
+// x t, so the formula above leaves every fifth input near 0 to MPFR. For |x| < 1/2 the anchor is
+// a = fl(3x/5) and d = r - a is computed instead, in m = e^x - 1:
+//   t - 3/5 = 2 (n - 3)/(5 (n + 2)),  n - 3 = m (m + 4),  n + 2 = (m + 2)^2 + 1,
+//   d = (3x - 5a)/5 + x * 2 m (m + 4)/(5 ((m + 2)^2 + 1)).
+// 3x is exact (a 24-bit significand times 3) and a multiple of ulp(a), as 5a is, and
+// |3x - 5a| <= 5 ulp(a)/2: the fma gives 3x - 5a exactly; /5 errs by u. m = 2h/(1 - h),
+// h = tanh(x/2) (L; |h| < 0.25, so 1 - h carries L + u): 2L + 2u. m + 4 and m + 2 (|m| < 1 <
+// m + 2 when m < 0; positive sums otherwise): 2L + 3u; (m + 2)^2 + 1: 4L + 8u; m (m + 4): 4L + 6u;
+// the quotient 8L + 16u, times x 8L + 17u: that term (positive: m has x's sign) carries
+// (8L + 17u) of itself, the first u of itself, the sum u of d.
+template <class M>
+FastValue fast_mish_near_zero(double x, M& sleef) {
+  const double a = 3 * x / 5;
+  const double rest = std::fma(-5.0, a, 3 * x) / 5;  // 3 * x exact: checked by the caller
+  const double h = sleef(SleefFunction::tanh, x / 2);
+  const double m = 2 * h / (1 - h);
+  const double k = x * (2 * m * (m + 4)) / (5 * ((m + 2) * (m + 2) + 1));
+  const double d = rest + k;
+  const double err = u * std::fabs(rest) + (8 * L + 17 * u) * std::fabs(k) + u * std::fabs(d);
+  // Widened 2^10 times beyond the doubled first-order bound: r - a is tiny beside a here, and the
+  // bound's test (fast_bound_ratio) measures it against double-double enclosures of r, whose low
+  // parts round by 2^-52 of r - a. The decisions need far less: where 3x/5 is exact (rest = 0)
+  // the bound stays below 2^-36 of r - a = k; elsewhere 3x/5 is at least 2^-37 |r| from every
+  // point and edge of the 2^-10 ULP grid (both are multiples of a fifth of the grid step), and
+  // the bound is about 2^-95 |r|.
+  return {a, d, 0x1p10 * 2 * err};
+}
+
 template <class M>
 FastValue fast_mish(double x, M& sleef) {
+  if (std::fabs(x) < 0.5 && std::fma(3.0, x, -3 * x) == 0) return fast_mish_near_zero(x, sleef);
   const double e = sleef(SleefFunction::exp, x);
   const double n = e * (e + 2);
   if (x >= 1) {
