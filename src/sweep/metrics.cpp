@@ -77,22 +77,6 @@ Grading grading_for(Function fn, const Format& f, SubnormalMode mode,
   return g;
 }
 
-bool assert_close_passes(const Format& f, uint32_t y, uint32_t c, const Tolerance& t,
-                         double* ratio) {
-  // torch.isclose in float64 (metrics.hpp): equal, or a finite difference within the allowed
-  // error. Both values are exact doubles; the three operations round as PyTorch's do.
-  const double a = to_double(f, y), e = to_double(f, c);
-  if (a == e) {
-    if (ratio) *ratio = 0;
-    return true;
-  }
-  const double actual = std::fabs(a - e);
-  const double allowed = t.atol + std::fabs(t.rtol * e);
-  if (ratio)
-    *ratio = std::isfinite(actual) ? (allowed > 0 ? actual / allowed : INFINITY) : INFINITY;
-  return std::isfinite(actual) && actual <= allowed;
-}
-
 PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref_at_x,
                     const Grading& g) {
   PointRecord p;
@@ -121,9 +105,7 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   }
   p.correctly_rounded = y == ref.correctly_rounded;
   p.distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
-  // Faithful: y is c, or c's neighbour on r's side (the other zero is not a neighbour: +-0
-  // share one value ordinal).
-  p.faithful = p.distance == 0 || (p.distance == 1 && ref.side != 0 && (yv > cr) == (ref.side > 0));
+  p.faithful = faithful_at(p.distance, yv, cr, ref.side);
   p.zero_sign = yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
   p.abs_error = yv - ref.exact;
   // 2^-ulp_log2 built from its bits (ulp_log2 is within a double's normal exponents).

@@ -163,8 +163,28 @@ inline double bits_of_error(uint64_t distance) { return std::log2(1.0 + double(d
 
 // Whether y passes assert_close against c (both bits of f) with tolerance t, and the ratio of
 // |y - c| to the allowed error (0 when y == c, inf when nothing is allowed).
-bool assert_close_passes(const Format& f, uint32_t y, uint32_t c, const Tolerance& t,
-                         double* ratio = nullptr);
+inline bool assert_close_passes(const Format& f, uint32_t y, uint32_t c, const Tolerance& t,
+                                double* ratio = nullptr) {
+  // torch.isclose in float64 (above): equal, or a finite difference within the allowed
+  // error. Both values are exact doubles; the three operations round as PyTorch's do.
+  const double a = to_double(f, y), e = to_double(f, c);
+  if (a == e) {
+    if (ratio) *ratio = 0;
+    return true;
+  }
+  const double actual = std::fabs(a - e);
+  const double allowed = t.atol + std::fabs(t.rtol * e);
+  if (ratio)
+    *ratio = std::isfinite(actual) ? (allowed > 0 ? actual / allowed : INFINITY) : INFINITY;
+  return std::isfinite(actual) && actual <= allowed;
+}
+
+// Whether y (value yv) is faithful to r, from its distance to c (value cv) and r's side of c:
+// y is c, or c's neighbour on r's side (the other zero is not a neighbour: +-0 share one value
+// ordinal).
+inline bool faithful_at(uint64_t distance, double yv, double cv, int side) {
+  return distance == 0 || (distance == 1 && side != 0 && (yv > cv) == (side > 0));
+}
 
 // compare()'s outcome alone, for callers that need only it and the ULP error (ulp_error below).
 Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);

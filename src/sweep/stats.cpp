@@ -109,6 +109,24 @@ void TopPoints::offer(const Format& f, const PointRecord& p, double key) {
   offer(e);
 }
 
+[[gnu::always_inline]] inline void ErrorStats::count_finite(double abs_ulp_error, uint64_t distance,
+                                                            bool is_zero_sign) {
+  ++finite;
+  zero_sign += is_zero_sign;
+  if (distance) {
+    pending_distance_ += double(distance);  // integers below 2^53: exact in any order
+    // Logarithms are rounded: straight into the exact sum, so that the total does not depend on
+    // how the points were grouped (they are the points that are not correctly rounded).
+    if (distance < kSmallDistances)
+      ++pending_small_distances_[distance];
+    else
+      sum_bits.add(bits_of_error(distance));
+  }
+  pending_abs_ += abs_ulp_error;
+  pending_sq_ += abs_ulp_error * abs_ulp_error;
+  ++pending_count_;
+}
+
 bool ErrorStats::count(const Format& f, const PointRecord& p) {
   ++points;
   if (p.correctly_rounded) ++correctly_rounded;
@@ -149,21 +167,7 @@ bool ErrorStats::count(const Format& f, const PointRecord& p) {
     case Outcome::finite:
       break;
   }
-  ++finite;
-  if (p.zero_sign) ++zero_sign;
-  if (p.distance) {
-    pending_distance_ += double(p.distance);  // integers below 2^53: exact in any order
-    // Logarithms are rounded: straight into the exact sum, so that the total does not depend on
-    // how the points were grouped (they are the points that are not correctly rounded).
-    if (p.distance < kSmallDistances)
-      ++pending_small_distances_[p.distance];
-    else
-      sum_bits.add(bits_of_error(p.distance));
-  }
-  const double a = std::fabs(p.ulp_error);
-  pending_abs_ += a;
-  pending_sq_ += a * a;
-  ++pending_count_;
+  count_finite(std::fabs(p.ulp_error), p.distance, p.zero_sign);
   return true;
 }
 
@@ -260,6 +264,21 @@ template <class BitsOf>
   }
 }
 
+namespace {
+// Every r of ref[start, end) is exactly its correctly rounded value (c - r is NaN, not 0, when r
+// is not finite) and every input of x[start, end) has x[start]'s binade.
+[[gnu::always_inline]] inline bool exact_in_one_binade(const Format& f, std::span<const uint32_t> x,
+                                                       std::span<const RefValue> ref, size_t start,
+                                                       size_t end) {
+  const int key0 = binade_key(f, x[start]);
+  bool all_exact = true;
+  for (size_t i = start; i < end; ++i)
+    all_exact &= (to_double(f, ref[i].correctly_rounded) - ref[i].exact == 0) &
+                 (binade_key(f, x[i]) == key0);
+  return all_exact;
+}
+}  // namespace
+
 void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
                              std::span<const RefValue> ref) {
   const size_t n = x.size();
@@ -268,15 +287,8 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   with_constant_format(
       f, [&](const Format& g) __attribute__((always_inline)) {
         for (size_t i = 0; i < n; ++i) correctly_rounded[i] = ref[i].correctly_rounded;
-        for (size_t start = 0, b = 0; start < n; start += kBlock, ++b) {
-          const size_t end = std::min(n, start + kBlock);
-          const int key0 = binade_key(g, x[start]);
-          bool all_exact = true;  // c - r is NaN, not 0, when r is not finite
-          for (size_t i = start; i < end; ++i)
-            all_exact &= (to_double(g, ref[i].correctly_rounded) - ref[i].exact == 0) &
-                         (binade_key(g, x[i]) == key0);
-          exact[b] = all_exact;
-        }
+        for (size_t start = 0, b = 0; start < n; start += kBlock, ++b)
+          exact[b] = exact_in_one_binade(g, x, ref, start, std::min(n, start + kBlock));
       });
 }
 
@@ -292,11 +304,8 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
     return false;
   const bool is_correctly_rounded = y == ref.correctly_rounded;
   distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
-  const bool is_faithful =
-      distance == 0 || (distance == 1 && ref.side != 0 && (yv > cr) == (ref.side > 0));
-  const double actual = std::fabs(yv - cr);  // assert_close_passes, inline
-  const bool close =
-      yv == cr || (std::isfinite(actual) && actual <= t.atol + std::fabs(t.rtol * cr));
+  const bool is_faithful = faithful_at(distance, yv, cr, ref.side);
+  const bool close = assert_close_passes(f, y, ref.correctly_rounded, t);
   if (close != is_faithful) return false;
   abs_error = yv - ref.exact;
   ulp_error = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
@@ -311,18 +320,7 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   ++b.finite;
   b.pending_abs += a;
   if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x, ordinal(f.in(), x));
-  ++finite;
-  zero_sign += yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
-  if (distance) {
-    pending_distance_ += double(distance);
-    if (distance < kSmallDistances)
-      ++pending_small_distances_[distance];
-    else
-      sum_bits.add(bits_of_error(distance));
-  }
-  pending_abs_ += a;
-  pending_sq_ += a * a;
-  ++pending_count_;
+  count_finite(a, distance, yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr));
   return true;
 }
 
@@ -347,15 +345,16 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     // A block of one binade whose errors are all 0 (the tails and the head of an exhaustive
     // sweep): counted as one run. y - r is NaN, not 0, when r is not finite.
     const int key0 = binade_key(f, x[start]);
-    bool all_zero = true;
+    bool all_zero;
     if (blocks) {
       all_zero = blocks->exact[start / kBlock] &&
                  std::equal(y.begin() + start, y.begin() + end,
                             blocks->correctly_rounded.begin() + ptrdiff_t(start));
-    } else {
-      for (size_t i = start; i < end; ++i)
-        all_zero &= (y[i] == ref[i].correctly_rounded) & (to_double(f, y[i]) - ref[i].exact == 0) &
-                    (binade_key(f, x[i]) == key0);
+    } else {  // y is c at every point, and c is r
+      all_zero =
+          std::equal(y.begin() + start, y.begin() + end, ref.begin() + ptrdiff_t(start),
+                     [](uint32_t v, const RefValue& r) { return v == r.correctly_rounded; }) &&
+          exact_in_one_binade(f, x, ref, start, end);
     }
     if (all_zero) {
       add_zero_run(f, key0, end - start, [&](size_t k) { return x[start + k]; });

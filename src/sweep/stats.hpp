@@ -186,6 +186,8 @@ struct ErrorStats {
   std::array<uint64_t, kSmallDistances> pending_small_distances_{};
   uint32_t pending_count_ = 0;
   BinadeStats& binade(const Format& f, uint32_t x);
+  // count()'s part for a finite point: its |ULP error|, distance and zero-sign mismatch.
+  void count_finite(double abs_ulp_error, uint64_t distance, bool is_zero_sign);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
                     std::span<const RefValue> ref, const Grading& g, const ReferenceBlocks* blocks);
   // count(f, compare(f, x, y, ref, g)) for a point whose outcome is finite, graded in a mode
