@@ -22,6 +22,9 @@ struct OverflowTrace {
   }
 };
 OverflowTrace& overflow_trace();
+// overflow_trace().note(op), out of line: the arithmetic types below call it after every operation
+// that overflowed, and their operators are inlined into the kernels' loops.
+[[gnu::noinline, gnu::cold]] void note_overflow(const char* op);
 
 template <const Format& F>
 struct Native {
@@ -40,45 +43,49 @@ struct Native {
   // +, -, *, / and sqrt of two p-bit numbers computed in double and rounded again to F are
   // correctly rounded to F when 53 >= 2p + 2 (Figueroa, "When is double rounding innocuous?",
   // 1995), which holds for every supported format (p <= 24).
-  static Native op_result(double r, bool operands_finite, const char* op) {
+  // The result of an operation on a and b (b = 0 for one operand), noted in the overflow trace
+  // when it is infinite or NaN and the operands were not. The result is tested first: it is
+  // finite almost always, so that one well-predicted branch is all a kernel pays.
+  [[gnu::always_inline]] static Native op_result(double r, const char* op, double a, double b = 0) {
     Native n(r);
-    if (operands_finite && !std::isfinite(n.v)) overflow_trace().note(op);
+    if (!std::isfinite(n.v)) [[unlikely]]
+      if (std::isfinite(a) && std::isfinite(b)) note_overflow(op);
     return n;
   }
   // A NaN operand is the result, the left one first (as x86's SSE/AVX arithmetic and most
   // hardware propagate NaNs), written out so that a NaN's sign does not depend on which operand
   // the compiler puts first in a commutative instruction.
-  static bool nan_operand(Native a, Native b, Native& out) {
+  [[gnu::always_inline]] static bool nan_operand(Native a, Native b, Native& out) {
     if (std::isnan(a.v)) return out = a, true;
     if (std::isnan(b.v)) return out = b, true;
     return false;
   }
-  friend Native operator+(Native a, Native b) {
+  [[gnu::always_inline]] friend Native operator+(Native a, Native b) {
     if (Native n; nan_operand(a, b, n)) return n;
-    return op_result(a.v + b.v, std::isfinite(a.v) && std::isfinite(b.v), "+");
+    return op_result(a.v + b.v, "+", a.v, b.v);
   }
-  friend Native operator-(Native a, Native b) {
+  [[gnu::always_inline]] friend Native operator-(Native a, Native b) {
     if (Native n; nan_operand(a, b, n)) return n;
-    return op_result(a.v - b.v, std::isfinite(a.v) && std::isfinite(b.v), "-");
+    return op_result(a.v - b.v, "-", a.v, b.v);
   }
-  friend Native operator*(Native a, Native b) {
+  [[gnu::always_inline]] friend Native operator*(Native a, Native b) {
     if (Native n; nan_operand(a, b, n)) return n;
-    return op_result(a.v * b.v, std::isfinite(a.v) && std::isfinite(b.v), "*");
+    return op_result(a.v * b.v, "*", a.v, b.v);
   }
-  friend Native operator/(Native a, Native b) {
+  [[gnu::always_inline]] friend Native operator/(Native a, Native b) {
     if (Native n; nan_operand(a, b, n)) return n;
-    return op_result(a.v / b.v, std::isfinite(a.v) && std::isfinite(b.v), "/");
+    return op_result(a.v / b.v, "/", a.v, b.v);
   }
   friend Native operator-(Native a) { return exact(-a.v); }
   // Elementary functions: glibc's double function (within a few ulp of double) rounded to F.
-  friend Native erf(Native a) { return op_result(std::erf(a.v), std::isfinite(a.v), "erf"); }
-  friend Native erfc(Native a) { return op_result(std::erfc(a.v), std::isfinite(a.v), "erfc"); }
-  friend Native exp(Native a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
-  friend Native tanh(Native a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
-  friend Native sqrt(Native a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
-  friend Native log(Native a) { return op_result(std::log(a.v), std::isfinite(a.v), "log"); }
-  friend Native log1p(Native a) { return op_result(std::log1p(a.v), std::isfinite(a.v), "log1p"); }
-  friend Native expm1(Native a) { return op_result(std::expm1(a.v), std::isfinite(a.v), "expm1"); }
+  friend Native erf(Native a) { return op_result(std::erf(a.v), "erf", a.v); }
+  friend Native erfc(Native a) { return op_result(std::erfc(a.v), "erfc", a.v); }
+  friend Native exp(Native a) { return op_result(std::exp(a.v), "exp", a.v); }
+  friend Native tanh(Native a) { return op_result(std::tanh(a.v), "tanh", a.v); }
+  friend Native sqrt(Native a) { return op_result(std::sqrt(a.v), "sqrt", a.v); }
+  friend Native log(Native a) { return op_result(std::log(a.v), "log", a.v); }
+  friend Native log1p(Native a) { return op_result(std::log1p(a.v), "log1p", a.v); }
+  friend Native expm1(Native a) { return op_result(std::expm1(a.v), "expm1", a.v); }
   friend Native fabs(Native a) { return exact(std::fabs(a.v)); }
   friend Native copysign(Native a, Native b) { return exact(std::copysign(a.v, b.v)); }
   // Comparisons are exact (false when either side is NaN), as the hardware's are.
@@ -96,37 +103,33 @@ struct Checked {
   Checked() = default;
   Checked(double c) : v(static_cast<T>(c)) {}  // NOLINT: implicit, like T's own conversions
   explicit operator double() const { return v; }
-  static Checked op_result(T r, bool operands_finite, const char* op) {
-    if (operands_finite && !std::isfinite(r)) overflow_trace().note(op);
+  static Checked op_result(T r, const char* op, T a = 0, T b = 0) {
+    if (!std::isfinite(r) && std::isfinite(a) && std::isfinite(b)) overflow_trace().note(op);
     Checked c;
     c.v = r;
     return c;
   }
-#define GELUCHECK_CHECKED_OP(sym, name)                                            \
-  friend Checked operator sym(Checked a, Checked b) {                              \
-    return op_result(a.v sym b.v, std::isfinite(a.v) && std::isfinite(b.v), name); \
+#define GELUCHECK_CHECKED_OP(sym, name)               \
+  friend Checked operator sym(Checked a, Checked b) { \
+    return op_result(a.v sym b.v, name, a.v, b.v);    \
   }
   GELUCHECK_CHECKED_OP(+, "+")
   GELUCHECK_CHECKED_OP(-, "-")
   GELUCHECK_CHECKED_OP(*, "*")
   GELUCHECK_CHECKED_OP(/, "/")
 #undef GELUCHECK_CHECKED_OP
-  friend Checked operator-(Checked a) { return op_result(-a.v, true, "neg"); }
-  friend Checked erf(Checked a) { return op_result(std::erf(a.v), std::isfinite(a.v), "erf"); }
-  friend Checked erfc(Checked a) { return op_result(std::erfc(a.v), std::isfinite(a.v), "erfc"); }
-  friend Checked exp(Checked a) { return op_result(std::exp(a.v), std::isfinite(a.v), "exp"); }
-  friend Checked tanh(Checked a) { return op_result(std::tanh(a.v), std::isfinite(a.v), "tanh"); }
-  friend Checked sqrt(Checked a) { return op_result(std::sqrt(a.v), std::isfinite(a.v), "sqrt"); }
-  friend Checked log(Checked a) { return op_result(std::log(a.v), std::isfinite(a.v), "log"); }
-  friend Checked log1p(Checked a) {
-    return op_result(std::log1p(a.v), std::isfinite(a.v), "log1p");
-  }
-  friend Checked expm1(Checked a) {
-    return op_result(std::expm1(a.v), std::isfinite(a.v), "expm1");
-  }
-  friend Checked fabs(Checked a) { return op_result(std::fabs(a.v), true, "fabs"); }
+  friend Checked operator-(Checked a) { return op_result(-a.v, "neg"); }
+  friend Checked erf(Checked a) { return op_result(std::erf(a.v), "erf", a.v); }
+  friend Checked erfc(Checked a) { return op_result(std::erfc(a.v), "erfc", a.v); }
+  friend Checked exp(Checked a) { return op_result(std::exp(a.v), "exp", a.v); }
+  friend Checked tanh(Checked a) { return op_result(std::tanh(a.v), "tanh", a.v); }
+  friend Checked sqrt(Checked a) { return op_result(std::sqrt(a.v), "sqrt", a.v); }
+  friend Checked log(Checked a) { return op_result(std::log(a.v), "log", a.v); }
+  friend Checked log1p(Checked a) { return op_result(std::log1p(a.v), "log1p", a.v); }
+  friend Checked expm1(Checked a) { return op_result(std::expm1(a.v), "expm1", a.v); }
+  friend Checked fabs(Checked a) { return op_result(std::fabs(a.v), "fabs"); }
   friend Checked copysign(Checked a, Checked b) {
-    return op_result(std::copysign(a.v, b.v), true, "copysign");
+    return op_result(std::copysign(a.v, b.v), "copysign");
   }
   friend bool operator<(Checked a, Checked b) { return a.v < b.v; }
   friend bool operator>(Checked a, Checked b) { return a.v > b.v; }
@@ -149,19 +152,22 @@ struct FtzFloat {
   explicit operator double() const { return v; }
   // Exponent field 0: a subnormal (or a zero, unchanged) becomes the zero of its sign. On the
   // bits, without fpclassify's branches: it runs after every operation.
-  static float flush(float a) {
+  [[gnu::always_inline]] static float flush(float a) {
     const uint32_t bits = std::bit_cast<uint32_t>(a);
     return std::bit_cast<float>((bits & 0x7f800000u) ? bits : bits & 0x80000000u);
   }
-  static FtzFloat op_result(float r, bool operands_finite, const char* op) {
-    if (operands_finite && !std::isfinite(r)) overflow_trace().note(op);
+  // As Native::op_result, then flushed.
+  [[gnu::always_inline]] static FtzFloat op_result(float r, const char* op, float a = 0,
+                                                   float b = 0) {
+    if (!std::isfinite(r)) [[unlikely]]
+      if (std::isfinite(a) && std::isfinite(b)) note_overflow(op);
     FtzFloat f;
     f.v = flush(r);
     return f;
   }
-#define GELUCHECK_FTZ_OP(sym, name)                                                \
-  friend FtzFloat operator sym(FtzFloat a, FtzFloat b) {                           \
-    return op_result(a.v sym b.v, std::isfinite(a.v) && std::isfinite(b.v), name); \
+#define GELUCHECK_FTZ_OP(sym, name)                                             \
+  [[gnu::always_inline]] friend FtzFloat operator sym(FtzFloat a, FtzFloat b) { \
+    return op_result(a.v sym b.v, name, a.v, b.v);                              \
   }
   GELUCHECK_FTZ_OP(+, "+")
   GELUCHECK_FTZ_OP(-, "-")
@@ -169,7 +175,7 @@ struct FtzFloat {
   GELUCHECK_FTZ_OP(/, "/")
 #undef GELUCHECK_FTZ_OP
 #define GELUCHECK_FTZ_FUNCTION(name) \
-  friend FtzFloat name(FtzFloat a) { return op_result(std::name(a.v), std::isfinite(a.v), #name); }
+  friend FtzFloat name(FtzFloat a) { return op_result(std::name(a.v), #name, a.v); }
   GELUCHECK_FTZ_FUNCTION(erf)
   GELUCHECK_FTZ_FUNCTION(erfc)
   GELUCHECK_FTZ_FUNCTION(exp)
@@ -179,10 +185,10 @@ struct FtzFloat {
   GELUCHECK_FTZ_FUNCTION(log1p)
   GELUCHECK_FTZ_FUNCTION(expm1)
 #undef GELUCHECK_FTZ_FUNCTION
-  friend FtzFloat operator-(FtzFloat a) { return op_result(-a.v, true, "neg"); }
-  friend FtzFloat fabs(FtzFloat a) { return op_result(std::fabs(a.v), true, "fabs"); }
+  friend FtzFloat operator-(FtzFloat a) { return op_result(-a.v, "neg"); }
+  friend FtzFloat fabs(FtzFloat a) { return op_result(std::fabs(a.v), "fabs"); }
   friend FtzFloat copysign(FtzFloat a, FtzFloat b) {
-    return op_result(std::copysign(a.v, b.v), true, "copysign");
+    return op_result(std::copysign(a.v, b.v), "copysign");
   }
   friend bool operator<(FtzFloat a, FtzFloat b) { return a.v < b.v; }
   friend bool operator>(FtzFloat a, FtzFloat b) { return a.v > b.v; }

@@ -101,6 +101,13 @@ uint32_t encode_value(const Format& f, double v) {
 
 double round_to_precision(double x, int precision, int min_quantum_log2, int sticky) {
   if (x == 0 || !std::isfinite(x)) return x;
+  // On the bits when that is the same rounding: x a normal double, and not exactly halfway
+  // with a sticky part to break the tie (round_bits breaks it to even).
+  if (std::fabs(x) >= 0x1p-1022) {
+    bool tie = false;
+    const double r = round_bits(x, precision, min_quantum_log2, &tie);
+    if (!tie || sticky == 0) return r;
+  }
   const double a = std::fabs(x);
   const int e = std::ilogb(a);  // a in [2^e, 2^(e+1))
   const int q = std::max(e - (precision - 1), min_quantum_log2);

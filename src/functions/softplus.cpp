@@ -33,10 +33,12 @@ double log2_tail(double x) { return -std::fabs(x) * kLog2E; }
 // Reference: fast tier (reference/tiers.hpp). e = e^-|x| <= 1 carries L (argument exact); log1p
 // at t > 0 has condition t/((1 + t) ln(1 + t)) <= 1, so log1p(e) carries L + L.
 
-// (e^-|x| is the argument of the batched log1p, so it is computed at once, by sleef_one.)
+// (e^-|x| is the argument of the batched log1p, so it is computed at once, by sleef_one, and
+// only while the calls are recorded.)
 template <class M>
 FastValue fast_softplus(double x, M& sleef) {
-  const double d = sleef(SleefFunction::log1p, sleef_one(SleefFunction::exp, -std::fabs(x)));
+  const double d =
+      sleef(SleefFunction::log1p, [x] { return sleef_one(SleefFunction::exp, -std::fabs(x)); });
   return {x > 0 ? x : 0.0, d, 2 * (2 * L) * d};  // x + ln(1 + e^-x), or ln(1 + e^x)
 }
 

@@ -355,6 +355,7 @@ OverflowTrace& overflow_trace() {
   thread_local OverflowTrace trace;
   return trace;
 }
+void note_overflow(const char* op) { overflow_trace().note(op); }
 
 const std::vector<Implementation>& builtin_implementations() {
   static const std::vector<Implementation> catalogue = make_catalogue();

@@ -123,12 +123,24 @@ struct Record {
     ++calls.recorded;
     return 0.5;  // unused: the formula's result is discarded
   }
+  // The call fn(argument()), where the argument costs a call of its own (sleef_one): computed
+  // only here, where it is recorded; Replay hands the value back without it.
+  template <class Argument>
+  double operator()(SleefFunction fn, Argument argument) {
+    return (*this)(fn, argument());
+  }
 };
 struct Replay {
   SleefCalls& calls;
   double operator()(SleefFunction fn, [[maybe_unused]] double arg) {
     const size_t i = calls.next[size_t(fn)]++;
     assert(calls.args[size_t(fn)][i] == arg);
+    return calls.values[size_t(fn)][i];
+  }
+  template <class Argument>
+  double operator()(SleefFunction fn, [[maybe_unused]] Argument argument) {
+    const size_t i = calls.next[size_t(fn)]++;
+    assert(calls.args[size_t(fn)][i] == argument());
     return calls.values[size_t(fn)][i];
   }
 };

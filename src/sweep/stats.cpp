@@ -96,6 +96,7 @@ void TopPoints::offer(const PointExample& e) {
 }
 
 void TopPoints::offer(const Format& f, const PointRecord& p, double key) {
+  if (items.size() == kCapacity && key < items.back().key) return;  // offer(e) would drop it
   PointExample e;
   e.key = key;
   e.x = p.x;
