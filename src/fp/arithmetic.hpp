@@ -25,6 +25,47 @@ OverflowTrace& overflow_trace();
 // overflow_trace().note(op), out of line: the arithmetic types below call it after every operation
 // that overflowed, and their operators are inlined into the kernels' loops.
 [[gnu::noinline, gnu::cold]] void note_overflow(const char* op);
+// Notes op when its result r is infinite or NaN and its operands a and b (b = 0 for one operand)
+// were not. The result is tested first: it is finite almost always, so that one well-predicted
+// branch is all a kernel pays.
+template <class T>
+[[gnu::always_inline]] inline void trace_overflow(T r, const char* op, T a, T b) {
+  if (!std::isfinite(r)) [[unlikely]]
+    if (std::isfinite(a) && std::isfinite(b)) note_overflow(op);
+}
+
+// Members every arithmetic type X below shares, written once. X has `v` and
+// `static X op_result(r, op, a, b = 0)`, which rounds (or flushes) r and traces it.
+// The elementary functions a formula may call, each applied to the value and rounded by
+// op_result.
+#define GELUCHECK_ELEMENTARY_FUNCTION(X, name) \
+  friend X name(X a) { return op_result(std::name(a.v), #name, a.v); }
+#define GELUCHECK_ELEMENTARY_FUNCTIONS(X) \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, erf)   \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, erfc)  \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, exp)   \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, tanh)  \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, sqrt)  \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, log)   \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, log1p) \
+  GELUCHECK_ELEMENTARY_FUNCTION(X, expm1)
+// +, -, *, / in the value's own type, each rounded by op_result (Native<F> has its own: NaN
+// operands first).
+#define GELUCHECK_TRACED_OPERATOR(X, sym, name)            \
+  [[gnu::always_inline]] friend X operator sym(X a, X b) { \
+    return op_result(a.v sym b.v, name, a.v, b.v);         \
+  }
+#define GELUCHECK_TRACED_OPERATORS(X)  \
+  GELUCHECK_TRACED_OPERATOR(X, +, "+") \
+  GELUCHECK_TRACED_OPERATOR(X, -, "-") \
+  GELUCHECK_TRACED_OPERATOR(X, *, "*") \
+  GELUCHECK_TRACED_OPERATOR(X, /, "/")
+// Comparisons are exact (false when either side is NaN), as the hardware's are.
+#define GELUCHECK_COMPARISONS(X)                          \
+  friend bool operator<(X a, X b) { return a.v < b.v; }   \
+  friend bool operator>(X a, X b) { return a.v > b.v; }   \
+  friend bool operator<=(X a, X b) { return a.v <= b.v; } \
+  friend bool operator>=(X a, X b) { return a.v >= b.v; }
 
 template <const Format& F>
 struct Native {
@@ -43,13 +84,9 @@ struct Native {
   // +, -, *, / and sqrt of two p-bit numbers computed in double and rounded again to F are
   // correctly rounded to F when 53 >= 2p + 2 (Figueroa, "When is double rounding innocuous?",
   // 1995), which holds for every supported format (p <= 24).
-  // The result of an operation on a and b (b = 0 for one operand), noted in the overflow trace
-  // when it is infinite or NaN and the operands were not. The result is tested first: it is
-  // finite almost always, so that one well-predicted branch is all a kernel pays.
   [[gnu::always_inline]] static Native op_result(double r, const char* op, double a, double b = 0) {
     Native n(r);
-    if (!std::isfinite(n.v)) [[unlikely]]
-      if (std::isfinite(a) && std::isfinite(b)) note_overflow(op);
+    trace_overflow(n.v, op, a, b);
     return n;
   }
   // A NaN operand is the result, the left one first (as x86's SSE/AVX arithmetic and most
@@ -78,21 +115,10 @@ struct Native {
   }
   friend Native operator-(Native a) { return exact(-a.v); }
   // Elementary functions: glibc's double function (within a few ulp of double) rounded to F.
-  friend Native erf(Native a) { return op_result(std::erf(a.v), "erf", a.v); }
-  friend Native erfc(Native a) { return op_result(std::erfc(a.v), "erfc", a.v); }
-  friend Native exp(Native a) { return op_result(std::exp(a.v), "exp", a.v); }
-  friend Native tanh(Native a) { return op_result(std::tanh(a.v), "tanh", a.v); }
-  friend Native sqrt(Native a) { return op_result(std::sqrt(a.v), "sqrt", a.v); }
-  friend Native log(Native a) { return op_result(std::log(a.v), "log", a.v); }
-  friend Native log1p(Native a) { return op_result(std::log1p(a.v), "log1p", a.v); }
-  friend Native expm1(Native a) { return op_result(std::expm1(a.v), "expm1", a.v); }
+  GELUCHECK_ELEMENTARY_FUNCTIONS(Native)
   friend Native fabs(Native a) { return exact(std::fabs(a.v)); }
   friend Native copysign(Native a, Native b) { return exact(std::copysign(a.v, b.v)); }
-  // Comparisons are exact (false when either side is NaN), as the hardware's are.
-  friend bool operator<(Native a, Native b) { return a.v < b.v; }
-  friend bool operator>(Native a, Native b) { return a.v > b.v; }
-  friend bool operator<=(Native a, Native b) { return a.v <= b.v; }
-  friend bool operator>=(Native a, Native b) { return a.v >= b.v; }
+  GELUCHECK_COMPARISONS(Native)
 };
 
 // float or double arithmetic, operation for operation the same as T, that also records the first
@@ -104,37 +130,19 @@ struct Checked {
   Checked(double c) : v(static_cast<T>(c)) {}  // NOLINT: implicit, like T's own conversions
   explicit operator double() const { return v; }
   static Checked op_result(T r, const char* op, T a = 0, T b = 0) {
-    if (!std::isfinite(r) && std::isfinite(a) && std::isfinite(b)) overflow_trace().note(op);
+    trace_overflow(r, op, a, b);
     Checked c;
     c.v = r;
     return c;
   }
-#define GELUCHECK_CHECKED_OP(sym, name)               \
-  friend Checked operator sym(Checked a, Checked b) { \
-    return op_result(a.v sym b.v, name, a.v, b.v);    \
-  }
-  GELUCHECK_CHECKED_OP(+, "+")
-  GELUCHECK_CHECKED_OP(-, "-")
-  GELUCHECK_CHECKED_OP(*, "*")
-  GELUCHECK_CHECKED_OP(/, "/")
-#undef GELUCHECK_CHECKED_OP
+  GELUCHECK_TRACED_OPERATORS(Checked)
   friend Checked operator-(Checked a) { return op_result(-a.v, "neg"); }
-  friend Checked erf(Checked a) { return op_result(std::erf(a.v), "erf", a.v); }
-  friend Checked erfc(Checked a) { return op_result(std::erfc(a.v), "erfc", a.v); }
-  friend Checked exp(Checked a) { return op_result(std::exp(a.v), "exp", a.v); }
-  friend Checked tanh(Checked a) { return op_result(std::tanh(a.v), "tanh", a.v); }
-  friend Checked sqrt(Checked a) { return op_result(std::sqrt(a.v), "sqrt", a.v); }
-  friend Checked log(Checked a) { return op_result(std::log(a.v), "log", a.v); }
-  friend Checked log1p(Checked a) { return op_result(std::log1p(a.v), "log1p", a.v); }
-  friend Checked expm1(Checked a) { return op_result(std::expm1(a.v), "expm1", a.v); }
+  GELUCHECK_ELEMENTARY_FUNCTIONS(Checked)
   friend Checked fabs(Checked a) { return op_result(std::fabs(a.v), "fabs"); }
   friend Checked copysign(Checked a, Checked b) {
     return op_result(std::copysign(a.v, b.v), "copysign");
   }
-  friend bool operator<(Checked a, Checked b) { return a.v < b.v; }
-  friend bool operator>(Checked a, Checked b) { return a.v > b.v; }
-  friend bool operator<=(Checked a, Checked b) { return a.v <= b.v; }
-  friend bool operator>=(Checked a, Checked b) { return a.v >= b.v; }
+  GELUCHECK_COMPARISONS(Checked)
 };
 
 // float arithmetic with flush-to-zero and denormals-are-zero, as in a GPU kernel compiled with
@@ -156,45 +164,28 @@ struct FtzFloat {
     const uint32_t bits = std::bit_cast<uint32_t>(a);
     return std::bit_cast<float>((bits & 0x7f800000u) ? bits : bits & 0x80000000u);
   }
-  // As Native::op_result, then flushed.
   [[gnu::always_inline]] static FtzFloat op_result(float r, const char* op, float a = 0,
                                                    float b = 0) {
-    if (!std::isfinite(r)) [[unlikely]]
-      if (std::isfinite(a) && std::isfinite(b)) note_overflow(op);
+    trace_overflow(r, op, a, b);
     FtzFloat f;
     f.v = flush(r);
     return f;
   }
-#define GELUCHECK_FTZ_OP(sym, name)                                             \
-  [[gnu::always_inline]] friend FtzFloat operator sym(FtzFloat a, FtzFloat b) { \
-    return op_result(a.v sym b.v, name, a.v, b.v);                              \
-  }
-  GELUCHECK_FTZ_OP(+, "+")
-  GELUCHECK_FTZ_OP(-, "-")
-  GELUCHECK_FTZ_OP(*, "*")
-  GELUCHECK_FTZ_OP(/, "/")
-#undef GELUCHECK_FTZ_OP
-#define GELUCHECK_FTZ_FUNCTION(name) \
-  friend FtzFloat name(FtzFloat a) { return op_result(std::name(a.v), #name, a.v); }
-  GELUCHECK_FTZ_FUNCTION(erf)
-  GELUCHECK_FTZ_FUNCTION(erfc)
-  GELUCHECK_FTZ_FUNCTION(exp)
-  GELUCHECK_FTZ_FUNCTION(tanh)
-  GELUCHECK_FTZ_FUNCTION(sqrt)
-  GELUCHECK_FTZ_FUNCTION(log)
-  GELUCHECK_FTZ_FUNCTION(log1p)
-  GELUCHECK_FTZ_FUNCTION(expm1)
-#undef GELUCHECK_FTZ_FUNCTION
+  GELUCHECK_TRACED_OPERATORS(FtzFloat)
+  GELUCHECK_ELEMENTARY_FUNCTIONS(FtzFloat)
   friend FtzFloat operator-(FtzFloat a) { return op_result(-a.v, "neg"); }
   friend FtzFloat fabs(FtzFloat a) { return op_result(std::fabs(a.v), "fabs"); }
   friend FtzFloat copysign(FtzFloat a, FtzFloat b) {
     return op_result(std::copysign(a.v, b.v), "copysign");
   }
-  friend bool operator<(FtzFloat a, FtzFloat b) { return a.v < b.v; }
-  friend bool operator>(FtzFloat a, FtzFloat b) { return a.v > b.v; }
-  friend bool operator<=(FtzFloat a, FtzFloat b) { return a.v <= b.v; }
-  friend bool operator>=(FtzFloat a, FtzFloat b) { return a.v >= b.v; }
+  GELUCHECK_COMPARISONS(FtzFloat)
 };
+
+#undef GELUCHECK_ELEMENTARY_FUNCTION
+#undef GELUCHECK_ELEMENTARY_FUNCTIONS
+#undef GELUCHECK_TRACED_OPERATOR
+#undef GELUCHECK_TRACED_OPERATORS
+#undef GELUCHECK_COMPARISONS
 
 // The machine epsilon of a number type, 2^(1 - p) (Eigen::NumTraits<T>::epsilon(), which some
 // kernels derive their thresholds from).
