@@ -10,6 +10,7 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <mpfr.h>
 
 #include "fp/format.hpp"
 
@@ -183,6 +184,57 @@ TEST_CASE("sticky bit breaks exact ties", "[format]") {
   // Exactly representable values ignore the sticky sign.
   CHECK(round_to_format(fp16, 1.0, -1) == 0x3c00);
   CHECK(round_to_precision(1 + 0x1p-11, 11, -24, +1) == 1 + 0x1p-10);
+}
+
+// round_to_precision by MPFR: x + sticky * 2^(ilogb(x) - 200) (the dropped part, far below any
+// quantum used here) held exactly, scaled by 2^-q and rounded to an integer, ties to even.
+double mpfr_round_to_precision(double x, int precision, int min_quantum_log2, int sticky) {
+  const int q = std::max(std::ilogb(x) - (precision - 1), min_quantum_log2);
+  mpfr_t t;
+  mpfr_init2(t, 400);
+  mpfr_set_si_2exp(t, sticky, std::ilogb(x) - 200, MPFR_RNDN);  // exact
+  mpfr_add_d(t, t, x, MPFR_RNDN);                               // exact in 400 bits
+  mpfr_mul_2si(t, t, -q, MPFR_RNDN);
+  mpfr_rint(t, t, MPFR_RNDN);
+  mpfr_mul_2si(t, t, q, MPFR_RNDN);
+  const double r = mpfr_get_d(t, MPFR_RNDN);  // exact: an integer <= 2^52 times 2^q, q >= -1074
+  mpfr_clear(t);
+  return r == 0 ? std::copysign(0.0, x) : r;
+}
+
+TEST_CASE("round_to_precision agrees with MPFR, ties to even or broken by the sticky part",
+          "[format]") {
+  // Random normal and subnormal x, precisions 2..52, quantum floors below and above x's own
+  // quantum (up to where x rounds to 0 or 2^q), each sticky sign; half of the x moved to the
+  // midpoint of their quantum cell, (floor(|x|/2^q) + 1/2) 2^q, where sticky decides.
+  std::mt19937_64 gen(2026);
+  uint64_t mismatches = 0, ties = 0, n = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const uint64_t m = gen() & ((uint64_t{1} << 52) - 1);
+    const int e = int(gen() % 2097) - 1073;  // [-1073, 1023]: finite, subnormal below -1022
+    double x = std::ldexp(std::bit_cast<double>((uint64_t{1023} << 52) | m), e);
+    if (gen() & 1) x = -x;
+    const int precision = 2 + int(gen() % 51);
+    const int min_quantum = std::ilogb(x) - (precision - 1) + int(gen() % 62) - 4;
+    if (min_quantum < -1074) continue;  // the result must be a double
+    if (gen() & 1) {
+      const int q = std::max(std::ilogb(x) - (precision - 1), min_quantum);
+      x = std::copysign(std::ldexp(std::floor(std::ldexp(std::fabs(x), -q)) + 0.5, q), x);
+      if (!std::isfinite(x)) continue;  // a cell above double's range
+    }
+    const int own_quantum = std::ilogb(x) - (precision - 1);
+    const int sticky = int(gen() % 3) - 1;
+    const double got = round_to_precision(x, precision, min_quantum, sticky);
+    const double want = mpfr_round_to_precision(x, precision, min_quantum, sticky);
+    const double scaled = std::ldexp(std::fabs(x), -std::max(own_quantum, min_quantum));
+    ties += scaled - std::floor(scaled) == 0.5;
+    ++n;
+    if (std::bit_cast<uint64_t>(got) != std::bit_cast<uint64_t>(want) && mismatches++ < 5)
+      UNSCOPED_INFO(fmt::format("x {:a} p {} q {} sticky {}: {:a}, MPFR {:a}", x, precision,
+                                min_quantum, sticky, got, want));
+  }
+  CHECK(mismatches == 0);
+  CHECK(ties > n / 4);  // the exact halfway cases, where sticky decides, were exercised
 }
 
 TEST_CASE("ordinals and neighbours", "[format]") {
