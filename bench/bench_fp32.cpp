@@ -24,6 +24,12 @@
 using namespace gelucheck;
 
 namespace {
+template <class T>
+T median_of(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 template <class F>
 double median_seconds(int runs, F&& body) {
   std::vector<double> t;
@@ -32,8 +38,7 @@ double median_seconds(int runs, F&& body) {
     body();
     t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  return median_of(t);
 }
 
 void report(const char* what, uint64_t n, double seconds) {
@@ -41,12 +46,6 @@ void report(const char* what, uint64_t n, double seconds) {
              double(n) / seconds, 1e9 * seconds / double(n), n, seconds);
 }
 }  // namespace
-
-template <class T>
-T median_of(std::vector<T> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // The whole catalogue of one function as a table sweep evaluates it: the reference once per
 // slice of kSliceSize inputs, shared, then each entry's kernel and statistics (graded in the
@@ -202,15 +201,14 @@ int main(int argc, char** argv) {
         t_ref = tr, t_kernel = tk, t_stats = ts;
       }
     }
-    std::sort(totals.begin(), totals.end());
+    const double median_total = median_of(totals);
     const uint64_t m = chunks * kChunkSize;
     fmt::print("strided exhaustive, 1 thread (fastest run's stages):\n");
     report("  fill + reference", m, t_ref);
     report("  implementation kernel", m, t_kernel);
     report("  statistics", m, t_stats);
-    report("  total (median)", m, totals[totals.size() / 2]);
-    fmt::print("  => projected 2^32 on 2 threads: {:.1f} s\n",
-               totals[totals.size() / 2] * double(stride) / 2);
+    report("  total (median)", m, median_total);
+    fmt::print("  => projected 2^32 on 2 threads: {:.1f} s\n", median_total * double(stride) / 2);
   }
   const Implementation* impls[] = {&impl};
   const Domain sample = Domain::grid(fp32, GridKind::random_bits, -INFINITY, INFINITY, n, 1);
