@@ -17,7 +17,7 @@ functions=${*:-$(build/gelucheck list | sed -n '/^Functions:/,/^$/s/^  \([a-z0-9
 echo "| function | entries | kernels | statistics | reference | projected, 2 cores |"
 echo "|---|---|---|---|---|---|"
 for fn in $functions; do
-  build/bench/gelucheck_bench_fp32 "$fn" all "$runs" "$stride" | tee /dev/stderr |
+  build/bench/gelucheck_bench_fp32 "$fn" all "$runs" "$stride" | tee -a /dev/stderr |
     sed -n 's/^summary //p'
 done | awk '{
   printf "| %s | %d | %.1f ns | %.1f ns | %.1f ns | %d s |\n", $1, $2, $3, $4, $5, $6

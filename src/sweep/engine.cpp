@@ -197,7 +197,10 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
       } else if (e.reference) {
         reference_batch(e.function, f, xs, refs, options.reference_mode);
       }
-      if (e.reference) blocks.assign(f, xs, refs);  // decided once for every implementation
+      if (e.reference) {  // decided once for every implementation
+        blocks.sharers = n_impl;
+        blocks.assign(f, xs, refs);
+      }
       if (any_flush) {
         flushed_x.assign(xs.begin(), xs.end());
         for (uint32_t& v : flushed_x)

@@ -187,7 +187,27 @@ inline bool faithful_at(uint64_t distance, double yv, double cv, int side) {
 }
 
 // compare()'s outcome alone, for callers that need only it and the ULP error (ulp_error below).
-Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref);
+inline Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref) {
+  const double yv = to_double(f, y);
+  const double cr = to_double(f, ref.correctly_rounded);
+  const bool r_nan = std::isnan(ref.exact);
+  const bool r_inf = std::isinf(ref.exact) || std::isinf(cr);  // remark 6: overflow is +-inf
+  // Remark 7: +-max of r's sign where r overflows to inf or NaN.
+  // (An infinite r in a format with NaN but no infinity, E4M3 and FNUZ, is written as that NaN
+  // or, saturating, as +-max: OFP8 r1.0 Table 3.)
+  const bool beyond = ref.overflow || (std::isinf(ref.exact) && !f.has_infinity());
+  const bool saturated = beyond && f.has_nan() &&
+                         y == ((std::signbit(ref.exact) ? f.sign_mask() : 0) | f.max_finite_bits());
+  if (r_nan && !f.has_nan()) return Outcome::special;  // remark 9
+  if (saturated) return Outcome::convention;
+  if (beyond && std::isnan(cr))  // remark 6: r overflows to NaN
+    return std::isnan(yv) ? Outcome::special : Outcome::nonfinite;
+  if (ref.overflow && !f.has_nan())  // MX: +-max is correct; another y has its error
+    return y == ref.correctly_rounded ? Outcome::special : Outcome::finite;
+  if (r_nan || std::isnan(yv)) return (r_nan && std::isnan(yv)) ? Outcome::special : Outcome::nan;
+  if (r_inf || std::isinf(yv)) return (r_inf && yv == cr) ? Outcome::special : Outcome::nonfinite;
+  return Outcome::finite;
+}
 
 // y is the correctly rounded value and that value is finite (remarks 5 and 6): the case the
 // statistics count without compare().

@@ -75,12 +75,9 @@ std::string binade_range(const Format& pair, int key) {
   return key < 0 ? fmt::format("(-2^{}, -2^{}]", e + 1, e) : fmt::format("[2^{}, 2^{})", e, e + 1);
 }
 
-BinadeStats& ErrorStats::binade(const Format& f, uint32_t x) {
-  const int key = binade_key(f, x);
-  if (!binade_cache_.entry || key != binade_cache_.key) {
-    binade_cache_.entry = &binades[key];  // map nodes are stable
-    binade_cache_.key = key;
-  }
+BinadeStats& ErrorStats::binade_at(int key) {
+  binade_cache_.entry = &binades[key];  // map nodes are stable
+  binade_cache_.key = key;
   return *binade_cache_.entry;
 }
 
@@ -96,17 +93,22 @@ void TopPoints::offer(const PointExample& e) {
 }
 
 void TopPoints::offer(const Format& f, const PointRecord& p, double key) {
+  offer(f, p.x, p.y, p.ref, p.ulp_error, p.tolerance_ratio, key);
+}
+
+void TopPoints::offer(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
+                      double ulp_error, double tolerance_ratio, double key) {
   if (items.size() == kCapacity && key < items.back().key) return;  // offer(e) would drop it
   PointExample e;
   e.key = key;
-  e.x = p.x;
-  e.y = p.y;
-  e.correctly_rounded = p.ref.correctly_rounded;
-  e.x_ordinal = ordinal(f.in(), p.x);
-  e.exact = p.ref.exact;
-  e.ulp_log2 = p.ref.ulp_log2;
-  e.ulp_error = p.ulp_error;
-  e.tolerance_ratio = p.tolerance_ratio;
+  e.x = x;
+  e.y = y;
+  e.correctly_rounded = ref.correctly_rounded;
+  e.x_ordinal = ordinal(f.in(), x);
+  e.exact = ref.exact;
+  e.ulp_log2 = ref.ulp_log2;
+  e.ulp_error = ulp_error;
+  e.tolerance_ratio = tolerance_ratio;
   offer(e);
 }
 
@@ -120,8 +122,11 @@ void TopPoints::offer(const Format& f, const PointRecord& p, double key) {
     // how the points were grouped (they are the points that are not correctly rounded).
     if (distance < kSmallDistances)
       ++pending_small_distances_[distance];
-    else
-      sum_bits.add(bits_of_error(distance));
+    else {
+      const uint64_t units = uint64_t(bits_of_error(distance) * 0x1p49);  // exact (stats.hpp)
+      pending_large_bits_low_ += units;
+      pending_large_bits_high_ += pending_large_bits_low_ < units;  // the carry
+    }
   }
   pending_abs_ += abs_ulp_error;
   pending_sq_ += abs_ulp_error * abs_ulp_error;
@@ -226,17 +231,10 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
 template <class BitsOf>
 [[gnu::always_inline]] inline void ErrorStats::add_zero_run(const Format& f, int key, size_t n,
                                                             BitsOf bits_of) {
-  points += n;
-  correctly_rounded += n;
-  faithful += n;
-  finite += n;
-  assert_close += n;
-  pending_count_ += uint32_t(n);
+  count_correctly_rounded(n);
   histogram.counts[0] += n;
   BinadeStats& b = binade(f, bits_of(0));
-  b.points += n;
-  b.correctly_rounded += n;
-  b.finite += n;
+  b.count_correctly_rounded(n);
   Extreme* const extremes[] = {&max_abs_ulp, &max_abs_error, &max_rel_error, &max_distance,
                                &b.max_abs_ulp};
   if (std::none_of(std::begin(extremes), std::end(extremes),
@@ -280,16 +278,109 @@ namespace {
 }
 }  // namespace
 
+namespace {
+// A correctly rounded result's errors at input i: y - r, and the ULP error.
+struct CorrectlyRoundedError {
+  double abs_error, ulp_error;
+};
+[[gnu::always_inline]] inline CorrectlyRoundedError correctly_rounded_error(const Format& f,
+                                                                            const RefValue& r) {
+  const double e = to_double(f, r.correctly_rounded) - r.exact;
+  return {e, e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52)};
+}
+// |y - r|/|r|, as compare() has it for a finite y (inf where r = 0 != y).
+[[gnu::always_inline]] inline double relative_error(double abs_abs_error, double abs_exact) {
+  return abs_exact != 0 ? abs_abs_error / abs_exact : (abs_abs_error == 0 ? 0.0 : INFINITY);
+}
+
+// The summary of a usable block (ReferenceBlocks): sums, histogram, maxima. The first inputs
+// attaining the maxima are found when needed (first_attaining).
+[[gnu::always_inline]] inline void summarise_block(const Format& f, std::span<const RefValue> ref,
+                                                   size_t start, size_t end,
+                                                   ReferenceBlocks::CorrectlyRoundedBlock& b,
+                                                   double* abs_ulp) {
+  using Block = ReferenceBlocks::CorrectlyRoundedBlock;
+  // Sums in four interleaved parts (exact in any order, above), maxima, and the histogram in
+  // four copies: a chain of increments of one bin would wait on each store.
+  double sum_abs[4] = {0, 0, 0, 0}, sum_sq[4] = {0, 0, 0, 0};
+  double best[5] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  uint16_t bins[4][Block::kBins] = {};
+  for (size_t i = start; i < end; ++i) {
+    const auto [e, err] = correctly_rounded_error(f, ref[i]);
+    const double a = std::fabs(err), ae = std::fabs(e);
+    abs_ulp[i] = a;
+    sum_abs[i & 3] += a;
+    sum_sq[i & 3] += a * a;
+    const double pos = err > 0 ? err : -INFINITY, neg = err < 0 ? -err : -INFINITY;
+    best[0] = a > best[0] ? a : best[0];
+    best[1] = pos > best[1] ? pos : best[1];
+    best[2] = neg > best[2] ? neg : best[2];
+    best[3] = ae > best[3] ? ae : best[3];
+    const double rel = relative_error(ae, std::fabs(ref[i].exact));
+    best[4] = rel > best[4] ? rel : best[4];
+    // A correctly rounded error is in the first kBins bins (above): min() only keeps the index
+    // in bounds.
+    ++bins[i & 3][std::min(UlpHistogram::bin_of(a), Block::kBins - 1)];
+  }
+  b.sum_abs = (sum_abs[0] + sum_abs[1]) + (sum_abs[2] + sum_abs[3]);
+  b.sum_sq = (sum_sq[0] + sum_sq[1]) + (sum_sq[2] + sum_sq[3]);
+  for (size_t bin = 0; bin < size_t(Block::kBins); ++bin)
+    b.histogram[bin] = uint16_t(bins[0][bin] + bins[1][bin] + bins[2][bin] + bins[3][bin]);
+  b.abs_ulp.value = best[0];
+  b.ulp.value = best[1];
+  b.neg_ulp.value = best[2];
+  b.abs_error.value = best[3];
+  b.rel_error.value = best[4];
+  b.distance.value = 0;
+  b.summarised = true;
+}
+
+// The offset in x[start, end) (one binade) of the smallest input ordinal where value_of(i) is
+// `value` and counts(i) holds, or -1. In one binade the ordinal grows with the bits for positive
+// inputs and falls with them for negative ones: it is the least x ^ flip.
+template <class ValueOf, class Counts>
+[[gnu::always_inline]] inline int32_t first_attaining(const Format& f, std::span<const uint32_t> x,
+                                                      size_t start, size_t end, double value,
+                                                      ValueOf value_of, Counts counts) {
+  const uint32_t flip = is_negative(f.in(), x[start]) ? UINT32_MAX : 0;
+  uint32_t first = UINT32_MAX;
+  bool found = false;
+  for (size_t i = start; i < end; ++i) {
+    const bool attains = counts(i) && value_of(i) == value;
+    found |= attains;
+    const uint32_t candidate = attains ? x[i] ^ flip : UINT32_MAX;
+    first = candidate < first ? candidate : first;
+  }
+  if (!found) return -1;
+  size_t i = start;
+  while (!(counts(i) && value_of(i) == value && (x[i] ^ flip) == first)) ++i;
+  return int32_t(i - start);
+}
+}  // namespace
+
 void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
                              std::span<const RefValue> ref) {
   const size_t n = x.size();
   correctly_rounded.resize(n);
-  exact.resize((n + kBlock - 1) / kBlock);
+  abs_ulp.resize(n);
+  blocks.resize((n + kBlock - 1) / kBlock);
   with_constant_format(
       f, [&](const Format& g) __attribute__((always_inline)) {
         for (size_t i = 0; i < n; ++i) correctly_rounded[i] = ref[i].correctly_rounded;
-        for (size_t start = 0, b = 0; start < n; start += kBlock, ++b)
-          exact[b] = exact_in_one_binade(g, x, ref, start, std::min(n, start + kBlock));
+        for (size_t start = 0, b = 0; start < n; start += kBlock, ++b) {
+          const size_t end = std::min(n, start + kBlock);
+          const int key0 = binade_key(g, x[start]);
+          bool usable = true, exact = true;
+          for (size_t i = start; i < end; ++i) {
+            usable &= finite_and_correctly_rounded(g, ref[i].correctly_rounded, ref[i]) &
+                      (binade_key(g, x[i]) == key0);
+            exact &= to_double(g, ref[i].correctly_rounded) - ref[i].exact == 0;
+          }
+          CorrectlyRoundedBlock& block = blocks[b];
+          block = CorrectlyRoundedBlock{};
+          block.usable = usable;
+          block.exact = usable && exact;
+        }
       });
 }
 
@@ -307,7 +398,6 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
   const bool is_faithful = faithful_at(distance, yv, cr, ref.side);
   const bool close = assert_close_passes(f, y, ref.correctly_rounded, t);
-  if (close != is_faithful) return false;
   abs_error = yv - ref.exact;
   ulp_error = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
   const double a = std::fabs(ulp_error);
@@ -315,6 +405,17 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   correctly_rounded += is_correctly_rounded;
   faithful += is_faithful;
   assert_close += close;
+  if (close != is_faithful) {  // count()'s examples of a disagreement
+    double ratio = 0;
+    assert_close_passes(f, y, ref.correctly_rounded, t, &ratio);
+    if (close) {
+      ++assert_close_unfaithful;
+      passes_unfaithful.offer(f, x, y, ref, ulp_error, ratio, a);
+    } else {
+      ++assert_close_faithful_fail;
+      fails_faithful.offer(f, x, y, ref, ulp_error, ratio, ratio);
+    }
+  }
   BinadeStats& b = binade(f, x);
   ++b.points;
   b.correctly_rounded += is_correctly_rounded;
@@ -323,6 +424,110 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   if (a >= b.max_abs_ulp.value) b.max_abs_ulp.offer(a, x, ordinal(f.in(), x));
   count_finite(a, distance, yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr));
   return true;
+}
+
+[[gnu::always_inline]] inline bool ErrorStats::count_not_finite(const Format& f, uint32_t x,
+                                                                uint32_t y, const RefValue& ref,
+                                                                const Grading& g) {
+  // compare() grades a point of outcome special correctly rounded, faithful and passing
+  // assert_close, and any other outcome that is not finite none of these (nor flushed: DAZ
+  // aside, only a finite outcome can be flushed); count() adds nothing else but the outcome's
+  // count and the binade's points.
+  if (flushes_inputs(g.subnormals)) return false;
+  const Outcome outcome = outcome_of(f, y, ref);
+  switch (outcome) {
+    case Outcome::finite:
+    case Outcome::flushed:
+      return false;
+    case Outcome::special: {
+      ++correctly_rounded;
+      ++faithful;
+      ++assert_close;
+      ++binade(f, x).correctly_rounded;
+      break;
+    }
+    case Outcome::nan:
+      ++nan;
+      break;
+    case Outcome::nonfinite:
+      ++nonfinite;
+      break;
+    case Outcome::convention:
+      ++convention;
+      break;
+  }
+  ++points;
+  ++binade(f, x).points;
+  return true;
+}
+
+template <class TakePoint>
+[[gnu::always_inline]] inline void ErrorStats::add_summarised_block(
+    const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
+    std::span<const RefValue> ref, const ReferenceBlocks& blocks,
+    ReferenceBlocks::CorrectlyRoundedBlock& summary, size_t start, size_t end,
+    std::span<const uint32_t> differs, TakePoint take_point) {
+  using Block = ReferenceBlocks::CorrectlyRoundedBlock;
+  // The points where y differs first, in input order, as pass 1 takes them; then the others,
+  // whose sums are those of the block less those of the points taken (exact, ReferenceBlocks).
+  for (const uint32_t i : differs) take_point(i);
+  const size_t n_cr = end - start - differs.size();
+  count_correctly_rounded(n_cr);
+  double sum_abs = summary.sum_abs, sum_sq = summary.sum_sq;
+  std::array<uint32_t, Block::kBins> bins;
+  std::copy(summary.histogram.begin(), summary.histogram.end(), bins.begin());
+  for (const uint32_t i : differs) {
+    const double a = blocks.abs_ulp[i];
+    sum_abs -= a;
+    sum_sq -= a * a;
+    --bins[size_t(std::min(UlpHistogram::bin_of(a), Block::kBins - 1))];
+  }
+  pending_abs_ += sum_abs;
+  pending_sq_ += sum_sq;
+  for (size_t k = 0; k < bins.size(); ++k) histogram.counts[k] += bins[k];
+  BinadeStats& b = binade(f, x[start]);
+  b.count_correctly_rounded(n_cr);
+  b.pending_abs += sum_abs;
+  // A maximum of the block stands for the points where y is c when y is c at its first input:
+  // that input is among them, and none of them comes before it. Otherwise their maximum is
+  // found again.
+  const uint32_t* const c = blocks.correctly_rounded.data();
+  const auto is_correctly_rounded = [&](size_t i) { return y[i] == c[i]; };
+  const auto every_point = [](size_t) { return true; };
+  auto offer = [&](Extreme & ext, Block::Best & best, auto value_of)
+      __attribute__((always_inline)) {
+    if (best.value == -INFINITY || best.value < ext.value) return;
+    if (best.at < 0) best.at = first_attaining(f, x, start, end, best.value, value_of, every_point);
+    size_t i = start + size_t(best.at);
+    double value = best.value;
+    if (!is_correctly_rounded(i)) {
+      value = -INFINITY;
+      for (size_t k = start; k < end; ++k)
+        if (is_correctly_rounded(k)) value = std::max(value, value_of(k));
+      if (value == -INFINITY || value < ext.value) return;
+      i = start + size_t(first_attaining(f, x, start, end, value, value_of, is_correctly_rounded));
+    }
+    ext.offer(value, x[i], ordinal(f.in(), x[i]));
+  };
+  const auto abs_ulp_of = [&](size_t i) { return blocks.abs_ulp[i]; };
+  const auto ulp_error_of = [&](size_t i) { return correctly_rounded_error(f, ref[i]).ulp_error; };
+  const auto abs_error_of = [&](size_t i) {
+    return std::fabs(correctly_rounded_error(f, ref[i]).abs_error);
+  };
+  offer(max_abs_ulp, summary.abs_ulp, abs_ulp_of);
+  offer(b.max_abs_ulp, summary.abs_ulp, abs_ulp_of);
+  offer(max_ulp, summary.ulp, [&](size_t i) {
+    const double e = ulp_error_of(i);
+    return e > 0 ? e : -INFINITY;
+  });
+  offer(max_neg_ulp, summary.neg_ulp, [&](size_t i) {
+    const double e = ulp_error_of(i);
+    return e < 0 ? -e : -INFINITY;
+  });
+  offer(max_abs_error, summary.abs_error, abs_error_of);
+  offer(max_rel_error, summary.rel_error,
+        [&](size_t i) { return relative_error(abs_error_of(i), std::fabs(ref[i].exact)); });
+  offer(max_distance, summary.distance, [](size_t) { return 0.0; });  // 0 at every point
 }
 
 void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
@@ -338,79 +543,51 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     std::span<const RefValue> ref, const Grading& g, const ReferenceBlocks* blocks) {
   constexpr size_t kBlock = ReferenceBlocks::kBlock;
   const Tolerance tolerance = g.tolerance_for(f);
+  // A block's points with a finite outcome that the block passes take (gathered): the correctly
+  // rounded ones with a nonzero error at cr_pos[0, n_cr), the others counted already.
   double err[kBlock], abs_err[kBlock], abs_exact[kBlock], distance[kBlock];
-  uint32_t at[kBlock], zero_at[kBlock], cr_pos[kBlock];
+  uint32_t at[kBlock], zero_at[kBlock], cr_pos[kBlock], differs[kBlock];
   int key[kBlock], zero_key[kBlock];
-  for (size_t start = 0; start < x.size(); start += kBlock) {
-    const size_t end = std::min(x.size(), start + kBlock);
-    // A block of one binade whose errors are all 0 (the tails and the head of an exhaustive
-    // sweep): counted as one run. y - r is NaN, not 0, when r is not finite.
-    const int key0 = binade_key(f, x[start]);
-    bool all_zero;
-    if (blocks) {
-      all_zero = blocks->exact[start / kBlock] &&
-                 std::equal(y.begin() + start, y.begin() + end,
-                            blocks->correctly_rounded.begin() + ptrdiff_t(start));
-    } else {  // y is c at every point, and c is r
-      all_zero =
-          std::equal(y.begin() + start, y.begin() + end, ref.begin() + ptrdiff_t(start),
-                     [](uint32_t v, const RefValue& r) { return v == r.correctly_rounded; }) &&
-          exact_in_one_binade(f, x, ref, start, end);
-    }
-    if (all_zero) {
-      add_zero_run(f, key0, end - start, [&](size_t k) { return x[start + k]; });
-      continue;
-    }
-    // Pass 1: points with a finite outcome are gathered, correctly rounded ones with error
-    // exactly 0 apart (in an exhaustive sweep most are: the tails and the head near zero). The
-    // others are compared one by one and counted (count()) in input order, so the plain sums
-    // take them in the order add() would; the correctly rounded ones join the sums as block sums
-    // after them, as before. Extremes and the histogram of every gathered point come from the
-    // block passes below (they do not depend on order).
-    size_t m = 0, z = 0, n_cr = 0;
-    for (size_t i = start; i < end; ++i) {
-      const RefValue& r = ref[i];
-      if (!finite_and_correctly_rounded(f, y[i], r)) {
-        uint64_t d = 0;
-        if (count_plain_finite(f, x[i], y[i], r, g, tolerance, err[m], abs_err[m], d)) {
-          abs_exact[m] = std::fabs(r.exact);
-          distance[m] = double(d);
-          key[m] = binade_key(f, x[i]);
-          at[m++] = uint32_t(i);
-          continue;
-        }
-        const PointRecord p = compare(f, x[i], y[i], r, g);
-        if (!count(f, p)) continue;
-        abs_err[m] = p.abs_error;
-        err[m] = p.ulp_error;
-        abs_exact[m] = std::fabs(p.ref.exact);
-        distance[m] = double(p.distance);
-        key[m] = binade_key(f, x[i]);
-        at[m++] = uint32_t(i);
-        continue;
-      }
-      const double e = to_double(f, y[i]) - r.exact;
-      if (e == 0) {
-        zero_key[z] = binade_key(f, x[i]);
-        zero_at[z++] = uint32_t(i);
-        continue;
-      }
-      abs_err[m] = e;
-      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+  size_t m = 0;
+  // A point whose result is not the correctly rounded value, or is not finite: counted now, as
+  // count() would, and gathered when its outcome is finite.
+  auto take_point = [&](size_t i) __attribute__((always_inline)) {
+    const RefValue& r = ref[i];
+    uint64_t d = 0;
+    if (count_plain_finite(f, x[i], y[i], r, g, tolerance, err[m], abs_err[m], d)) {
       abs_exact[m] = std::fabs(r.exact);
-      distance[m] = 0;
+      distance[m] = double(d);
       key[m] = binade_key(f, x[i]);
-      at[m] = uint32_t(i);
-      cr_pos[n_cr++] = uint32_t(m++);
+      at[m++] = uint32_t(i);
+      return;
     }
-    points += n_cr;
-    correctly_rounded += n_cr;
-    faithful += n_cr;
-    finite += n_cr;
-    assert_close += n_cr;
-    pending_count_ += uint32_t(n_cr);
-    add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
-    if (m == 0) continue;
+    if (count_not_finite(f, x[i], y[i], r, g)) return;
+    const PointRecord p = compare(f, x[i], y[i], r, g);
+    if (!count(f, p)) return;
+    abs_err[m] = p.abs_error;
+    err[m] = p.ulp_error;
+    abs_exact[m] = std::fabs(p.ref.exact);
+    distance[m] = double(p.distance);
+    key[m] = binade_key(f, x[i]);
+    at[m++] = uint32_t(i);
+  };
+  // Extreme `ext` offered its maximum over a block's points j (value_of(j), -inf where a point
+  // does not compete), ties going to the smallest input ordinal; input_of(j) is point j's input.
+  auto offer_maximum = [&](Extreme & ext, double best, size_t n, auto value_of, auto input_of)
+      __attribute__((always_inline)) {
+    if (best == -INFINITY || best < ext.value) return;
+    int64_t best_ord = INT64_MAX;
+    uint32_t best_x = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (value_of(j) != best) continue;
+      const int64_t ord = ordinal(f.in(), input_of(j));
+      if (ord < best_ord) best_ord = ord, best_x = input_of(j);
+    }
+    ext.offer(best, best_x, best_ord);
+  };
+  // Passes 2 and 3 over the gathered points.
+  auto take_gathered = [&](size_t n_cr) __attribute__((always_inline)) {
+    if (m == 0) return;
     // Pass 2: sums of the correctly rounded points (four interleaved partial sums; their errors
     // are multiples of 2^-10 ULP of magnitude <= 1/2, so the sums of a block are exact whatever
     // the order), histogram, and the block maxima of every gathered point in one sweep.
@@ -447,58 +624,104 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
         sum += a;
         best = a > best ? a : best;
       }
-      b.points += run_end - j;
-      b.correctly_rounded += run_end - j;
-      b.finite += run_end - j;
+      b.count_correctly_rounded(run_end - j);
       b.pending_abs += sum;
-      if (best >= b.max_abs_ulp.value) {
-        int64_t best_ord = INT64_MAX;
-        uint32_t best_x = 0;
-        for (size_t i = j; i < run_end; ++i) {
-          if (std::fabs(err[cr_pos[i]]) != best) continue;
-          const int64_t ord = ordinal(f.in(), x[at[cr_pos[i]]]);
-          if (ord < best_ord) best_ord = ord, best_x = x[at[cr_pos[i]]];
-        }
-        b.max_abs_ulp.offer(best, best_x, best_ord);
-      }
+      offer_maximum(
+          b.max_abs_ulp, best, run_end - j, [&](size_t i) { return std::fabs(err[cr_pos[j + i]]); },
+          [&](size_t i) { return x[at[cr_pos[j + i]]]; });
       j = run_end;
     }
-    auto rel_of = [&](size_t j) {
-      const double ae = std::fabs(abs_err[j]);
-      return abs_exact[j] != 0 ? ae / abs_exact[j] : (ae == 0 ? 0.0 : INFINITY);
-    };
     double rel[kBlock];
     for (size_t j = 0; j < m; ++j) {
-      rel[j] = rel_of(j);
+      rel[j] = relative_error(std::fabs(abs_err[j]), abs_exact[j]);
       best_rel = rel[j] > best_rel ? rel[j] : best_rel;
     }
     // Pass 3: for each block maximum that can change the running extreme, the smallest input
-    // ordinal attaining it (the tie rule of Extreme). A tie cannot change it when no input of
-    // the block comes before the extreme's.
-    int64_t block_first_ord = INT64_MAX;
-    auto offer = [&](Extreme& ext, double best, auto value_of) {
-      if (best == -INFINITY || best < ext.value) return;
-      if (best == ext.value) {
-        if (block_first_ord == INT64_MAX)
-          for (size_t j = 0; j < m; ++j)
-            block_first_ord = std::min(block_first_ord, ordinal(f.in(), x[at[j]]));
-        if (block_first_ord >= ext.x_ordinal) return;
+    // ordinal attaining it (the tie rule of Extreme).
+    const auto input_of = [&](size_t j) { return x[at[j]]; };
+    offer_maximum(
+        max_abs_ulp, best_abs, m, [&](size_t j) { return std::fabs(err[j]); }, input_of);
+    offer_maximum(
+        max_ulp, best_pos, m, [&](size_t j) { return err[j] > 0 ? err[j] : -INFINITY; }, input_of);
+    offer_maximum(
+        max_neg_ulp, best_neg, m, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; },
+        input_of);
+    offer_maximum(
+        max_abs_error, best_abs_err, m, [&](size_t j) { return std::fabs(abs_err[j]); }, input_of);
+    offer_maximum(
+        max_rel_error, best_rel, m, [&](size_t j) { return rel[j]; }, input_of);
+    offer_maximum(
+        max_distance, best_distance, m, [&](size_t j) { return distance[j]; }, input_of);
+  };
+  for (size_t start = 0; start < x.size(); start += kBlock) {
+    const size_t end = std::min(x.size(), start + kBlock);
+    const size_t n = end - start;
+    const int key0 = binade_key(f, x[start]);
+    m = 0;
+    if (blocks && blocks->blocks[start / kBlock].usable) {
+      ReferenceBlocks::CorrectlyRoundedBlock& summary = blocks->blocks[start / kBlock];
+      const uint32_t* const c = blocks->correctly_rounded.data();
+      size_t n_differs = 0;
+      for (size_t i = start; i < end; ++i) {
+        differs[n_differs] = uint32_t(i);
+        n_differs += y[i] != c[i];
       }
-      int64_t best_ord = INT64_MAX;
-      uint32_t best_x = 0;
-      for (size_t j = 0; j < m; ++j) {
-        if (value_of(j) != best) continue;
-        const int64_t ord = ordinal(f.in(), x[at[j]]);
-        if (ord < best_ord) best_ord = ord, best_x = x[at[j]];
+      if (n_differs == 0 && summary.exact) {  // every error is 0: one run
+        add_zero_run(f, key0, n, [&](size_t k) { return x[start + k]; });
+        continue;
       }
-      ext.offer(best, best_x, best_ord);
-    };
-    offer(max_abs_ulp, best_abs, [&](size_t j) { return std::fabs(err[j]); });
-    offer(max_ulp, best_pos, [&](size_t j) { return err[j] > 0 ? err[j] : -INFINITY; });
-    offer(max_neg_ulp, best_neg, [&](size_t j) { return err[j] < 0 ? -err[j] : -INFINITY; });
-    offer(max_abs_error, best_abs_err, [&](size_t j) { return std::fabs(abs_err[j]); });
-    offer(max_rel_error, best_rel, [&](size_t j) { return rel[j]; });
-    offer(max_distance, best_distance, [&](size_t j) { return distance[j]; });
+      // The block's correctly rounded points from the reference's summary, less the points
+      // where y differs, which are counted one by one. Not for one implementation alone, nor
+      // where y is mostly not c: the summary costs more than it saves there.
+      if (blocks->sharers >= 2 && 4 * n_differs <= 3 * n) {
+        if (!summary.summarised)
+          summarise_block(f, ref, start, end, summary, blocks->abs_ulp.data());
+        add_summarised_block(f, x, y, ref, *blocks, summary, start, end,
+                             std::span(differs, n_differs), take_point);
+        take_gathered(0);
+        continue;
+      }
+    }
+    // A block of one binade whose errors are all 0 (the tails and the head of an exhaustive
+    // sweep): counted as one run. y - r is NaN, not 0, when r is not finite.
+    if (!blocks &&
+        std::equal(y.begin() + ptrdiff_t(start), y.begin() + ptrdiff_t(end),
+                   ref.begin() + ptrdiff_t(start),
+                   [](uint32_t v, const RefValue& r) { return v == r.correctly_rounded; }) &&
+        exact_in_one_binade(f, x, ref, start, end)) {
+      add_zero_run(f, key0, n, [&](size_t k) { return x[start + k]; });
+      continue;
+    }
+    // Pass 1: points with a finite outcome are gathered, correctly rounded ones with error
+    // exactly 0 apart (in an exhaustive sweep most are: the tails and the head near zero). The
+    // others are compared one by one and counted (count()) in input order, so the plain sums
+    // take them in the order add() would; the correctly rounded ones join the sums as block sums
+    // after them, as before. Extremes and the histogram of every gathered point come from the
+    // block passes (they do not depend on order).
+    size_t z = 0, n_cr = 0;
+    for (size_t i = start; i < end; ++i) {
+      const RefValue& r = ref[i];
+      if (!finite_and_correctly_rounded(f, y[i], r)) {
+        take_point(i);
+        continue;
+      }
+      const double e = to_double(f, y[i]) - r.exact;
+      if (e == 0) {
+        zero_key[z] = binade_key(f, x[i]);
+        zero_at[z++] = uint32_t(i);
+        continue;
+      }
+      abs_err[m] = e;
+      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+      abs_exact[m] = std::fabs(r.exact);
+      distance[m] = 0;
+      key[m] = binade_key(f, x[i]);
+      at[m] = uint32_t(i);
+      cr_pos[n_cr++] = uint32_t(m++);
+    }
+    count_correctly_rounded(n_cr);
+    add_zero_errors(f, x, std::span(zero_at, z), std::span(zero_key, z));
+    take_gathered(n_cr);
   }
 }
 
@@ -520,6 +743,13 @@ void ErrorStats::flush() {
     sum_bits.add(std::fma(double(n), b, -p));
     pending_small_distances_[d] = 0;
   }
+  // The 128-bit integer in pieces of 32 bits, each exact as a double and exactly scaled.
+  const uint64_t large_bits[2] = {pending_large_bits_low_, pending_large_bits_high_};
+  for (int piece = 0; piece < 4; ++piece) {
+    const uint64_t bits = (large_bits[piece / 2] >> (32 * (piece % 2))) & 0xffffffffu;
+    sum_bits.add(std::ldexp(double(bits), 32 * piece - 49));
+  }
+  pending_large_bits_low_ = pending_large_bits_high_ = 0;
   pending_abs_ = pending_sq_ = pending_distance_ = 0;
   pending_count_ = 0;
 }

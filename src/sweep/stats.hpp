@@ -71,6 +71,8 @@ struct TopPoints {
   }
   void offer(const PointExample& e);
   void offer(const Format& f, const PointRecord& p, double key);
+  void offer(const Format& f, uint32_t x, uint32_t y, const RefValue& ref, double ulp_error,
+             double tolerance_ratio, double key);
   void merge(const TopPoints& o) {
     for (const PointExample& e : o.items) offer(e);
   }
@@ -107,7 +109,12 @@ struct BinadeStats {
   uint64_t finite = 0;
   Extreme max_abs_ulp;
   ExactSum sum_abs_ulp;
-  double pending_abs = 0;  // plain sum since the last flush
+  double pending_abs = 0;                     // plain sum since the last flush
+  void count_correctly_rounded(uint64_t n) {  // n more, finite, with their errors added apart
+    points += n;
+    correctly_rounded += n;
+    finite += n;
+  }
   void merge(const BinadeStats& o);
 };
 // (x is an input: of f.in() in a graded pair.)
@@ -122,13 +129,39 @@ std::string binade_range(const Format& f, int key);
 
 // What add_batch can decide from a slice's reference alone, decided once and shared by every
 // implementation's add_batch over that slice: the correctly rounded bits, contiguous, and for
-// each block of kBlock inputs whether every r there is exactly its correctly rounded value
-// (finite) and every input is of one binade. An implementation whose results in such a block
-// are those bits has error 0 at every point of it.
+// each block of kBlock inputs what the block adds to the statistics at its points where a result
+// is correctly rounded (CorrectlyRoundedBlock). An implementation whose results in a block are
+// mostly those bits then costs a comparison per point, and the full count only where it differs.
+// The summaries are computed when an implementation first needs one (add_batch, by the thread
+// that owns the slice: the object is not shared between threads), since an exhaustive sweep's
+// tails need none.
 struct ReferenceBlocks {
   static constexpr size_t kBlock = 256;  // add_batch's block
+  // The statistics of a block's points with y = c. `usable`: every input of the block has one
+  // binade and every r there is finite and in range (finite_and_correctly_rounded at y = c); the
+  // rest only then. Their ULP errors are multiples of 2^-10 (metrics.hpp, remark 4) of magnitude
+  // <= 1/2 (remark 3), so the sums below, and any difference of them with a subset's sum, are
+  // exact; and they fall in the histogram's first kBins bins.
+  struct CorrectlyRoundedBlock {
+    static constexpr int kBins = 12;  // UlpHistogram::bin_of(0.5) + 1
+    bool usable = false;
+    bool exact = false;       // usable, and every r is exactly c: every error is 0
+    bool summarised = false;  // the members below are filled
+    double sum_abs = 0, sum_sq = 0;
+    std::array<uint16_t, kBins> histogram{};
+    // Each extreme of the block: |ULP error|, ULP error > 0, -(ULP error < 0), |y - r|,
+    // |y - r|/|r| (-inf when none), and the distance, 0 at every point; with the offset in the
+    // block of the smallest input ordinal attaining it (-1 until it is needed).
+    struct Best {
+      double value = -INFINITY;
+      int32_t at = -1;
+    };
+    Best abs_ulp, ulp, neg_ulp, abs_error, rel_error, distance;
+  };
+  size_t sharers = 2;  // how many implementations will read the slice: a summary pays from 2
   std::vector<uint32_t> correctly_rounded;
-  std::vector<uint8_t> exact;  // per block
+  mutable std::vector<double> abs_ulp;  // per input: |ULP error| of c, once its block is summarised
+  mutable std::vector<CorrectlyRoundedBlock> blocks;
   void assign(const Format& f, std::span<const uint32_t> x, std::span<const RefValue> ref);
 };
 
@@ -184,18 +217,49 @@ struct ErrorStats {
   // one exact product per distance (flush()).
   static constexpr uint64_t kSmallDistances = 1024;
   std::array<uint64_t, kSmallDistances> pending_small_distances_{};
+  // The bits of error of the larger distances since the last flush, in units of 2^-49: each is
+  // a double log2(1 + d) >= 10, a multiple of 2^-49 (the spacing of doubles in [8, 16)), below
+  // 2^6 (d < 2^64), so the integer sum, as a 128-bit number (high, low), is exact for any
+  // number of points a sweep can have.
+  uint64_t pending_large_bits_high_ = 0, pending_large_bits_low_ = 0;
   uint32_t pending_count_ = 0;
-  BinadeStats& binade(const Format& f, uint32_t x);
+  // n more points correctly rounded and finite (faithful, passing assert_close), whose errors
+  // are added apart.
+  void count_correctly_rounded(size_t n) {
+    points += n;
+    correctly_rounded += n;
+    faithful += n;
+    finite += n;
+    assert_close += n;
+    pending_count_ += uint32_t(n);
+  }
+  BinadeStats& binade(const Format& f, uint32_t x) {
+    const int key = binade_key(f, x);
+    return binade_cache_.entry && key == binade_cache_.key ? *binade_cache_.entry : binade_at(key);
+  }
+  BinadeStats& binade_at(int key);  // binade(), past the cache
   // count()'s part for a finite point: its |ULP error|, distance and zero-sign mismatch.
   void count_finite(double abs_ulp_error, uint64_t distance, bool is_zero_sign);
   void add_batch_in(const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
                     std::span<const RefValue> ref, const Grading& g, const ReferenceBlocks* blocks);
   // count(f, compare(f, x, y, ref, g)) for a point whose outcome is finite, graded in a mode
-  // that does not touch it, when assert_close and faithfulness agree; false (nothing counted)
-  // for any other point. The ULP error, y - r and the distance in the out-parameters.
+  // that does not touch it; false (nothing counted) for any other point. The ULP error, y - r
+  // and the distance in the out-parameters.
   bool count_plain_finite(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
                           const Grading& g, const Tolerance& t, double& ulp_error,
                           double& abs_error, uint64_t& distance);
+  // count(f, compare(f, x, y, ref, g)) for a point whose outcome is not finite, graded in a mode
+  // that reads no input as zero; false (nothing counted) for any other point.
+  bool count_not_finite(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
+                        const Grading& g);
+  // add_batch's block [start, end) of x from its summary (ReferenceBlocks), the points where y
+  // differs from c, differs[], taken by take_point.
+  template <class TakePoint>
+  void add_summarised_block(const Format& f, std::span<const uint32_t> x,
+                            std::span<const uint32_t> y, std::span<const RefValue> ref,
+                            const ReferenceBlocks& blocks,
+                            ReferenceBlocks::CorrectlyRoundedBlock& summary, size_t start,
+                            size_t end, std::span<const uint32_t> differs, TakePoint take_point);
   template <class BitsOf>
   void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
