@@ -126,6 +126,42 @@ TEST_CASE(
   CHECK(impl->subnormals == SubnormalMode::ftz_daz);
 }
 
+TEST_CASE("DAZ in a sweep: the reference implementation, and graded pairs' inputs",
+          "[grading][subnormals]") {
+  SweepOptions options;
+  options.threads = 1;
+  options.subnormals = SubnormalMode::daz;
+  // The correctly rounded implementation graded as if it read subnormal inputs as zero (it had
+  // no kernel to feed them to). fp16 tanh, every input: at each of the 2 x 1023 nonzero
+  // subnormals x, tanh(x) = x - x^3/3 + ... rounds to x (|x|^3/3 < 2^-42 |x|, far below half an
+  // ULP), so the value at the flushed input, tanh(+-0) = +-0, differs from it and is graded
+  // against f(+-0) (remark 10): correct, and counted flushed.
+  const Function tanh_fn = function_named("tanh");
+  const Implementation* reference_impl[] = {find_implementation("correctly_rounded")};
+  REQUIRE(reference_impl[0]);
+  const ErrorStats tanh_daz =
+      run_sweep(tanh_fn, Domain::patterns(fp16), reference_impl, options)[0];
+  CHECK(tanh_daz.points == 65536);  // every pattern, +-inf and the NaNs with their own values
+  CHECK(tanh_daz.correctly_rounded == tanh_daz.points);
+  CHECK(tanh_daz.flushed == 2 * 1023);
+  // bf16 inputs graded in e4m3: a subnormal bf16 x has |x| < 2^-126, so |gelu(x)| <= |x| rounds
+  // to the zero of x's sign in e4m3 (smallest subnormal 2^-9), as gelu(+-0) = +-0 does: reading
+  // those inputs as zero changes no result, and DAZ must grade the fp32 kernel exactly as IEEE.
+  // (The flush once took e4m3's exponent field on bf16 patterns: 952 non-finite results.)
+  const Function gelu = function_named("gelu_erf");
+  const Implementation* fp32_impl[] = {find_implementation("fp32")};
+  REQUIRE(fp32_impl[0]);
+  const Format& pair = format_pair(bf16, e4m3);
+  const ErrorStats pair_daz = run_sweep(gelu, Domain::patterns(pair), fp32_impl, options)[0];
+  options.subnormals = SubnormalMode::ieee;
+  const ErrorStats pair_ieee = run_sweep(gelu, Domain::patterns(pair), fp32_impl, options)[0];
+  CHECK(pair_daz.nonfinite == 0);
+  CHECK(pair_daz.flushed == 0);
+  CHECK(pair_daz.correctly_rounded == pair_ieee.correctly_rounded);
+  CHECK(pair_daz.faithful == pair_ieee.faithful);
+  CHECK(pair_daz.max_abs_ulp.value == pair_ieee.max_abs_ulp.value);
+}
+
 TEST_CASE("assert_close: PyTorch's rule and defaults, and its two disagreements with ULPs",
           "[grading][assert_close]") {
   // torch/testing/_comparison.py, _DTYPE_PRECISIONS.

@@ -165,6 +165,13 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
     flush_inputs[i] = flushes_inputs(e.subnormals[i]) && !e.implementations[i]->captured;
   const bool any_flush =
       std::any_of(flush_inputs.begin(), flush_inputs.end(), [](uint8_t b) { return b != 0; });
+  // The reference implementation's values at the flushed inputs +0 and -0.
+  const Format& in = f.in();
+  uint32_t at_zero[2] = {0, 0};
+  if (any_flush && e.reference)
+    for (int sign = 0; sign < 2; ++sign)
+      at_zero[sign] = reference(e.function, f, sign ? in.sign_mask() : 0, options.reference_mode)
+                          .correctly_rounded;
 
   const uint64_t all_chunks = chunk_count(domain);
   const uint64_t begin = std::min(options.first_chunk, all_chunks);
@@ -201,15 +208,18 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
         blocks.sharers = n_impl;
         blocks.assign(f, xs, refs);
       }
-      if (any_flush) {
+      if (any_flush) {  // the inputs, of f.in(), subnormal (or zero) -> +-0
         flushed_x.assign(xs.begin(), xs.end());
         for (uint32_t& v : flushed_x)
-          if ((v & f.exponent_mask()) == 0) v &= f.sign_mask();  // subnormal (or zero) -> +-0
+          if ((v & in.exponent_mask()) == 0) v &= in.sign_mask();
       }
       for (size_t k = 0; k < n_impl; ++k) {
         const std::span<uint32_t> ys(y_buffer.data() + k * kSliceSize, len);
-        if (from_reference[k] && !flush_inputs[k]) {
+        if (from_reference[k]) {  // the correctly rounded f(x), or f(+-0) where x is flushed
           for (size_t i = 0; i < len; ++i) ys[i] = refs[i].correctly_rounded;
+          if (flush_inputs[k])
+            for (size_t i = 0; i < len; ++i)
+              if (flushed_x[i] != xs[i]) ys[i] = at_zero[is_negative(in, xs[i]) ? 1 : 0];
         } else {
           kernels[k](flush_inputs[k] ? std::span<const uint32_t>(flushed_x) : xs, ys);
         }
