@@ -182,13 +182,15 @@ TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit in
         if (!kernel) continue;
         std::vector<uint32_t> y(x.size());
         kernel(x, y);
-        // IEEE grading, FTZ (a zero in place of a subnormal result graded as flushed), and
+        // IEEE grading, FTZ (a zero in place of a subnormal result graded as flushed), FTZ and
+        // DAZ (a subnormal input read as zero where the result is not f(x)), and
         // IEEE with assert_close reduced to equality (rtol = atol = 0), under which every
         // faithful result that is not correctly rounded fails it: PyTorch's defaults never fail
         // a faithful fp16 or bf16 result (1 ULP is at most 2^-10 |c| and 2^-7 |c|, below rtol).
         const std::pair<SubnormalMode, std::optional<Tolerance>> gradings[] = {
             {SubnormalMode::ieee, std::nullopt},
             {SubnormalMode::ftz, std::nullopt},
+            {SubnormalMode::ftz_daz, std::nullopt},
             {SubnormalMode::ieee, Tolerance{0, 0}}};
         for (const auto& [mode, tolerance] : gradings) {
           const Grading g = grading_for(fn, *f, mode, tolerance);

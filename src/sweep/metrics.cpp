@@ -62,10 +62,8 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   p.y = y;
   p.ref = ref_at_x;
   // Remark 10: a subnormal input read as the zero of its sign.
-  const Format& in = f.in();  // x is an input
-  if (flushes_inputs(g.subnormals) && y != ref_at_x.correctly_rounded && !is_zero(in, x) &&
-      (x & in.exponent_mask()) == 0) {
-    p.ref = g.at_zero[is_negative(in, x) ? 1 : 0];
+  if (y != ref_at_x.correctly_rounded && reads_input_as_zero(f, x, g)) {
+    p.ref = g.at_zero[is_negative(f.in(), x) ? 1 : 0];
     p.flushed = true;
   }
   const RefValue& ref = p.ref;

@@ -149,6 +149,13 @@ struct PointRecord {
   double tolerance_ratio = 0;      // |y - c| / (atol + |rtol c|) in double; 0 when y == c
 };
 
+// Remark 10: whether grading g reads input x as the zero of its sign, where y is not c (then
+// compare() grades against g.at_zero).
+inline bool reads_input_as_zero(const Format& f, uint32_t x, const Grading& g) {
+  const Format& in = f.in();  // x is an input
+  return flushes_inputs(g.subnormals) && !is_zero(in, x) && (x & in.exponent_mask()) == 0;
+}
+
 // The point of input x with result y, graded against ref = f(x) (and, for DAZ, g.at_zero).
 PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
                     const Grading& g = {});

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>  // fmt::format
 
@@ -118,11 +119,11 @@ void TopPoints::offer(const Format& f, uint32_t x, uint32_t y, const RefValue& r
   zero_sign += is_zero_sign;
   if (distance) {
     pending_distance_ += double(distance);  // integers below 2^53: exact in any order
-    // Logarithms are rounded: straight into the exact sum, so that the total does not depend on
-    // how the points were grouped (they are the points that are not correctly rounded).
-    if (distance < kSmallDistances)
+    // Logarithms are rounded: kept exactly (a count per small distance; above, an integer of
+    // 2^-49 units), so that the total does not depend on how the points were grouped.
+    if (distance < kSmallDistances) {
       ++pending_small_distances_[distance];
-    else {
+    } else {
       const uint64_t units = uint64_t(bits_of_error(distance) * 0x1p49);  // exact (stats.hpp)
       pending_large_bits_low_ += units;
       pending_large_bits_high_ += pending_large_bits_low_ < units;  // the carry
@@ -356,6 +357,13 @@ template <class ValueOf, class Counts>
   while (!(counts(i) && value_of(i) == value && (x[i] ^ flip) == first)) ++i;
   return int32_t(i - start);
 }
+
+// y is the zero of the other sign in place of a zero c, graded as in IEEE mode (remark 10 does
+// not apply; remark 11 never flushes a zero of the other sign than r's).
+[[gnu::always_inline]] inline bool only_zero_sign_differs(const Format& f, uint32_t x, uint32_t y,
+                                                          uint32_t c, const Grading& g) {
+  return y != c && to_double(f, y) == 0 && to_double(f, c) == 0 && !reads_input_as_zero(f, x, g);
+}
 }  // namespace
 
 void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
@@ -388,11 +396,12 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
     const Format& f, uint32_t x, uint32_t y, const RefValue& ref, const Grading& g,
     const Tolerance& t, double& ulp_error, double& abs_error, uint64_t& distance) {
   // compare() and count() for the points whose outcome is finite (outcome_of: r, c and y finite,
-  // r not beyond the range) in IEEE or FTZ grading (FTZ changes only a zero y), when no
-  // example of an assert_close disagreement is to be kept.
+  // r not beyond the range), graded as in IEEE mode: the input not read as zero (remark 10), and
+  // no zero of r's sign that FTZ might take for a flushed result (remark 11).
   const double yv = to_double(f, y), cr = to_double(f, ref.correctly_rounded);
   if (!std::isfinite(ref.exact) || ref.overflow || !std::isfinite(cr) || !std::isfinite(yv) ||
-      flushes_inputs(g.subnormals) || (flushes_results(g.subnormals) && yv == 0))
+      reads_input_as_zero(f, x, g) ||
+      (flushes_results(g.subnormals) && yv == 0 && std::signbit(yv) == std::signbit(ref.exact)))
     return false;
   const bool is_correctly_rounded = y == ref.correctly_rounded;
   distance = uint64_t(std::abs(value_ordinal(f, y) - value_ordinal(f, ref.correctly_rounded)));
@@ -433,7 +442,7 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   // assert_close, and any other outcome that is not finite none of these (nor flushed: DAZ
   // aside, only a finite outcome can be flushed); count() adds nothing else but the outcome's
   // count and the binade's points.
-  if (flushes_inputs(g.subnormals)) return false;
+  if (reads_input_as_zero(f, x, g)) return false;
   const Outcome outcome = outcome_of(f, y, ref);
   switch (outcome) {
     case Outcome::finite:
@@ -466,33 +475,60 @@ template <class TakePoint>
     const Format& f, std::span<const uint32_t> x, std::span<const uint32_t> y,
     std::span<const RefValue> ref, const ReferenceBlocks& blocks,
     ReferenceBlocks::CorrectlyRoundedBlock& summary, size_t start, size_t end,
-    std::span<const uint32_t> differs, TakePoint take_point) {
+    std::span<const uint32_t> differs, const Grading& g, TakePoint take_point) {
   using Block = ReferenceBlocks::CorrectlyRoundedBlock;
-  // The points where y differs first, in input order, as pass 1 takes them; then the others,
-  // whose sums are those of the block less those of the points taken (exact, ReferenceBlocks).
-  for (const uint32_t i : differs) take_point(i);
-  const size_t n_cr = end - start - differs.size();
-  count_correctly_rounded(n_cr);
-  double sum_abs = summary.sum_abs, sum_sq = summary.sum_sq;
+  const uint32_t* const c = blocks.correctly_rounded.data();
+  // y is c, or the zero of the other sign in place of a zero c, graded as in IEEE mode: every
+  // error, extreme and bin is c's; only the count of correctly rounded results and of zero-sign
+  // mismatches differ (compare()).
+  const auto zero_sign_only = [&](size_t i) {
+    return only_zero_sign_differs(f, x[i], y[i], c[i], g);
+  };
+  const auto graded_as_c = [&](size_t i) { return y[i] == c[i] || zero_sign_only(i); };
+  // The points where y differs first, in input order, as pass 1 takes them (a zero of the other
+  // sign as count_plain_finite() counts it); then the others, whose sums are those of the block
+  // less those of the points taken (exact, ReferenceBlocks).
+  BinadeStats& b = binade(f, x[start]);
   std::array<uint32_t, Block::kBins> bins;
   std::copy(summary.histogram.begin(), summary.histogram.end(), bins.begin());
+  double sum_abs = summary.sum_abs, sum_sq = summary.sum_sq;
+  size_t n_zero_sign = 0;
   for (const uint32_t i : differs) {
     const double a = blocks.abs_ulp[i];
     sum_abs -= a;
     sum_sq -= a * a;
-    --bins[size_t(std::min(UlpHistogram::bin_of(a), Block::kBins - 1))];
+    if (!zero_sign_only(i)) {
+      take_point(i);
+      --bins[size_t(std::min(UlpHistogram::bin_of(a), Block::kBins - 1))];
+      continue;
+    }
+    ++n_zero_sign;  // counted below; the plain sums take a in input order (adding 0 is nothing)
+    if (a != 0) {
+      b.pending_abs += a;
+      pending_abs_ += a;
+      pending_sq_ += a * a;
+    }
   }
+  // count_plain_finite() of a zero of the other sign: faithful (distance 0), passing
+  // assert_close (y == c as numbers), finite, not correctly rounded, a zero-sign mismatch.
+  points += n_zero_sign;
+  faithful += n_zero_sign;
+  assert_close += n_zero_sign;
+  finite += n_zero_sign;
+  zero_sign += n_zero_sign;
+  pending_count_ += uint32_t(n_zero_sign);
+  b.points += n_zero_sign;
+  b.finite += n_zero_sign;
+  const size_t n_cr = end - start - differs.size();
+  count_correctly_rounded(n_cr);
   pending_abs_ += sum_abs;
   pending_sq_ += sum_sq;
   for (size_t k = 0; k < bins.size(); ++k) histogram.counts[k] += bins[k];
-  BinadeStats& b = binade(f, x[start]);
   b.count_correctly_rounded(n_cr);
   b.pending_abs += sum_abs;
-  // A maximum of the block stands for the points where y is c when y is c at its first input:
-  // that input is among them, and none of them comes before it. Otherwise their maximum is
-  // found again.
-  const uint32_t* const c = blocks.correctly_rounded.data();
-  const auto is_correctly_rounded = [&](size_t i) { return y[i] == c[i]; };
+  // A maximum of the block stands for the points graded as c when it is attained there at its
+  // first input: that input is among them, and none of them comes before it. Otherwise their
+  // maximum is found again.
   const auto every_point = [](size_t) { return true; };
   auto offer = [&](Extreme & ext, Block::Best & best, auto value_of)
       __attribute__((always_inline)) {
@@ -500,12 +536,12 @@ template <class TakePoint>
     if (best.at < 0) best.at = first_attaining(f, x, start, end, best.value, value_of, every_point);
     size_t i = start + size_t(best.at);
     double value = best.value;
-    if (!is_correctly_rounded(i)) {
+    if (!graded_as_c(i)) {
       value = -INFINITY;
       for (size_t k = start; k < end; ++k)
-        if (is_correctly_rounded(k)) value = std::max(value, value_of(k));
+        if (graded_as_c(k)) value = std::max(value, value_of(k));
       if (value == -INFINITY || value < ext.value) return;
-      i = start + size_t(first_attaining(f, x, start, end, value, value_of, is_correctly_rounded));
+      i = start + size_t(first_attaining(f, x, start, end, value, value_of, graded_as_c));
     }
     ext.offer(value, x[i], ordinal(f.in(), x[i]));
   };
@@ -661,10 +697,16 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
     if (blocks && blocks->blocks[start / kBlock].usable) {
       ReferenceBlocks::CorrectlyRoundedBlock& summary = blocks->blocks[start / kBlock];
       const uint32_t* const c = blocks->correctly_rounded.data();
+      // The points where y is not c: a byte per point (a loop the compiler vectorizes), read 8
+      // at a time, usually all 0.
+      uint8_t ne[kBlock + 8] = {};
+      for (size_t k = 0; k < n; ++k) ne[k] = y[start + k] != c[start + k];
       size_t n_differs = 0;
-      for (size_t i = start; i < end; ++i) {
-        differs[n_differs] = uint32_t(i);
-        n_differs += y[i] != c[i];
+      for (size_t k = 0; k < n; k += 8) {
+        uint64_t word;
+        std::memcpy(&word, ne + k, sizeof word);
+        for (; word != 0; word &= word - 1)
+          differs[n_differs++] = uint32_t(start + k + size_t(std::countr_zero(word)) / 8);
       }
       if (n_differs == 0 && summary.exact) {  // every error is 0: one run
         add_zero_run(f, key0, n, [&](size_t k) { return x[start + k]; });
@@ -672,12 +714,17 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       }
       // The block's correctly rounded points from the reference's summary, less the points
       // where y differs, which are counted one by one. Not for one implementation alone, nor
-      // where y is mostly not c: the summary costs more than it saves there.
-      if (blocks->sharers >= 2 && 4 * n_differs <= 3 * n) {
+      // where y is mostly not c (a zero of the other sign aside): the summary costs more than it
+      // saves there.
+      size_t n_taken = n_differs;
+      if (4 * n_taken > 3 * n)
+        for (size_t j = 0; j < n_differs; ++j)
+          n_taken -= only_zero_sign_differs(f, x[differs[j]], y[differs[j]], c[differs[j]], g);
+      if (blocks->sharers >= 2 && 4 * n_taken <= 3 * n) {
         if (!summary.summarised)
           summarise_block(f, ref, start, end, summary, blocks->abs_ulp.data());
         add_summarised_block(f, x, y, ref, *blocks, summary, start, end,
-                             std::span(differs, n_differs), take_point);
+                             std::span(differs, n_differs), g, take_point);
         take_gathered(0);
         continue;
       }

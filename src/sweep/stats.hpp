@@ -252,14 +252,15 @@ struct ErrorStats {
   // that reads no input as zero; false (nothing counted) for any other point.
   bool count_not_finite(const Format& f, uint32_t x, uint32_t y, const RefValue& ref,
                         const Grading& g);
-  // add_batch's block [start, end) of x from its summary (ReferenceBlocks), the points where y
-  // differs from c, differs[], taken by take_point.
+  // add_batch's block [start, end) of x from its summary (ReferenceBlocks); the points where y
+  // differs from c, differs[], taken by take_point unless only the sign of a zero differs.
   template <class TakePoint>
   void add_summarised_block(const Format& f, std::span<const uint32_t> x,
                             std::span<const uint32_t> y, std::span<const RefValue> ref,
                             const ReferenceBlocks& blocks,
                             ReferenceBlocks::CorrectlyRoundedBlock& summary, size_t start,
-                            size_t end, std::span<const uint32_t> differs, TakePoint take_point);
+                            size_t end, std::span<const uint32_t> differs, const Grading& g,
+                            TakePoint take_point);
   template <class BitsOf>
   void add_zero_run(const Format& f, int key, size_t n, BitsOf bits_of);
   // add_batch's points with error exactly 0: x[at[j]], of binade key[j].
