@@ -10,10 +10,10 @@ runs=${1:-3}
 threads=${2:-$(nproc)}
 [ -x build/gelucheck ] && [ -x build/bench/gelucheck_plain_loop ] || scripts/build.sh >/dev/null
 echo "plain loop (naive float GELU vs double erfc, OpenMP, $threads threads):"
-plain=$(scripts/median-time.sh "$runs" build/bench/gelucheck_plain_loop "$threads" | tee /dev/stderr |
+plain=$(scripts/median-time.sh "$runs" build/bench/gelucheck_plain_loop "$threads" | tee -a /dev/stderr |
   sed -n 's/^median of [0-9]* runs: \([0-9.]*\) s$/\1/p')
 echo "gelucheck table -f gelu_erf -t fp32 -i fp32 --grid patterns ($threads threads):"
 ours=$(scripts/median-time.sh "$runs" build/gelucheck table -f gelu_erf -t fp32 -i fp32 \
-  --grid patterns --threads "$threads" --no-progress --output csv | tee /dev/stderr |
+  --grid patterns --threads "$threads" --no-progress --output csv | tee -a /dev/stderr |
   sed -n 's/^median of [0-9]* runs: \([0-9.]*\) s$/\1/p')
 awk -v a="$ours" -v b="$plain" 'BEGIN { printf "ratio gelucheck / plain loop: %.2f\n", a / b }'
