@@ -126,7 +126,7 @@ TEST_CASE(
   CHECK(impl->subnormals == SubnormalMode::ftz_daz);
 }
 
-TEST_CASE("DAZ in a sweep: the reference implementation, and graded pairs' inputs",
+TEST_CASE("DAZ in a sweep: the reference implementation, graded pairs' inputs, FNUZ's zero",
           "[grading][subnormals]") {
   SweepOptions options;
   options.threads = 1;
@@ -160,6 +160,24 @@ TEST_CASE("DAZ in a sweep: the reference implementation, and graded pairs' input
   CHECK(pair_daz.correctly_rounded == pair_ieee.correctly_rounded);
   CHECK(pair_daz.faithful == pair_ieee.faithful);
   CHECK(pair_daz.max_abs_ulp.value == pair_ieee.max_abs_ulp.value);
+  // FNUZ has no -0: its pattern S.0000.000 is the NaN. DAZ reads a negative subnormal as +0, the
+  // only zero, and the NaN as itself. e4m3fnuz (bias 8) has the subnormals k 2^-10, k = 1..7, of
+  // each sign, where tanh(x) = x (1 - x^2/3 + ...) rounds to x (x^2/3 < 2^-15, far below half an
+  // ULP, 2^-4 of x or more). Fed +0, a kernel returns tanh(+0) = +0, graded against f(+0):
+  // correct and flushed at all 14; every other pattern is correctly rounded, the NaN as NaN.
+  // (Read as the NaN, the negative ones were graded NaN against NaN: 7 non-finite outcomes.)
+  options.subnormals = SubnormalMode::daz;
+  for (const char* name : {"correctly_rounded", "fp32"}) {
+    INFO(name);
+    const Implementation* impl[] = {find_implementation(name)};
+    REQUIRE(impl[0]);
+    const ErrorStats fnuz = run_sweep(tanh_fn, Domain::patterns(e4m3fnuz), impl, options)[0];
+    CHECK(fnuz.points == 256);
+    CHECK(fnuz.correctly_rounded == 256);
+    CHECK(fnuz.flushed == 14);
+    CHECK(fnuz.finite == 255);  // all but the NaN
+    CHECK(fnuz.nan == 0);
+  }
 }
 
 TEST_CASE("assert_close: PyTorch's rule and defaults, and its two disagreements with ULPs",

@@ -3,6 +3,7 @@
 //   ulp_error = (y - r)/ulp(r), ulp(r) = 2^(max(floor(log2|r|), emin) - p + 1).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <optional>
 #include <span>
 #include <utility>
@@ -163,18 +164,57 @@ TEST_CASE("histogram bins", "[stats]") {
   CHECK(UlpHistogram::bin_of(0x1p300) == UlpHistogram::kBins - 1);
 }
 
-TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit input",
+TEST_CASE("bits of error of distances of 1024 and more sum exactly", "[stats]") {
+  // log2(1 + d) >= 10 for such d is a double in [8, 64): a multiple of 2^-49, its spacing in
+  // [8, 16). 100 such terms, each below 2^6, add up below 2^13, so their sum needs at most 62
+  // bits from 2^-49 up: exact in long double's 64-bit significand, then rounded once, as value()
+  // rounds the exact sum. Distances grow by 7/5 a step, to about 4e17, across a flush.
+  ErrorStats s;
+  long double expected = 0;
+  uint64_t d = 1024;
+  for (uint32_t i = 0; i < 100; ++i, d = d / 5 * 7 + 3) {
+    PointRecord p;
+    p.x = i;
+    p.distance = d;
+    s.add(fp32, p);
+    expected += std::log2(1.0 + double(d));
+    if (i == 50) s.flush();
+  }
+  s.flush();
+  CHECK(s.finite == 100);
+  CHECK(s.sum_bits.value() == double(expected));
+}
+
+TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit and 8-bit input",
           "[stats][exhaustive]") {
   // add_batch (the sweep's fast path: correctly rounded points gathered, sums in blocks) and
   // add(compare(...)) one point at a time must give the same numbers, extremes (with their
   // tie-breaks), histogram and per-binade statistics. Implementations chosen for a mix of
-  // outcomes: NaN and inf (exp_tanh, native), premature zeros (fp32), correctly rounded.
-  for (const Format* f : {&fp16, &bf16}) {
+  // outcomes: NaN and inf (exp_tanh, native), premature zeros (fp32), correctly rounded. The
+  // 8-bit formats bring the saturating convention, FNUZ's single zero, MX's missing NaN and inf;
+  // the graded pair, inputs of one format graded in another.
+  const Format& bf16_e4m3 = format_pair(bf16, e4m3);
+  for (const Format* f : {&fp16, &bf16, &e4m3, &e5m2, &e4m3fnuz, &e2m1, &bf16_e4m3}) {
     for (Function fn : all_functions()) {
-      const RefValue* ref = reference_table(fn, *f, ReferenceMode::tiered, 0);
-      std::vector<uint32_t> x(f->pattern_count());
+      std::vector<uint32_t> x(f->in().pattern_count());
       for (uint32_t i = 0; i < x.size(); ++i) x[i] = i;
-      std::vector<RefValue> r(ref, ref + x.size());
+      std::vector<RefValue> r(x.size());
+      if (f == &fp16 || f == &bf16) {
+        const RefValue* table = reference_table(fn, *f, ReferenceMode::tiered, 0);
+        r.assign(table, table + x.size());
+      } else {
+        for (size_t i = 0; i < x.size(); ++i) r[i] = reference(fn, *f, x[i]);
+      }
+      // Uneven pieces, so that blocks and binade runs start anywhere; each piece's reference
+      // blocks decided once and read by every implementation and grading after it, as the
+      // engine hands them out (the first to need a block's summary fills it).
+      std::vector<std::pair<size_t, size_t>> pieces;
+      for (size_t start = 0, piece = 1; start < x.size(); start += piece, piece = piece * 3 + 1)
+        pieces.emplace_back(start, std::min(piece, x.size() - start));
+      std::vector<ReferenceBlocks> piece_blocks(pieces.size());
+      for (size_t p = 0; p < pieces.size(); ++p)
+        piece_blocks[p].assign(*f, std::span(x).subspan(pieces[p].first, pieces[p].second),
+                               std::span(r).subspan(pieces[p].first, pieces[p].second));
       for (const char* name : {"fp32", "native", "exp_tanh", "correctly_rounded", "fp32_ftz"}) {
         const Implementation* impl = find_implementation(name);
         REQUIRE(impl);
@@ -195,26 +235,18 @@ TEST_CASE("batched statistics equal point-by-point statistics on every 16-bit in
         for (const auto& [mode, tolerance] : gradings) {
           const Grading g = grading_for(fn, *f, mode, tolerance);
           ErrorStats batched, shared, pointwise;
-          // Uneven pieces, so that blocks and binade runs start anywhere; `shared` with the
-          // reference's blocks decided once (ReferenceBlocks), as the engine hands them out.
-          for (size_t start = 0, piece = 1; start < x.size();
-               start += piece, piece = piece * 3 + 1) {
-            const size_t n = std::min(piece, x.size() - start);
+          for (size_t p = 0; p < pieces.size(); ++p) {
+            const auto [start, n] = pieces[p];
             const auto xs = std::span(x).subspan(start, n);
             const auto ys = std::span(y).subspan(start, n);
             const auto rs = std::span(r).subspan(start, n);
             batched.add_batch(*f, xs, ys, rs, g);
             batched.flush();
-            ReferenceBlocks blocks;
-            blocks.assign(*f, xs, rs);
-            shared.add_batch(*f, xs, ys, rs, g, &blocks);
+            shared.add_batch(*f, xs, ys, rs, g, &piece_blocks[p]);
             shared.flush();
-          }
-          // Flushed at the same points: an exact sum's parts depend on how its terms were
-          // grouped (its value does not).
-          for (size_t start = 0, piece = 1; start < x.size();
-               start += piece, piece = piece * 3 + 1) {
-            for (size_t i = start; i < std::min(x.size(), start + piece); ++i)
+            // Flushed at the same points: an exact sum's parts depend on how its terms were
+            // grouped (its value does not).
+            for (size_t i = start; i < start + n; ++i)
               pointwise.add(*f, compare(*f, x[i], y[i], r[i], g));
             pointwise.flush();
           }

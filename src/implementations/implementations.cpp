@@ -47,6 +47,19 @@ void inputs_as_doubles(const Format& in, std::span<const uint32_t> x, std::span<
 BatchKernel plain_kernel(const FormulaKernels& k, Arithmetic arithmetic, const Format& f) {
   if (const KernelPtr kernel = k.kernel_for(arithmetic, f)) return kernel;
   if (arithmetic == Arithmetic::native || f.is_pair()) return {};
+  if (arithmetic == Arithmetic::float32_ftz) {
+    // Float with flush-to-zero has no double-valued form: fp32's kernel, on the input converted
+    // exactly (every value of a format narrower than fp32 is a float), its result rounded to f,
+    // as the float32 entries' values are.
+    const KernelPtr in_fp32 = k.kernel_for(arithmetic, fp32);
+    if (!in_fp32) return {};
+    return [in_fp32, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
+      std::vector<uint32_t> x32(x.size());
+      for (size_t i = 0; i < x.size(); ++i) x32[i] = round_to_format(fp32, to_double(f, x[i]));
+      in_fp32(x32, y);
+      for (uint32_t& v : y) v = round_to_format(f, to_double(fp32, v));
+    };
+  }
   const ValuePtr value = k.value[size_t(arithmetic)];
   return [value, &f](std::span<const uint32_t> x, std::span<uint32_t> y) {
     std::vector<double> v(x.size());

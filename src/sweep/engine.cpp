@@ -165,13 +165,15 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
     flush_inputs[i] = flushes_inputs(e.subnormals[i]) && !e.implementations[i]->captured;
   const bool any_flush =
       std::any_of(flush_inputs.begin(), flush_inputs.end(), [](uint8_t b) { return b != 0; });
-  // The reference implementation's values at the flushed inputs +0 and -0.
+  // The reference implementation's values at the zeros that positive and negative subnormal
+  // inputs are read as.
   const Format& in = f.in();
   uint32_t at_zero[2] = {0, 0};
   if (any_flush && e.reference)
-    for (int sign = 0; sign < 2; ++sign)
-      at_zero[sign] = reference(e.function, f, sign ? in.sign_mask() : 0, options.reference_mode)
-                          .correctly_rounded;
+    for (uint32_t sign = 0; sign < 2; ++sign) {
+      const uint32_t read_as = input_read_as_zero(in, (sign ? in.sign_mask() : 0) | 1);
+      at_zero[sign] = reference(e.function, f, read_as, options.reference_mode).correctly_rounded;
+    }
 
   const uint64_t all_chunks = chunk_count(domain);
   const uint64_t begin = std::min(options.first_chunk, all_chunks);
@@ -208,10 +210,9 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
         blocks.sharers = n_impl;
         blocks.assign(f, xs, refs);
       }
-      if (any_flush) {  // the inputs, of f.in(), subnormal (or zero) -> +-0
+      if (any_flush) {  // the inputs, of f.in(), as DAZ reads them (subnormal -> zero)
         flushed_x.assign(xs.begin(), xs.end());
-        for (uint32_t& v : flushed_x)
-          if ((v & in.exponent_mask()) == 0) v &= in.sign_mask();
+        for (uint32_t& v : flushed_x) v = input_read_as_zero(in, v);
       }
       for (size_t k = 0; k < n_impl; ++k) {
         const std::span<uint32_t> ys(y_buffer.data() + k * kSliceSize, len);

@@ -50,7 +50,8 @@ Grading grading_for(Function fn, const Format& f, SubnormalMode mode,
   g.tolerance = tolerance;
   if (flushes_inputs(mode)) {
     g.at_zero[0] = reference(fn, f, 0, reference_mode);
-    g.at_zero[1] = reference(fn, f, f.in().sign_mask(), reference_mode);
+    g.at_zero[1] = reference(fn, f, input_read_as_zero(f.in(), f.in().sign_mask() | 1),
+                             reference_mode);  // the zero a negative subnormal is read as
   }
   return g;
 }

@@ -123,7 +123,7 @@ Tolerance torch_default_tolerance(const Format& f);
 struct Grading {
   SubnormalMode subnormals = SubnormalMode::ieee;
   std::optional<Tolerance> tolerance;
-  RefValue at_zero[2];  // f(+0), f(-0): what a flushed input is graded against
+  RefValue at_zero[2];  // f(+0), f(-0) (f(+0) twice without -0): a flushed input's reference
   Tolerance tolerance_for(const Format& f) const {
     return tolerance ? *tolerance : torch_default_tolerance(f);
   }
@@ -149,11 +149,16 @@ struct PointRecord {
   double tolerance_ratio = 0;      // |y - c| / (atol + |rtol c|) in double; 0 when y == c
 };
 
-// Remark 10: whether grading g reads input x as the zero of its sign, where y is not c (then
-// compare() grades against g.at_zero).
+// Remark 10's reading of an input x of format `in`: a nonzero subnormal as the zero of its sign
+// (+0 in a format without -0, FNUZ, whose pattern of -0 is its NaN), any other x as itself.
+inline uint32_t input_read_as_zero(const Format& in, uint32_t x) {
+  if ((x & in.exponent_mask()) != 0 || is_zero(in, x) || is_nan(in, x)) return x;
+  return in.has_negative_zero() ? x & in.sign_mask() : 0;
+}
+// Whether grading g reads input x as zero (remark 10), where y is not c: compare() then grades
+// against g.at_zero[x negative].
 inline bool reads_input_as_zero(const Format& f, uint32_t x, const Grading& g) {
-  const Format& in = f.in();  // x is an input
-  return flushes_inputs(g.subnormals) && !is_zero(in, x) && (x & in.exponent_mask()) == 0;
+  return flushes_inputs(g.subnormals) && input_read_as_zero(f.in(), x) != x;
 }
 
 // The point of input x with result y, graded against ref = f(x) (and, for DAZ, g.at_zero).

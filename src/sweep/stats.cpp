@@ -698,7 +698,8 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
       ReferenceBlocks::CorrectlyRoundedBlock& summary = blocks->blocks[start / kBlock];
       const uint32_t* const c = blocks->correctly_rounded.data();
       // The points where y is not c: a byte per point (a loop the compiler vectorizes), read 8
-      // at a time, usually all 0.
+      // at a time, usually all 0 (byte k of a word is point k: little-endian).
+      static_assert(std::endian::native == std::endian::little);
       uint8_t ne[kBlock + 8] = {};
       for (size_t k = 0; k < n; ++k) ne[k] = y[start + k] != c[start + k];
       size_t n_differs = 0;
