@@ -170,10 +170,10 @@ ChunkSet evaluate(const Evaluation& e, const SweepOptions& options,
   const Format& in = f.in();
   uint32_t at_zero[2] = {0, 0};
   if (any_flush && e.reference)
-    for (uint32_t sign = 0; sign < 2; ++sign) {
-      const uint32_t read_as = input_read_as_zero(in, (sign ? in.sign_mask() : 0) | 1);
-      at_zero[sign] = reference(e.function, f, read_as, options.reference_mode).correctly_rounded;
-    }
+    for (int negative = 0; negative < 2; ++negative)
+      at_zero[negative] =
+          reference(e.function, f, zero_read_for(in, negative), options.reference_mode)
+              .correctly_rounded;
 
   const uint64_t all_chunks = chunk_count(domain);
   const uint64_t begin = std::min(options.first_chunk, all_chunks);

@@ -49,9 +49,8 @@ Grading grading_for(Function fn, const Format& f, SubnormalMode mode,
   g.subnormals = mode;
   g.tolerance = tolerance;
   if (flushes_inputs(mode)) {
-    g.at_zero[0] = reference(fn, f, 0, reference_mode);
-    g.at_zero[1] = reference(fn, f, input_read_as_zero(f.in(), f.in().sign_mask() | 1),
-                             reference_mode);  // the zero a negative subnormal is read as
+    for (int negative = 0; negative < 2; ++negative)
+      g.at_zero[negative] = reference(fn, f, zero_read_for(f.in(), negative), reference_mode);
   }
   return g;
 }
@@ -85,8 +84,7 @@ PointRecord compare(const Format& f, uint32_t x, uint32_t y, const RefValue& ref
   p.faithful = faithful_at(p.distance, yv, cr, ref.side);
   p.zero_sign = yv == 0 && cr == 0 && std::signbit(yv) != std::signbit(cr);
   p.abs_error = yv - ref.exact;
-  // 2^-ulp_log2 built from its bits (ulp_log2 is within a double's normal exponents).
-  p.ulp_error = p.abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+  p.ulp_error = in_ulps(p.abs_error, ref);
   if (ref.exact != 0) {
     p.rel_error = p.abs_error / std::fabs(ref.exact);
   } else {

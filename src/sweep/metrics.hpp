@@ -80,6 +80,7 @@
 // does); +-inf passes only where c is that infinity.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -149,11 +150,16 @@ struct PointRecord {
   double tolerance_ratio = 0;      // |y - c| / (atol + |rtol c|) in double; 0 when y == c
 };
 
-// Remark 10's reading of an input x of format `in`: a nonzero subnormal as the zero of its sign
-// (+0 in a format without -0, FNUZ, whose pattern of -0 is its NaN), any other x as itself.
+// Remark 10: the zero that a subnormal input of format `in` and of the given sign is read as
+// (+0 in a format without -0, FNUZ, whose pattern of -0 is its NaN).
+inline uint32_t zero_read_for(const Format& in, bool negative) {
+  return negative && in.has_negative_zero() ? in.sign_mask() : 0;
+}
+// Remark 10's reading of an input x of format `in`: a nonzero subnormal as zero_read_for its
+// sign, any other x as itself.
 inline uint32_t input_read_as_zero(const Format& in, uint32_t x) {
   if ((x & in.exponent_mask()) != 0 || is_zero(in, x) || is_nan(in, x)) return x;
-  return in.has_negative_zero() ? x & in.sign_mask() : 0;
+  return zero_read_for(in, is_negative(in, x));
 }
 // Whether grading g reads input x as zero (remark 10), where y is not c: compare() then grades
 // against g.at_zero[x negative].
@@ -229,9 +235,14 @@ inline Outcome outcome_of(const Format& f, uint32_t y, const RefValue& ref) {
          std::isfinite(to_double(f, ref.correctly_rounded));
 }
 
+// y - r in units of ulp(r): the ULP error of remark 1 (2^-ulp_log2 built from its bits; ulp_log2
+// is within a double's normal exponents).
+inline double in_ulps(double y_minus_r, const RefValue& ref) {
+  return y_minus_r * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+}
 // ulp_error alone, for callers that have y and the reference as numbers.
 inline double ulp_error(double y, const RefValue& ref) {
-  return std::ldexp(y - ref.exact, -ref.ulp_log2);
+  return in_ulps(y - ref.exact, ref);
 }
 
 }  // namespace gelucheck

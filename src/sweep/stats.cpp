@@ -207,7 +207,7 @@ void ErrorStats::add(const Format& f, uint32_t x, uint32_t y, const RefValue& re
   ++finite;
   ++assert_close;
   const double abs_error = to_double(f, y) - ref.exact;
-  const double e = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+  const double e = in_ulps(abs_error, ref);
   const double a = std::fabs(e);
   pending_abs_ += a;
   pending_sq_ += a * a;
@@ -287,7 +287,7 @@ struct CorrectlyRoundedError {
 [[gnu::always_inline]] inline CorrectlyRoundedError correctly_rounded_error(const Format& f,
                                                                             const RefValue& r) {
   const double e = to_double(f, r.correctly_rounded) - r.exact;
-  return {e, e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52)};
+  return {e, in_ulps(e, r)};
 }
 // |y - r|/|r|, as compare() has it for a finite y (inf where r = 0 != y).
 [[gnu::always_inline]] inline double relative_error(double abs_abs_error, double abs_exact) {
@@ -408,7 +408,7 @@ void ReferenceBlocks::assign(const Format& f, std::span<const uint32_t> x,
   const bool is_faithful = faithful_at(distance, yv, cr, ref.side);
   const bool close = assert_close_passes(f, y, ref.correctly_rounded, t);
   abs_error = yv - ref.exact;
-  ulp_error = abs_error * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
+  ulp_error = in_ulps(abs_error, ref);
   const double a = std::fabs(ulp_error);
   ++points;
   correctly_rounded += is_correctly_rounded;
@@ -760,7 +760,7 @@ void ErrorStats::add_batch(const Format& f, std::span<const uint32_t> x,
         continue;
       }
       abs_err[m] = e;
-      err[m] = e * std::bit_cast<double>(uint64_t(1023 - r.ulp_log2) << 52);
+      err[m] = in_ulps(e, r);
       abs_exact[m] = std::fabs(r.exact);
       distance[m] = 0;
       key[m] = binade_key(f, x[i]);
