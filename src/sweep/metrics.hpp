@@ -241,8 +241,6 @@ inline double in_ulps(double y_minus_r, const RefValue& ref) {
   return y_minus_r * std::bit_cast<double>(uint64_t(1023 - ref.ulp_log2) << 52);
 }
 // ulp_error alone, for callers that have y and the reference as numbers.
-inline double ulp_error(double y, const RefValue& ref) {
-  return in_ulps(y - ref.exact, ref);
-}
+inline double ulp_error(double y, const RefValue& ref) { return in_ulps(y - ref.exact, ref); }
 
 }  // namespace gelucheck
